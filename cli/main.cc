@@ -1,1 +1,84 @@
-int main() { return 0; }
+// jvs: the command-line program. Parses arguments (CLI11), runs one command,
+// renders its result as text or JSON, and maps errors to exit codes.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.h"
+
+namespace {
+
+void PrintError(const jvs::cli::Context& ctx, const jvs::Error& e) {
+  std::fprintf(stderr, "jvs: error: %s\n", e.message().c_str());
+  if (!e.hint().empty()) std::fprintf(stderr, "hint: %s\n", e.hint().c_str());
+  if (ctx.g.json) {
+    nlohmann::json j = {{"error",
+                         {{"code", std::string(jvs::ErrorCodeName(e.code()))},
+                          {"message", e.message()},
+                          {"hint", e.hint()}}}};
+    ctx.PrintJson(j);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace jvs::cli;
+  Context ctx;
+  for (int i = 0; i < argc; ++i) ctx.argv.emplace_back(argv[i]);
+  ctx.argv[0] = "jvs";
+  // Paths after "--" are taken apart here so that they never look like options.
+  int parse_argc = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--") {
+      ctx.has_dashdash = true;
+      for (int k = i + 1; k < argc; ++k) ctx.paths.emplace_back(argv[k]);
+      parse_argc = i;
+      break;
+    }
+  }
+  // --json anywhere on the line decides the error format even when parsing fails.
+  for (const auto& a : ctx.argv)
+    if (a == "--json") ctx.g.json = true;
+
+  CLI::App app{"jvs: version control for whole directories of any size and type", "jvs"};
+  app.set_version_flag("--version", std::string("jvs ") + JVS_VERSION);
+  app.require_subcommand(1);
+  app.add_option("-R,--repo", ctx.g.repo, "Repository or worktree path (default: found from the current directory)");
+  app.add_flag("--json", ctx.g.json, "Machine-readable output on stdout");
+  app.add_flag("--no-color", ctx.g.no_color, "Never use colour");
+  app.add_flag("--no-progress", ctx.g.no_progress, "Never show progress");
+  app.add_flag("-q,--quiet", ctx.g.quiet, "Print less");
+  app.add_flag("--debug", ctx.g.debug, "Timings and internals on stderr");
+  app.add_option("--at-op", ctx.g.at_op, "Look at the repository as of an earlier operation (read-only commands)");
+  app.footer(
+      "References: a snapshot id prefix (4+ hex digits), a tag, @ or HEAD, latest, REF~N, a note prefix.\n"
+      "Environment: JVS_ENGINE, JVS_USER, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, JVS_LOCK_TIMEOUT_MS.\n"
+      "Exit codes: 0 ok, 1 failed, 2 usage, 3 integrity, 4 locked, 130 interrupted.");
+
+  RegisterInit(app, ctx);
+  RegisterInfo(app, ctx);
+  RegisterStatus(app, ctx);
+  RegisterSnapshot(app, ctx);
+  RegisterHistory(app, ctx);
+  RegisterDiff(app, ctx);
+  RegisterRestore(app, ctx);
+  RegisterTag(app, ctx);
+  for (auto* sub : app.get_subcommands({})) sub->fallthrough();
+
+  try {
+    jvs::Status st = ctx.Init();
+    if (!st.ok()) throw CommandError{st.error()};
+    app.parse(parse_argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    jvs::Error err(jvs::ErrorCode::kInvalidArgument, e.what(), "run 'jvs --help' or 'jvs COMMAND --help'");
+    PrintError(ctx, err);
+    return kExitUsage;
+  } catch (const CommandError& e) {
+    PrintError(ctx, e.error);
+    return ExitCodeFor(e.error.code());
+  }
+  std::fflush(stdout);
+  return 0;
+}

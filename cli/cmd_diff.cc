@@ -1,0 +1,198 @@
+// diff, restore
+#include <algorithm>
+
+#include "commands.h"
+#include "jvs/text_diff.h"
+
+namespace jvs::cli {
+
+namespace {
+
+constexpr uint64_t kMaxTextDiffBytes = 32u << 20;
+
+// Where the content of one side of a diff comes from.
+struct Side {
+  bool working_copy = false;
+  fs::path root;  // workspace root when working_copy
+};
+
+std::optional<std::string> ReadContent(Repo& repo, const Side& side, const RepoPath& path, const TreeEntry& e) {
+  if (e.kind == EntryKind::kTree) return std::string();
+  if (e.size > kMaxTextDiffBytes) return std::nullopt;
+  if (side.working_copy) {
+    Env* env = repo.env();
+    fs::path p = path.ToFsPath(side.root);
+    if (e.kind == EntryKind::kSymlink) {
+      auto t = env->Readlink(p);
+      return t.ok() ? std::optional<std::string>(*t) : std::nullopt;
+    }
+    auto d = env->ReadFile(p, kMaxTextDiffBytes);
+    return d.ok() ? std::optional<std::string>(*d) : std::nullopt;
+  }
+  auto d = repo.store().ReadBlob(BlobId(e.id), kMaxTextDiffBytes);
+  return d.ok() ? std::optional<std::string>(*d) : std::nullopt;
+}
+
+std::string DisplayPath(const TreeChange& c) {
+  const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
+  return c.path.str() + (e.kind == EntryKind::kTree ? "/" : "");
+}
+
+}  // namespace
+
+void RegisterDiff(CLI::App& app, Context& ctx) {
+  struct Opts {
+    std::vector<std::string> refs;
+    bool stat = false, name_only = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = app.add_subcommand("diff", "Changes between snapshots, or between a snapshot and the working copy");
+  cmd->add_option("FROM TO", o->refs, "FROM (default @) and TO (default: the working copy)")->expected(0, 2);
+  cmd->add_flag("--stat", o->stat, "Per-file line counts");
+  cmd->add_flag("--name-only", o->name_only, "Only the changed paths");
+  cmd->footer("Examples:\n  jvs diff                 # @ against the working copy\n  jvs diff v1 v2 --stat\n  jvs diff @~1 @ -- data/");
+  cmd->callback([&ctx, o] {
+    ctx.paths_used = true;
+    if (o->stat && o->name_only) Fail(ErrorCode::kInvalidArgument, "--stat and --name-only cannot be combined");
+    auto repo = ctx.OpenRepo();
+    auto ws = ctx.OpenWorkspace(*repo);
+    std::string wt = ws->name();
+    std::vector<RepoPath> paths;
+    for (const auto& p : ctx.paths) paths.push_back(ctx.ToRepoPath(*ws, p));
+    std::optional<SnapshotId> from_id, to_id;
+    TreeId from_tree = EmptyTreeId(), to_tree;
+    if (!o->refs.empty()) {
+      from_id = ctx.Resolve(*repo, wt, o->refs[0]);
+    } else if (ws->state().head) {
+      from_id = ws->state().head;
+    }
+    if (from_id) from_tree = Check(repo->ReadSnapshot(*from_id))->tree;
+    Side from_side, to_side;
+    TreeGetter getter = ws->StoreGetter();
+    if (o->refs.size() == 2) {
+      to_id = ctx.Resolve(*repo, wt, o->refs[1]);
+      to_tree = Check(repo->ReadSnapshot(*to_id))->tree;
+    } else {
+      if (repo->read_only())
+        Fail(ErrorCode::kInvalidArgument, "with --at-op, diff compares two snapshots",
+             "give FROM and TO: jvs --at-op OP diff FROM TO");
+      auto wc = Check(ws->ScanWorkingCopy());
+      for (const auto& w : wc.warnings) ctx.Warn(w);
+      to_tree = wc.root;
+      getter = wc.getter;
+      to_side.working_copy = true;
+      to_side.root = ws->path();
+    }
+    auto changes = Check(DiffTrees(getter, from_tree, to_tree, paths));
+    if (ctx.g.json) {
+      json j = ChangesJson(changes);
+      j["from_snapshot_id"] = from_id ? json(from_id->hex()) : json(nullptr);
+      j["to_snapshot_id"] = to_id ? json(to_id->hex()) : json(nullptr);
+      ctx.PrintJson(j);
+      return;
+    }
+    std::string out;
+    if (o->name_only) {
+      for (const auto& c : changes) out += DisplayPath(c) + "\n";
+      ctx.Out(out);
+      return;
+    }
+    size_t ins = 0, del = 0;
+    size_t width = 0;
+    for (const auto& c : changes) width = std::max(width, DisplayPath(c).size());
+    for (const auto& c : changes) {
+      std::optional<std::string> a, b;
+      const TreeEntry& any = c.new_entry ? *c.new_entry : *c.old_entry;
+      if (c.old_entry) a = ReadContent(*repo, from_side, c.path, *c.old_entry);
+      else a = std::string();
+      if (c.new_entry) b = ReadContent(*repo, to_side, c.path, *c.new_entry);
+      else b = std::string();
+      bool binary = !a || !b || LooksBinary(*a) || LooksBinary(*b);
+      uint64_t old_size = c.old_entry ? c.old_entry->size : 0, new_size = c.new_entry ? c.new_entry->size : 0;
+      if (o->stat) {
+        std::string name = DisplayPath(c);
+        name.resize(width, ' ');
+        if (binary) {
+          out += " " + name + " | Bin " + std::to_string(old_size) + " -> " + std::to_string(new_size) + " bytes\n";
+        } else {
+          auto n = CountLineChanges(*a, *b);
+          ins += n.added;
+          del += n.removed;
+          out += " " + name + " | " + std::to_string(n.added + n.removed) + " " + std::string(std::min<size_t>(n.added, 40), '+') +
+                 std::string(std::min<size_t>(n.removed, 40), '-') + "\n";
+        }
+        continue;
+      }
+      std::string ap = c.old_entry ? "a/" + c.path.str() : "/dev/null";
+      std::string bp = c.new_entry ? "b/" + c.path.str() : "/dev/null";
+      out += "diff --jvs a/" + c.path.str() + " b/" + c.path.str() + "\n";
+      if (any.kind == EntryKind::kTree) {
+        out += c.new_entry ? "new empty directory\n" : "deleted empty directory\n";
+        continue;
+      }
+      if (c.old_entry && c.new_entry && c.old_entry->kind != c.new_entry->kind)
+        out += "type changed: " + std::string(EntryKindName(c.old_entry->kind)) + " -> " +
+               std::string(EntryKindName(c.new_entry->kind)) + "\n";
+      if (!c.old_entry) out += "new " + std::string(EntryKindName(any.kind)) + "\n";
+      if (!c.new_entry) out += "deleted " + std::string(EntryKindName(any.kind)) + "\n";
+      if (c.old_entry && c.new_entry && c.old_entry->id == c.new_entry->id) continue;
+      if (binary) {
+        out += "Binary files " + ap + " and " + bp + " differ (" + HumanBytes(old_size) + " -> " + HumanBytes(new_size) + ")\n";
+        continue;
+      }
+      std::string hunks = UnifiedDiff(*a, *b);
+      if (hunks.empty()) continue;
+      out += "--- " + ap + "\n+++ " + bp + "\n" + hunks;
+    }
+    if (o->stat)
+      out += " " + std::to_string(changes.size()) + " file" + (changes.size() == 1 ? "" : "s") + " changed, " +
+             std::to_string(ins) + " insertion" + (ins == 1 ? "" : "s") + "(+), " + std::to_string(del) +
+             " deletion" + (del == 1 ? "" : "s") + "(-)\n";
+    ctx.Out(out);
+  });
+}
+
+void RegisterRestore(CLI::App& app, Context& ctx) {
+  struct Opts {
+    std::string ref;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = app.add_subcommand("restore", "Bring the worktree (or only PATHS) to REF in place; dirty changes are saved first");
+  cmd->add_option("REF", o->ref, "Snapshot to restore (HEAD: the worktree's latest snapshot)")->required();
+  cmd->footer("Examples:\n  jvs restore baseline\n  jvs restore HEAD            # back to the latest snapshot\n  jvs restore @~2 -- data/config.json");
+  cmd->callback([&ctx, o] {
+    ctx.paths_used = true;
+    auto repo = ctx.OpenRepo(false);
+    auto ws = ctx.OpenWorkspace(*repo);
+    std::vector<RepoPath> paths;
+    for (const auto& p : ctx.paths) paths.push_back(ctx.ToRepoPath(*ws, p));
+    if (ctx.has_dashdash && paths.empty())
+      Fail(ErrorCode::kInvalidArgument, "no paths after '--'", "name the paths to restore, or drop '--'");
+    // As in JVS, `restore HEAD` returns to the worktree's latest snapshot.
+    std::string ref = o->ref == "HEAD" ? "latest" : o->ref;
+    SnapshotId target = ctx.Resolve(*repo, ws->name(), ref);
+    auto r = Check(ws->Restore(target, paths));
+    for (const auto& w : r.warnings) ctx.Warn(w);
+    if (ctx.g.json) {
+      ctx.PrintJson({{"snapshot_id", r.target.hex()},
+                     {"worktree_name", ws->name()},
+                     {"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
+                     {"files_written", r.files_written},
+                     {"files_removed", r.files_removed},
+                     {"bytes_written", r.bytes_written},
+                     {"paths", ctx.paths},
+                     {"operation_id", r.op.hex()}});
+      return;
+    }
+    std::string out;
+    if (r.captured)
+      out += "Saved uncommitted changes as snapshot " + repo->ShortId(*r.captured) +
+             " (bring them back with 'jvs restore " + repo->ShortId(*r.captured) + "' or 'jvs restore HEAD')\n";
+    out += (paths.empty() ? "Restored worktree " + ws->name() : "Restored " + std::to_string(paths.size()) + " path(s) in worktree " + ws->name()) +
+           " to " + repo->ShortId(r.target) + ": " + std::to_string(r.files_written) + " written, " +
+           std::to_string(r.files_removed) + " removed\n";
+    ctx.Out(out);
+  });
+}
+
+}  // namespace jvs::cli

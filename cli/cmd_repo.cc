@@ -1,0 +1,136 @@
+// init, info
+#include <unistd.h>
+
+#include "commands.h"
+#include "jvs/timeutil.h"
+
+namespace jvs::cli {
+
+void RegisterInit(CLI::App& app, Context& ctx) {
+  struct Opts {
+    std::string name;
+    bool here = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = app.add_subcommand("init", "Create a repository: NAME/.jvs with workspace NAME/main, or adopt a directory with --here");
+  cmd->add_option("NAME", o->name, "Directory to create (with --here: the directory to adopt, default .)");
+  cmd->add_flag("--here", o->here, "Adopt an existing directory in place (control folder inside it, never snapshotted)");
+  cmd->footer("Examples:\n  jvs init myproject        # creates myproject/.jvs and myproject/main/\n  jvs init --here ./data    # versions ./data in place");
+  cmd->callback([&ctx, o] {
+    ctx.RejectPaths();
+    InitOptions io;
+    if (o->here) {
+      fs::path dir = o->name.empty() ? ctx.cwd : fs::path(o->name);
+      if (dir.is_relative()) dir = ctx.cwd / dir;
+      std::error_code ec;
+      if (!fs::is_directory(dir, ec))
+        Fail(ErrorCode::kNotFound, "'" + dir.string() + "' is not a directory", "create it first, or drop --here");
+      io.root = fs::canonical(dir);
+      io.workspace = io.root;
+    } else {
+      if (o->name.empty())
+        Fail(ErrorCode::kInvalidArgument, "init needs a NAME (or --here)",
+             "'jvs init NAME' creates NAME/main; 'jvs init --here' adopts the current directory");
+      fs::path dir = fs::path(o->name).is_relative() ? ctx.cwd / o->name : fs::path(o->name);
+      dir = dir.lexically_normal();
+      if (!dir.has_filename()) dir = dir.parent_path();
+      std::error_code ec;
+      if (fs::exists(dir / kControlDirName, ec))
+        Fail(ErrorCode::kAlreadyExists, "'" + dir.string() + "' already holds a jvs repository",
+             "use it as it is, or choose another NAME");
+      if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
+        Fail(ErrorCode::kAlreadyExists, "'" + dir.string() + "' exists and is not empty",
+             "choose a new NAME, or adopt the directory with 'jvs init --here " + o->name + "'");
+      io.root = dir;
+      io.workspace = dir / kMainWorktree;
+    }
+    auto repo = Check(Repo::Init(Env::Default(), io, ctx.settings));
+    if (ctx.g.json) {
+      ctx.PrintJson({{"repo_root", repo->root().string()},
+                     {"repo_id", repo->repo_id()},
+                     {"format_version", repo->format_version()},
+                     {"engine", std::string(repo->engine().name())},
+                     {"engine_reason", repo->engine_reason()},
+                     {"workspace", io.workspace.string()}});
+      return;
+    }
+    ctx.Out("Initialized jvs repository in " + repo->root().string() + "\n");
+    ctx.Out("Workspace: " + io.workspace.string() + "\n");
+    ctx.Out("Engine: " + std::string(repo->engine().name()) + " (" + repo->engine_reason() + ")\n");
+  });
+}
+
+namespace {
+
+struct StoreCounts {
+  uint64_t blobs = 0, trees = 0, snapshots = 0, bytes = 0;
+};
+
+StoreCounts CountStore(const fs::path& store) {
+  StoreCounts c;
+  std::error_code ec;
+  for (const char* kind : {"blobs", "trees", "snapshots"}) {
+    for (auto it = fs::recursive_directory_iterator(store / kind, ec); !ec && it != fs::end(it); it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      uint64_t n = it->file_size(ec);
+      c.bytes += n;
+      if (kind[0] == 'b') c.blobs++;
+      else if (kind[0] == 't') c.trees++;
+      else c.snapshots++;
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+void RegisterInfo(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("info", "Repository root, format, engine and why, worktrees, counts, store size");
+  cmd->callback([&ctx] {
+    auto repo = ctx.OpenRepo();
+    auto visible = Check(repo->AllVisibleSnapshots());
+    StoreCounts counts = CountStore(repo->store().dir());
+    json wts = json::array();
+    for (const auto& [name, wt] : repo->view().worktrees) {
+      auto p = repo->WorktreePath(name);
+      wts.push_back({{"name", name},
+                     {"path", p.ok() ? p->string() : ""},
+                     {"head_snapshot_id", wt.head ? json(wt.head->hex()) : json(nullptr)},
+                     {"latest_snapshot_id", wt.latest ? json(wt.latest->hex()) : json(nullptr)}});
+    }
+    std::string current = ctx.CurrentWorktree(*repo);
+    if (ctx.g.json) {
+      ctx.PrintJson({{"repo_root", repo->root().string()},
+                     {"repo_id", repo->repo_id()},
+                     {"format_version", repo->format_version()},
+                     {"engine", std::string(repo->engine().name())},
+                     {"engine_reason", repo->engine_reason()},
+                     {"current_worktree", current},
+                     {"worktrees", wts},
+                     {"operation_id", repo->op_id().hex()},
+                     {"snapshot_count", visible.size()},
+                     {"object_counts", {{"blobs", counts.blobs}, {"trees", counts.trees}, {"snapshots", counts.snapshots}}},
+                     {"store_bytes", counts.bytes}});
+      return;
+    }
+    std::string out;
+    out += "Repository:  " + repo->root().string() + "\n";
+    out += "Repo id:     " + repo->repo_id() + "\n";
+    out += "Format:      " + std::to_string(repo->format_version()) + "\n";
+    out += "Engine:      " + std::string(repo->engine().name()) + " (" + repo->engine_reason() + ")\n";
+    out += "Operation:   " + repo->op_id().hex().substr(0, 12) + "\n";
+    out += "Worktrees:\n";
+    for (const auto& w : wts) {
+      std::string head = w["head_snapshot_id"].is_null() ? "(no snapshot)" : w["head_snapshot_id"].get<std::string>().substr(0, 12);
+      out += std::string(w["name"] == current ? "  * " : "    ") + w["name"].get<std::string>() + "  " + head + "  " +
+             w["path"].get<std::string>() + "\n";
+    }
+    out += "Snapshots:   " + std::to_string(visible.size()) + "\n";
+    out += "Objects:     " + std::to_string(counts.blobs) + " blobs, " + std::to_string(counts.trees) + " trees, " +
+           std::to_string(counts.snapshots) + " snapshots\n";
+    out += "Store size:  " + HumanBytes(counts.bytes) + "\n";
+    ctx.Out(out);
+  });
+}
+
+}  // namespace jvs::cli

@@ -1,0 +1,291 @@
+// snapshot, history, status, tag
+#include <iostream>
+#include <iterator>
+
+#include "commands.h"
+
+namespace jvs::cli {
+
+namespace {
+
+json ChangeJson(const TreeChange& c) {
+  const TreeEntry* e = c.new_entry ? &*c.new_entry : &*c.old_entry;
+  auto hex = [](const std::optional<TreeEntry>& x) -> json {
+    return x ? json(ToHex(x->id.data(), x->id.size())) : json(nullptr);
+  };
+  std::string mode = e->kind == EntryKind::kExecutable ? "100755"
+                     : e->kind == EntryKind::kSymlink  ? "120000"
+                     : e->kind == EntryKind::kTree     ? "040000"
+                                                       : "100644";
+  return json{{"path", c.path.str()},
+              {"type", std::string(EntryKindName(e->kind))},
+              {"mode", mode},
+              {"size", c.new_entry ? json(c.new_entry->size) : json(nullptr)},
+              {"old_size", c.old_entry ? json(c.old_entry->size) : json(nullptr)},
+              {"old_hash", hex(c.old_entry)},
+              {"new_hash", hex(c.new_entry)}};
+}
+
+}  // namespace
+
+json ChangesJson(const std::vector<TreeChange>& changes) {
+  json added = json::array(), removed = json::array(), modified = json::array();
+  for (const auto& c : changes) {
+    if (c.added()) added.push_back(ChangeJson(c));
+    else if (c.removed()) removed.push_back(ChangeJson(c));
+    else modified.push_back(ChangeJson(c));
+  }
+  json j;
+  j["added"] = added;
+  j["removed"] = removed;
+  j["modified"] = modified;
+  j["total_added"] = added.size();
+  j["total_removed"] = removed.size();
+  j["total_modified"] = modified.size();
+  return j;
+}
+
+void RegisterSnapshot(CLI::App& app, Context& ctx) {
+  struct Opts {
+    std::string note_pos, note_opt;
+    std::vector<std::string> tags;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = app.add_subcommand("snapshot", "Record the worktree as a new snapshot");
+  cmd->add_option("NOTE", o->note_pos, "A note for the snapshot ('-' reads it from stdin)");
+  cmd->add_option("-m,--message", o->note_opt, "The note (same as NOTE)");
+  cmd->add_option("--tag", o->tags, "Tag the new snapshot (repeatable)");
+  cmd->footer("Examples:\n  jvs snapshot \"before training\" --tag baseline\n  echo \"long note\" | jvs snapshot -");
+  cmd->callback([&ctx, o] {
+    if (!o->note_pos.empty() && !o->note_opt.empty())
+      Fail(ErrorCode::kInvalidArgument, "give the note either as NOTE or with -m, not both");
+    std::string note = o->note_opt.empty() ? o->note_pos : o->note_opt;
+    if (note == "-") {
+      note.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+      while (!note.empty() && (note.back() == '\n' || note.back() == '\r')) note.pop_back();
+    }
+    auto repo = ctx.OpenRepo(false);
+    auto ws = ctx.OpenWorkspace(*repo);
+    SnapshotOptions so{note, o->tags};
+    auto r = Check(ws->TakeSnapshot(so));
+    for (const auto& w : r.warnings) ctx.Warn(w);
+    ctx.Debug("scanned " + std::to_string(r.scan.files) + " files in " + std::to_string(r.scan.dirs) +
+              " dirs; read " + std::to_string(r.scan.hashed_files) + " files (" + HumanBytes(r.scan.hashed_bytes) +
+              "), stored " + HumanBytes(r.scan.stored_bytes) + "; engine " + std::string(repo->engine().name()) +
+              ", fallbacks " + std::to_string(repo->engine().counters().fallbacks.load()));
+    if (ctx.g.json) {
+      json j = SnapshotJson(*repo, r.id, r.snapshot);
+      j["operation_id"] = r.op.hex();
+      j["files"] = r.scan.files;
+      j["bytes"] = r.scan.total_bytes;
+      j["hashed_files"] = r.scan.hashed_files;
+      j["hashed_bytes"] = r.scan.hashed_bytes;
+      j["warnings"] = r.warnings;
+      ctx.PrintJson(j);
+      return;
+    }
+    std::string line = "Created snapshot " + repo->ShortId(r.id);
+    if (!r.snapshot.note.empty()) line += " \"" + FirstLine(r.snapshot.note) + "\"";
+    if (!o->tags.empty()) {
+      line += " [";
+      for (size_t i = 0; i < o->tags.size(); ++i) line += (i ? ", " : "") + o->tags[i];
+      line += "]";
+    }
+    ctx.Out(line + "\n");
+    if (!ctx.g.quiet)
+      ctx.Out("  " + std::to_string(r.scan.files) + " files, " + HumanBytes(r.scan.total_bytes) + "; " +
+              std::to_string(r.scan.hashed_files) + " new or changed (" + HumanBytes(r.scan.hashed_bytes) + " read)\n");
+  });
+}
+
+void RegisterHistory(CLI::App& app, Context& ctx) {
+  struct Opts {
+    int n = -1;
+    std::string tag, grep, revset;
+    bool all = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = app.add_subcommand("history", "Snapshots, newest first (the current line; every line with --all)");
+  cmd->alias("log");
+  cmd->add_option("-n,--limit", o->n, "Show at most N snapshots")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--tag", o->tag, "Only snapshots with this tag");
+  cmd->add_option("--grep", o->grep, "Only snapshots whose note contains TEXT");
+  cmd->add_flag("--all", o->all, "Every line of history, not only the worktree's");
+  cmd->add_option("-r,--revisions", o->revset, "A revset (not supported yet)");
+  cmd->callback([&ctx, o] {
+    if (!o->revset.empty())
+      Fail(ErrorCode::kUnsupported, "revsets are not supported yet", "use --all, --tag, --grep and -n");
+    auto repo = ctx.OpenRepo();
+    std::string wt = ctx.CurrentWorktree(*repo);
+    HistoryOptions ho;
+    ho.all = o->all;
+    if (o->n >= 0) ho.limit = static_cast<size_t>(o->n);
+    if (!o->tag.empty()) ho.tag = o->tag;
+    if (!o->grep.empty()) ho.grep = o->grep;
+    auto entries = Check(History(*repo, wt, ho));
+    auto wit = repo->view().worktrees.find(wt);
+    std::optional<SnapshotId> head = wit != repo->view().worktrees.end() ? wit->second.head : std::nullopt;
+    if (ctx.g.json) {
+      json arr = json::array();
+      for (const auto& e : entries) {
+        json j = SnapshotJson(*repo, e.id, *e.snapshot);
+        j["is_head"] = head && *head == e.id;
+        arr.push_back(j);
+      }
+      ctx.PrintJson(arr);
+      return;
+    }
+    if (entries.empty()) {
+      ctx.Out(head ? "No snapshots match.\n" : "No snapshots yet. Create one with 'jvs snapshot'.\n");
+      return;
+    }
+    std::string out;
+    for (const auto& e : entries) {
+      std::string line = (head && *head == e.id) ? "@ " : "  ";
+      line += repo->ShortId(e.id) + "  " + e.snapshot->created_at.substr(0, 19) + "Z";
+      if (o->all) line += "  " + e.snapshot->worktree;
+      if (!e.tags.empty()) {
+        line += "  (";
+        for (size_t i = 0; i < e.tags.size(); ++i) line += (i ? ", " : "") + e.tags[i];
+        line += ")";
+      }
+      if (!e.snapshot->note.empty()) line += "  " + FirstLine(e.snapshot->note);
+      out += line + "\n";
+    }
+    ctx.Out(out);
+  });
+}
+
+void RegisterStatus(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("status", "The worktree, its head snapshot, and what changed since it");
+  cmd->alias("st");
+  cmd->callback([&ctx] {
+    auto repo = ctx.OpenRepo();
+    auto ws = ctx.OpenWorkspace(*repo);
+    if (repo->read_only()) {
+      // --at-op: the recorded state only; the working copy is not read.
+      const auto& st = ws->state();
+      if (ctx.g.json) {
+        ctx.PrintJson({{"worktree", ws->name()},
+                       {"operation_id", repo->op_id().hex()},
+                       {"head_snapshot_id", st.head ? json(st.head->hex()) : json(nullptr)},
+                       {"latest_snapshot_id", st.latest ? json(st.latest->hex()) : json(nullptr)}});
+      } else {
+        ctx.Out("Worktree: " + ws->name() + " (as of operation " + repo->op_id().hex().substr(0, 12) + ")\n");
+        ctx.Out("Head: " + (st.head ? repo->ShortId(*st.head) : std::string("(no snapshot)")) + "\n");
+      }
+      return;
+    }
+    auto r = Check(ws->Status());
+    for (const auto& w : r.warnings) ctx.Warn(w);
+    if (ctx.g.json) {
+      json j = ChangesJson(r.changes);
+      j["worktree"] = ws->name();
+      j["path"] = ws->path().string();
+      j["head_snapshot_id"] = r.head ? json(r.head->hex()) : json(nullptr);
+      j["clean"] = r.changes.empty();
+      ctx.PrintJson(j);
+      return;
+    }
+    std::string out = "Worktree: " + ws->name() + " (" + ws->path().string() + ")\n";
+    if (r.head) {
+      auto s = Check(repo->ReadSnapshot(*r.head));
+      out += "Head: " + repo->ShortId(*r.head) + (s->note.empty() ? "" : " \"" + FirstLine(s->note) + "\"") + "\n";
+      auto latest = ws->state().latest;
+      if (latest && *latest != *r.head)
+        out += "Latest snapshot of this worktree is " + repo->ShortId(*latest) + " ('jvs restore HEAD' returns to it)\n";
+    } else {
+      out += "Head: (no snapshot yet)\n";
+    }
+    if (r.changes.empty()) {
+      out += "No changes.\n";
+    } else {
+      out += "Changes:\n";
+      for (const auto& c : r.changes) {
+        char letter = c.added() ? 'A' : c.removed() ? 'D' : 'M';
+        const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
+        out += std::string("  ") + letter + " " + c.path.str() + (e.kind == EntryKind::kTree ? "/" : "") + "\n";
+      }
+    }
+    ctx.Out(out);
+  });
+}
+
+void RegisterTag(CLI::App& app, Context& ctx) {
+  auto* tag = app.add_subcommand("tag", "Tags: movable names for snapshots");
+  tag->require_subcommand(1);
+  struct Opts {
+    std::string name, ref = "@";
+  };
+  auto o = std::make_shared<Opts>();
+  auto* set = tag->add_subcommand("set", "Point tag NAME at REF (default @), creating or moving it");
+  set->add_option("NAME", o->name, "Tag name")->required();
+  set->add_option("REF", o->ref, "Snapshot (default @)");
+  set->callback([&ctx, o] {
+    Check(ValidateTagName(o->name));
+    auto repo = ctx.OpenRepo(false);
+    std::string wt = ctx.CurrentWorktree(*repo);
+    SnapshotId id = ctx.Resolve(*repo, wt, o->ref);
+    View view = repo->view();
+    auto old = view.tags.find(o->name);
+    bool moved = old != view.tags.end() && old->second != id;
+    if (old != view.tags.end() && old->second == id) {
+      if (ctx.g.json) ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", false}});
+      else ctx.Out("Tag " + o->name + " already points at " + repo->ShortId(id) + "\n");
+      return;
+    }
+    view.tags[o->name] = id;
+    auto op = Check(repo->Publish(std::move(view), "set tag " + o->name + " to " + id.hex().substr(0, 12)));
+    if (ctx.g.json) {
+      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", true}, {"operation_id", op.hex()}});
+      return;
+    }
+    ctx.Out(std::string(moved ? "Moved" : "Created") + " tag " + o->name + " -> " + repo->ShortId(id) + "\n");
+  });
+  auto* del = tag->add_subcommand("delete", "Delete tag NAME (the snapshot stays)");
+  del->alias("rm");
+  del->add_option("NAME", o->name, "Tag name")->required();
+  del->callback([&ctx, o] {
+    auto repo = ctx.OpenRepo(false);
+    View view = repo->view();
+    auto it = view.tags.find(o->name);
+    if (it == view.tags.end()) {
+      std::string names;
+      for (const auto& [n, id] : view.tags) names += (names.empty() ? "" : ", ") + n;
+      Fail(ErrorCode::kNotFound, "no tag named '" + o->name + "'",
+           names.empty() ? "there are no tags" : "existing tags: " + names);
+    }
+    SnapshotId id = it->second;
+    view.tags.erase(it);
+    // The snapshot stays reachable: keep it among the visible heads.
+    AddHeads(&view, {id}, {});
+    auto op = Check(repo->Publish(std::move(view), "delete tag " + o->name));
+    if (ctx.g.json) {
+      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"deleted", true}, {"operation_id", op.hex()}});
+      return;
+    }
+    ctx.Out("Deleted tag " + o->name + " (was " + repo->ShortId(id) + ")\n");
+  });
+  auto* list = tag->add_subcommand("list", "List tags");
+  list->alias("ls");
+  list->callback([&ctx] {
+    auto repo = ctx.OpenRepo();
+    if (ctx.g.json) {
+      json arr = json::array();
+      for (const auto& [n, id] : repo->view().tags) arr.push_back({{"name", n}, {"snapshot_id", id.hex()}});
+      ctx.PrintJson(arr);
+      return;
+    }
+    std::string out;
+    for (const auto& [n, id] : repo->view().tags) {
+      auto s = repo->ReadSnapshot(id);
+      out += n + "  " + repo->ShortId(id) + (s.ok() && !(*s)->note.empty() ? "  " + FirstLine((*s)->note) : "") + "\n";
+    }
+    if (out.empty()) out = "No tags. Create one with 'jvs tag set NAME [REF]'.\n";
+    ctx.Out(out);
+  });
+  for (auto* sub : tag->get_subcommands({})) sub->fallthrough();
+  tag->fallthrough();
+}
+
+}  // namespace jvs::cli

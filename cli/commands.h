@@ -1,0 +1,24 @@
+// Registration of every jvs subcommand on the CLI11 application.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "context.h"
+
+namespace jvs::cli {
+
+void RegisterInit(CLI::App& app, Context& ctx);
+void RegisterInfo(CLI::App& app, Context& ctx);
+void RegisterStatus(CLI::App& app, Context& ctx);
+void RegisterSnapshot(CLI::App& app, Context& ctx);
+void RegisterHistory(CLI::App& app, Context& ctx);
+void RegisterDiff(CLI::App& app, Context& ctx);
+void RegisterRestore(CLI::App& app, Context& ctx);
+void RegisterTag(CLI::App& app, Context& ctx);
+
+}  // namespace jvs::cli
+
+namespace jvs::cli {
+// JSON arrays added/removed/modified with totals (shared by status and diff).
+json ChangesJson(const std::vector<TreeChange>& changes);
+}  // namespace jvs::cli

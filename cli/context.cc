@@ -1,0 +1,208 @@
+#include "context.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "jvs/timeutil.h"
+
+namespace jvs::cli {
+
+namespace {
+std::optional<std::string> Getenv(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+}  // namespace
+
+int ExitCodeFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return kExitUsage;
+    case ErrorCode::kCorrupt: return kExitIntegrity;
+    case ErrorCode::kLocked: return kExitLocked;
+    case ErrorCode::kInterrupted: return kExitInterrupted;
+    default: return kExitFailed;
+  }
+}
+
+Status Context::Init() {
+  std::error_code ec;
+  cwd = fs::current_path(ec);
+  if (ec) return Error(ErrorCode::kNotFound, "the current directory no longer exists", "cd to a valid directory");
+  if (auto u = Getenv("JVS_USER")) {
+    settings.user = *u;
+  } else if (auto u2 = Getenv("USER")) {
+    settings.user = *u2;
+  } else if (struct passwd* pw = getpwuid(getuid())) {
+    settings.user = pw->pw_name;
+  }
+  if (auto h = Getenv("JVS_HOST")) {
+    settings.host = *h;
+  } else {
+    char buf[256] = {0};
+    if (gethostname(buf, sizeof(buf) - 1) == 0 && buf[0]) settings.host = buf;
+  }
+  if (auto t = Getenv("JVS_TIMESTAMP")) {
+    auto ns = ParseTimestamp(*t);
+    if (!ns.ok()) return Error(ErrorCode::kInvalidArgument, "JVS_TIMESTAMP: " + ns.error().message(), ns.error().hint());
+    settings.pinned_time_ns = *ns;
+  }
+  if (auto s = Getenv("JVS_RANDOMNESS_SEED")) {
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(s->c_str(), &end, 10);
+    if (!end || *end) return Error(ErrorCode::kInvalidArgument, "JVS_RANDOMNESS_SEED must be an integer");
+    settings.random_seed = v;
+  }
+  if (auto l = Getenv("JVS_LOCK_TIMEOUT_MS")) {
+    char* end = nullptr;
+    long v = std::strtol(l->c_str(), &end, 10);
+    if (!end || *end || v < 0) return Error(ErrorCode::kInvalidArgument, "JVS_LOCK_TIMEOUT_MS must be a number of milliseconds");
+    settings.lock_wait = std::chrono::milliseconds(v);
+  }
+  if (auto e = Getenv("JVS_ENGINE")) settings.engine = *e;
+  std::string cmd;
+  for (const auto& a : argv) {
+    if (!cmd.empty()) cmd += ' ';
+    bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?") == std::string::npos;
+    if (plain) {
+      cmd += a;
+    } else {
+      cmd += '\'';
+      for (char c : a) cmd += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+      cmd += '\'';
+    }
+  }
+  settings.command = cmd;
+  return OkStatus();
+}
+
+void Context::RejectPaths() const {
+  if (has_dashdash && !paths_used)
+    Fail(ErrorCode::kInvalidArgument, "this command takes no paths after '--'",
+         "only 'diff' and 'restore' accept '-- PATHS'");
+}
+
+std::unique_ptr<Repo> Context::OpenRepo(bool allow_at_op) {
+  RejectPaths();
+  fs::path start = g.repo.empty() ? cwd : fs::path(g.repo);
+  if (!g.repo.empty() && !fs::exists(start))
+    Fail(ErrorCode::kNotFound, "--repo path '" + g.repo + "' does not exist");
+  std::optional<std::string> at;
+  if (!g.at_op.empty()) {
+    if (!allow_at_op)
+      Fail(ErrorCode::kInvalidArgument, "--at-op only works with read-only commands",
+           "drop --at-op; to go back to an earlier operation, use 'jvs op restore'");
+    at = g.at_op;
+  }
+  return Check(Repo::Open(Env::Default(), start, settings, at));
+}
+
+std::string Context::CurrentWorktree(Repo& repo) {
+  if (!g.repo.empty()) {
+    std::error_code ec;
+    fs::path r = fs::canonical(g.repo, ec);
+    if (!ec && r != fs::canonical(repo.root(), ec)) return repo.WorktreeForPath(r);
+    // -R at the repository root: use the worktree of the current directory if
+    // it is inside this repository, else main.
+    fs::path c = fs::weakly_canonical(cwd, ec);
+    fs::path root = fs::canonical(repo.root(), ec);
+    auto [a, b] = std::mismatch(root.begin(), root.end(), c.begin(), c.end());
+    (void)b;
+    if (a == root.end()) return repo.WorktreeForPath(cwd);
+    return kMainWorktree;
+  }
+  return repo.WorktreeForPath(cwd);
+}
+
+std::unique_ptr<Workspace> Context::OpenWorkspace(Repo& repo) {
+  return Check(Workspace::Open(repo, CurrentWorktree(repo)));
+}
+
+RepoPath Context::ToRepoPath(const Workspace& ws, const std::string& arg) {
+  if (arg.empty()) Fail(ErrorCode::kInvalidArgument, "empty path");
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(ws.path(), ec);
+  fs::path p = fs::path(arg).is_absolute() ? fs::path(arg) : cwd / arg;
+  p = p.lexically_normal();
+  // Resolve symlinked ancestors of the workspace (e.g. /tmp -> /private/tmp)
+  // but not the last component, which may be a symlink stored in a snapshot.
+  fs::path parent = fs::weakly_canonical(p.parent_path(), ec);
+  fs::path full = p.has_filename() ? parent / p.filename() : parent;
+  fs::path rel = full.lexically_relative(root);
+  std::string s = rel.generic_string();
+  if (rel.empty() || s == ".." || s.rfind("../", 0) == 0)
+    Fail(ErrorCode::kInvalidArgument, "path '" + arg + "' is outside the workspace '" + root.string() + "'",
+         "give paths inside the worktree, relative to the current directory");
+  if (s == ".") return RepoPath();
+  if (fs::path(s).filename() == kControlDirName || s.rfind(std::string(kControlDirName) + "/", 0) == 0)
+    Fail(ErrorCode::kInvalidArgument, "path '" + arg + "' is inside the control folder", "give a path inside the workspace");
+  auto r = RepoPath::Parse(s);
+  if (!r.ok()) Fail(ErrorCode::kInvalidArgument, r.error().message());
+  return *r;
+}
+
+SnapshotId Context::Resolve(Repo& repo, const std::string& worktree, const std::string& ref) {
+  return Check(ResolveRef(repo, worktree, ref));
+}
+
+void Context::Out(const std::string& text) const {
+  if (g.json) return;
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+void Context::Warn(const std::string& text) const {
+  if (g.quiet) return;
+  std::fprintf(stderr, "jvs: warning: %s\n", text.c_str());
+}
+
+void Context::Debug(const std::string& text) const {
+  if (g.debug) std::fprintf(stderr, "jvs: debug: %s\n", text.c_str());
+}
+
+void Context::PrintJson(const json& j) const {
+  std::string s = j.dump(2, ' ', false, json::error_handler_t::replace);
+  std::fwrite(s.data(), 1, s.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s) {
+  json parents = json::array();
+  for (const auto& p : s.parents) parents.push_back(p.hex());
+  json tags = json::array();
+  for (const auto& t : TagsOf(repo.view(), id)) tags.push_back(t);
+  return json{{"snapshot_id", id.hex()},
+              {"short_id", repo.ShortId(id)},
+              {"parent_id", s.parents.empty() ? json(nullptr) : json(s.parents[0].hex())},
+              {"parents", parents},
+              {"change_id", s.change_id},
+              {"worktree_name", s.worktree},
+              {"created_at", s.created_at},
+              {"author", s.author},
+              {"note", s.note},
+              {"tags", tags},
+              {"engine", s.engine},
+              {"payload_root_hash", s.tree.hex()},
+              {"descriptor_checksum", id.hex()}};
+}
+
+std::string HumanBytes(uint64_t n) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  if (u == 0) std::snprintf(buf, sizeof(buf), "%llu B", static_cast<unsigned long long>(n));
+  else std::snprintf(buf, sizeof(buf), "%.1f %s", v, units[u]);
+  return buf;
+}
+
+std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace jvs::cli

@@ -1,0 +1,88 @@
+// Shared state of one jvs invocation: global options, settings built from the
+// environment, output helpers (text/JSON), and the mapping of library errors
+// to messages, hints and exit codes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jvs/repo.h"
+#include "jvs/workspace.h"
+
+namespace jvs::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+enum ExitCode { kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitIntegrity = 3, kExitLocked = 4, kExitInterrupted = 130 };
+
+struct GlobalOptions {
+  std::string repo;  // -R
+  bool json = false;
+  bool no_color = false;
+  bool no_progress = false;
+  bool quiet = false;
+  bool debug = false;
+  std::string at_op;
+};
+
+// A command failed: carries the library error to main().
+struct CommandError {
+  Error error;
+};
+
+class Context {
+ public:
+  GlobalOptions g;
+  Settings settings;
+  std::vector<std::string> argv;
+  std::vector<std::string> paths;  // arguments after "--"
+  bool has_dashdash = false;
+  bool paths_used = false;  // set by commands that accept "-- PATHS"
+
+  // Builds settings from JVS_* variables; errors on malformed values.
+  Status Init();
+
+  // Fails when "-- PATHS" was given to a command that takes none.
+  void RejectPaths() const;
+  // Opens the repository (from -R or the current directory).
+  std::unique_ptr<Repo> OpenRepo(bool allow_at_op = true);
+  // The worktree the current directory is in.
+  std::string CurrentWorktree(Repo& repo);
+  std::unique_ptr<Workspace> OpenWorkspace(Repo& repo);
+  // Converts a user path (relative to the current directory) to a path inside the workspace.
+  RepoPath ToRepoPath(const Workspace& ws, const std::string& arg);
+  SnapshotId Resolve(Repo& repo, const std::string& worktree, const std::string& ref);
+
+  // Output. Text goes to stdout unless --json; `Out` prints text mode only.
+  void Out(const std::string& text) const;
+  void Warn(const std::string& text) const;  // stderr, unless --quiet
+  void Debug(const std::string& text) const;
+  void PrintJson(const json& j) const;
+
+  fs::path cwd;
+};
+
+// Throws CommandError (caught in main) when `r` is an error.
+template <typename T>
+T Check(Result<T> r) {
+  if (!r.ok()) throw CommandError{std::move(r).error()};
+  return std::move(r).value();
+}
+inline void Check(Status s) {
+  if (!s.ok()) throw CommandError{std::move(s).error()};
+}
+[[noreturn]] inline void Fail(ErrorCode code, std::string message, std::string hint = {}) {
+  throw CommandError{Error(code, std::move(message), std::move(hint))};
+}
+
+int ExitCodeFor(ErrorCode code);
+
+// JSON of one snapshot with the keys of docs/cli.md.
+json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s);
+std::string HumanBytes(uint64_t n);
+std::string FirstLine(const std::string& s);
+
+}  // namespace jvs::cli

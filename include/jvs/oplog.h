@@ -1,0 +1,98 @@
+// The operation log. Every mutating command publishes exactly one Operation,
+// which names its parent operations by id (a hash-linked DAG: the
+// tamper-evident audit trail) and the View the repository has after it.
+// OpStore keeps operations and views as content-addressed files; OpHeads keeps
+// one empty file per head operation, so concurrent writers never overwrite
+// each other. Value types are thread-compatible; OpStore/OpHeads are
+// thread-safe (they only touch files).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jvs/env.h"
+#include "jvs/object_id.h"
+
+namespace jvs {
+
+struct WorktreeView {
+  std::optional<SnapshotId> head;    // the snapshot the working copy is at
+  std::optional<SnapshotId> latest;  // the newest snapshot made in this worktree
+  bool operator==(const WorktreeView&) const = default;
+};
+
+struct View {
+  static constexpr int kFormatVersion = 1;
+  std::map<std::string, WorktreeView> worktrees;
+  std::vector<SnapshotId> heads;  // visible heads: sorted, unique
+  std::map<std::string, SnapshotId> tags;
+
+  std::string Encode() const;  // canonical JSON
+  static Result<View> Decode(std::string_view data);
+  ViewId ComputeId() const;
+  bool operator==(const View&) const = default;
+};
+
+struct OperationMetadata {
+  std::string start_time;  // RFC 3339, UTC
+  std::string end_time;
+  std::string user;
+  std::string host;
+  int64_t pid = 0;
+  std::string command;      // the command line
+  std::string description;  // one line
+  // Free-form details, e.g. "captured_snapshot" -> id of the snapshot that
+  // holds dirty changes saved before a restore.
+  std::map<std::string, std::string> attributes;
+  bool operator==(const OperationMetadata&) const = default;
+};
+
+struct Operation {
+  static constexpr int kFormatVersion = 1;
+  std::vector<OperationId> parents;  // empty only for the root operation
+  ViewId view;
+  OperationMetadata metadata;
+
+  std::string Encode() const;  // canonical JSON
+  static Result<Operation> Decode(std::string_view data);
+  OperationId ComputeId() const;
+};
+
+// `.jvs/op_store/{operations,views}/<hex id>`; reads are verified against the id.
+class OpStore {
+ public:
+  OpStore(Env* env, fs::path dir) : env_(env), dir_(std::move(dir)) {}
+  static Status Create(Env* env, const fs::path& dir);
+
+  Result<Operation> ReadOperation(const OperationId& id);
+  Result<OperationId> WriteOperation(const Operation& op);
+  Result<View> ReadView(const ViewId& id);
+  Result<ViewId> WriteView(const View& view);
+  // Operations whose hex id starts with `prefix`.
+  Result<std::vector<OperationId>> FindOperationsByPrefix(std::string_view prefix);
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  Result<std::string> ReadVerified(const char* kind, const Digest& id);
+  Status WriteObject(const char* kind, const Digest& id, std::string_view data);
+  Env* env_;
+  fs::path dir_;
+};
+
+// `.jvs/op_heads/<hex id>`: one empty file per head operation.
+class OpHeads {
+ public:
+  OpHeads(Env* env, fs::path dir) : env_(env), dir_(std::move(dir)) {}
+  Result<std::vector<OperationId>> List();
+  // Adds `new_head`, then removes `old_heads` (publication order).
+  Status Update(const OperationId& new_head, const std::vector<OperationId>& old_heads);
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  Env* env_;
+  fs::path dir_;
+};
+
+}  // namespace jvs

@@ -1,0 +1,92 @@
+// Store: the content-addressed object store of one repository (blobs, trees,
+// snapshots). The local backend keeps every object as one file named by its id
+// under `.jvs/store/{blobs,trees,snapshots}/xx/yyyy...`; blobs are stored whole,
+// uncompressed and read-only so that a clone engine can share their extents.
+// Objects are written to a temp file and renamed into place; nothing is
+// fsync'ed per object: `Sync()` is the one durability barrier per operation.
+// Trees and snapshots are verified against their id when read and cached in
+// memory. Thread-safe.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "jvs/engine.h"
+#include "jvs/env.h"
+#include "jvs/objects.h"
+
+namespace jvs {
+
+struct IngestResult {
+  BlobId id;
+  uint64_t size = 0;
+  struct stat st {};  // the file's stat after it was read (stable during the read)
+  bool stored = false;  // false when the store already had the blob
+};
+
+class Store {
+ public:
+  // Opens the store in `dir` (`.jvs/store`), which must exist.
+  static Result<std::unique_ptr<Store>> Open(Env* env, const fs::path& dir);
+  // Creates the directory layout in `dir`.
+  static Status Create(Env* env, const fs::path& dir);
+
+  std::string_view name() const { return "local"; }
+  const fs::path& dir() const { return dir_; }
+
+  // ---- blobs ----
+  bool HasBlob(const BlobId& id);
+  fs::path BlobPath(const BlobId& id) const;
+  Result<UniqueFd> OpenBlob(const BlobId& id);
+  Result<std::string> ReadBlob(const BlobId& id, uint64_t max_size = 1ull << 32);
+  Result<BlobId> WriteBlob(std::string_view data);
+  // Reads the file `name` in directory `dirfd` once, hashing it and storing it
+  // through `engine` if the store does not have it yet. Retries if the file
+  // changes while it is read. Symlinks are not files: use WriteBlob(target).
+  Result<IngestResult> IngestFile(int dirfd, const char* name, CloneEngine& engine);
+
+  // ---- trees and snapshots ----
+  Result<std::shared_ptr<const Tree>> ReadTree(const TreeId& id);
+  Result<TreeId> WriteTree(const Tree& tree);
+  Result<std::shared_ptr<const Snapshot>> ReadSnapshot(const SnapshotId& id);
+  Result<SnapshotId> WriteSnapshot(const Snapshot& snapshot);
+  bool HasSnapshot(const SnapshotId& id);
+  // Every stored snapshot whose hex id starts with `prefix` (>= 2 hex digits).
+  Result<std::vector<SnapshotId>> FindSnapshotsByPrefix(std::string_view prefix);
+
+  // The durability barrier: everything written so far reaches stable storage.
+  Status Sync();
+
+  // Counters for --debug and tests.
+  uint64_t objects_written() const { return objects_written_.load(); }
+  uint64_t bytes_written() const { return bytes_written_.load(); }
+
+ private:
+  Store(Env* env, fs::path dir) : env_(env), dir_(std::move(dir)) {}
+  fs::path ObjectPath(const char* kind, const Digest& id) const;
+  fs::path TempPath();
+  // Renames a finished temp file to `final_path`, creating the fan-out
+  // directory if needed. An existing object is kept (same content).
+  Result<bool> Publish(const fs::path& tmp, const fs::path& final_path);
+  Status WriteObject(const char* kind, const Digest& id, std::string_view data);
+  Result<std::string> ReadObject(const char* kind, const Digest& id);
+
+  Env* env_;
+  fs::path dir_;
+  std::atomic<uint64_t> temp_counter_{0};
+  std::atomic<uint64_t> objects_written_{0};
+  std::atomic<uint64_t> bytes_written_{0};
+  std::atomic<bool> dirty_{false};
+  std::mutex cache_mu_;
+  std::unordered_map<TreeId, std::shared_ptr<const Tree>, IdHash> tree_cache_;
+  std::unordered_map<SnapshotId, std::shared_ptr<const Snapshot>, IdHash> snapshot_cache_;
+};
+
+}  // namespace jvs

@@ -1,0 +1,132 @@
+// The verbs that work on one worktree: snapshot, status, restore, diff, and
+// reference resolution. Each mutating verb takes the worktree lock, re-reads
+// the op heads, does its work and publishes exactly one operation.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jvs/repo.h"
+#include "jvs/repo_path.h"
+
+namespace jvs {
+
+// One changed path between two trees (leaf level: files, symlinks, and
+// directories that are empty on the side where they exist).
+struct TreeChange {
+  RepoPath path;
+  std::optional<TreeEntry> old_entry;
+  std::optional<TreeEntry> new_entry;
+  bool added() const { return !old_entry && new_entry; }
+  bool removed() const { return old_entry && !new_entry; }
+};
+
+using TreeGetter = std::function<Result<std::shared_ptr<const Tree>>(const TreeId&)>;
+
+// Walks both trees, skipping equal subtrees. With `paths`, only changes at or
+// below one of them are reported. Sorted by path.
+Result<std::vector<TreeChange>> DiffTrees(const TreeGetter& get, const TreeId& from, const TreeId& to,
+                                          const std::vector<RepoPath>& paths = {});
+
+// Looks up the entry at `path` in the tree `root` (nullopt when absent).
+Result<std::optional<TreeEntry>> LookupPath(const TreeGetter& get, const TreeId& root,
+                                            const RepoPath& path);
+
+struct ScanSummary {
+  uint64_t files = 0, dirs = 0, hashed_files = 0, hashed_bytes = 0, stored_bytes = 0, total_bytes = 0;
+};
+
+struct SnapshotOptions {
+  std::string note;
+  std::vector<std::string> tags;
+};
+
+struct SnapshotOutcome {
+  SnapshotId id;
+  Snapshot snapshot;
+  OperationId op;
+  ScanSummary scan;
+  std::vector<std::string> warnings;
+};
+
+struct StatusReport {
+  std::optional<SnapshotId> head;
+  std::vector<TreeChange> changes;  // head -> working copy
+  std::vector<std::string> warnings;
+  ScanSummary scan;
+};
+
+struct RestoreOutcome {
+  SnapshotId target;
+  std::optional<SnapshotId> captured;  // dirty changes saved first
+  OperationId op;
+  uint64_t files_written = 0, files_removed = 0, bytes_written = 0;
+  std::vector<std::string> warnings;
+};
+
+// A working-copy tree computed by a status-mode scan (content not stored).
+struct WorkingCopyTree {
+  TreeId root;
+  TreeGetter getter;  // resolves the scanned trees first, then the store
+  std::vector<std::string> warnings;
+};
+
+class Workspace {
+ public:
+  static Result<std::unique_ptr<Workspace>> Open(Repo& repo, const std::string& name);
+  ~Workspace();
+
+  const std::string& name() const { return name_; }
+  const fs::path& path() const { return path_; }
+  Repo& repo() { return repo_; }
+  const WorktreeView& state() const;
+
+  Result<SnapshotOutcome> TakeSnapshot(const SnapshotOptions& options);
+  Result<StatusReport> Status();
+  // Brings the worktree (or only `paths`) to `target` in place.
+  Result<RestoreOutcome> Restore(const SnapshotId& target, const std::vector<RepoPath>& paths);
+  // Scans without storing content (for diff against the working copy).
+  Result<WorkingCopyTree> ScanWorkingCopy();
+  // Tree getter reading from the store.
+  TreeGetter StoreGetter();
+
+ private:
+  Workspace(Repo& repo, std::string name, fs::path path)
+      : repo_(repo), name_(std::move(name)), path_(std::move(path)) {}
+  fs::path TreeStatePath() const;
+
+  Repo& repo_;
+  std::string name_;
+  fs::path path_;
+  struct Shared;
+  std::shared_ptr<Shared> shared_;
+};
+
+// ---- references ----
+// Resolves REF as in docs/cli.md: @ / HEAD, latest, tag, id prefix (>= 4 hex),
+// REF~N, and a unique note prefix as a last resort. Ambiguity lists the
+// candidates. `worktree` gives the meaning of @ and latest.
+Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref);
+
+// ---- history ----
+struct HistoryOptions {
+  bool all = false;              // every line, not only the worktree's
+  std::optional<size_t> limit;
+  std::optional<std::string> tag;
+  std::optional<std::string> grep;
+};
+struct HistoryEntry {
+  SnapshotId id;
+  std::shared_ptr<const Snapshot> snapshot;
+  std::vector<std::string> tags;
+};
+Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree,
+                                          const HistoryOptions& options);
+
+// Tags naming `id` in the current view, sorted.
+std::vector<std::string> TagsOf(const View& view, const SnapshotId& id);
+
+}  // namespace jvs

@@ -1,0 +1,232 @@
+#include "jvs/oplog.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "jvs/hash.h"
+
+namespace jvs {
+
+using nlohmann::json;
+
+namespace {
+
+Error Corrupt(const std::string& what) { return Error(ErrorCode::kCorrupt, what); }
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json OptId(const std::optional<SnapshotId>& id) { return id ? json(id->hex()) : json(nullptr); }
+
+Result<std::optional<SnapshotId>> ParseOptId(const json& j, const char* what) {
+  if (j.is_null()) return std::optional<SnapshotId>();
+  if (!j.is_string()) return Corrupt(std::string("view: invalid ") + what);
+  JVS_ASSIGN_OR_RETURN(SnapshotId id, SnapshotId::FromHex(j.get<std::string>()));
+  return std::optional<SnapshotId>(id);
+}
+
+Result<json> ParseObject(std::string_view data, const char* what) {
+  json j = json::parse(data, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Corrupt(std::string(what) + " is not valid JSON");
+  auto f = j.find("format");
+  if (f == j.end() || !f->is_number_integer() || f->get<int64_t>() != 1)
+    return Corrupt(std::string(what) + " has an unsupported format");
+  return j;
+}
+
+Result<std::string> GetString(const json& j, const char* key, const char* what) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string())
+    return Corrupt(std::string(what) + ": missing or invalid '" + key + "'");
+  return it->get<std::string>();
+}
+
+}  // namespace
+
+std::string View::Encode() const {
+  json j;
+  j["format"] = kFormatVersion;
+  json wts = json::object();
+  for (const auto& [name, wt] : worktrees) wts[name] = {{"head", OptId(wt.head)}, {"latest", OptId(wt.latest)}};
+  j["worktrees"] = wts;
+  json hs = json::array();
+  for (const auto& h : heads) hs.push_back(h.hex());
+  j["heads"] = hs;
+  json ts = json::object();
+  for (const auto& [name, id] : tags) ts[name] = id.hex();
+  j["tags"] = ts;
+  return Dump(j);
+}
+
+Result<View> View::Decode(std::string_view data) {
+  JVS_ASSIGN_OR_RETURN(json j, ParseObject(data, "view"));
+  View v;
+  auto wts = j.find("worktrees");
+  if (wts == j.end() || !wts->is_object()) return Corrupt("view: missing worktrees");
+  for (const auto& [name, wt] : wts->items()) {
+    if (!wt.is_object() || !wt.contains("head") || !wt.contains("latest"))
+      return Corrupt("view: invalid worktree '" + name + "'");
+    WorktreeView w;
+    JVS_ASSIGN_OR_RETURN(w.head, ParseOptId(wt["head"], "worktree head"));
+    JVS_ASSIGN_OR_RETURN(w.latest, ParseOptId(wt["latest"], "worktree latest"));
+    v.worktrees[name] = w;
+  }
+  auto hs = j.find("heads");
+  if (hs == j.end() || !hs->is_array()) return Corrupt("view: missing heads");
+  for (const auto& h : *hs) {
+    if (!h.is_string()) return Corrupt("view: invalid head");
+    JVS_ASSIGN_OR_RETURN(SnapshotId id, SnapshotId::FromHex(h.get<std::string>()));
+    v.heads.push_back(id);
+  }
+  auto ts = j.find("tags");
+  if (ts == j.end() || !ts->is_object()) return Corrupt("view: missing tags");
+  for (const auto& [name, id] : ts->items()) {
+    if (!id.is_string()) return Corrupt("view: invalid tag '" + name + "'");
+    JVS_ASSIGN_OR_RETURN(SnapshotId sid, SnapshotId::FromHex(id.get<std::string>()));
+    v.tags[name] = sid;
+  }
+  return v;
+}
+
+ViewId View::ComputeId() const { return ViewId(Sha256Of(Encode())); }
+
+std::string Operation::Encode() const {
+  json j;
+  j["format"] = kFormatVersion;
+  json ps = json::array();
+  for (const auto& p : parents) ps.push_back(p.hex());
+  j["parents"] = ps;
+  j["view"] = view.hex();
+  const auto& m = metadata;
+  j["metadata"] = {{"start_time", m.start_time}, {"end_time", m.end_time}, {"user", m.user},
+                   {"host", m.host}, {"pid", m.pid}, {"command", m.command},
+                   {"description", m.description}, {"attributes", m.attributes}};
+  return Dump(j);
+}
+
+Result<Operation> Operation::Decode(std::string_view data) {
+  JVS_ASSIGN_OR_RETURN(json j, ParseObject(data, "operation"));
+  Operation op;
+  auto ps = j.find("parents");
+  if (ps == j.end() || !ps->is_array() || ps->size() > 4096) return Corrupt("operation: invalid parents");
+  for (const auto& p : *ps) {
+    if (!p.is_string()) return Corrupt("operation: invalid parent");
+    JVS_ASSIGN_OR_RETURN(OperationId id, OperationId::FromHex(p.get<std::string>()));
+    op.parents.push_back(id);
+  }
+  JVS_ASSIGN_OR_RETURN(std::string view, GetString(j, "view", "operation"));
+  JVS_ASSIGN_OR_RETURN(op.view, ViewId::FromHex(view));
+  auto m = j.find("metadata");
+  if (m == j.end() || !m->is_object()) return Corrupt("operation: missing metadata");
+  auto& md = op.metadata;
+  JVS_ASSIGN_OR_RETURN(md.start_time, GetString(*m, "start_time", "operation"));
+  JVS_ASSIGN_OR_RETURN(md.end_time, GetString(*m, "end_time", "operation"));
+  JVS_ASSIGN_OR_RETURN(md.user, GetString(*m, "user", "operation"));
+  JVS_ASSIGN_OR_RETURN(md.host, GetString(*m, "host", "operation"));
+  JVS_ASSIGN_OR_RETURN(md.command, GetString(*m, "command", "operation"));
+  JVS_ASSIGN_OR_RETURN(md.description, GetString(*m, "description", "operation"));
+  auto pid = m->find("pid");
+  if (pid == m->end() || !pid->is_number_integer()) return Corrupt("operation: invalid pid");
+  md.pid = pid->get<int64_t>();
+  auto attrs = m->find("attributes");
+  if (attrs == m->end() || !attrs->is_object()) return Corrupt("operation: invalid attributes");
+  for (const auto& [k, v] : attrs->items()) {
+    if (!v.is_string()) return Corrupt("operation: invalid attribute '" + k + "'");
+    md.attributes[k] = v.get<std::string>();
+  }
+  return op;
+}
+
+OperationId Operation::ComputeId() const { return OperationId(Sha256Of(Encode())); }
+
+Status OpStore::Create(Env* env, const fs::path& dir) {
+  JVS_TRY(env->MkdirAll(dir / "operations"));
+  return env->MkdirAll(dir / "views");
+}
+
+Result<std::string> OpStore::ReadVerified(const char* kind, const Digest& id) {
+  std::string hex = ToHex(id.data(), id.size());
+  auto data = env_->ReadFile(dir_ / kind / hex, 16u << 20);
+  std::string what = std::string(kind).substr(0, std::string(kind).size() - 1);
+  if (!data.ok()) {
+    if (data.error().code() == ErrorCode::kNotFound)
+      return Error(ErrorCode::kNotFound, what + " " + hex + " is missing",
+                   "run 'jvs doctor' to inspect the repository");
+    return data.error();
+  }
+  if (Sha256Of(*data) != id)
+    return Error(ErrorCode::kCorrupt, what + " " + hex + " does not match its id (damaged or tampered)",
+                 "run 'jvs verify --all'");
+  return data;
+}
+
+Status OpStore::WriteObject(const char* kind, const Digest& id, std::string_view data) {
+  fs::path p = dir_ / kind / ToHex(id.data(), id.size());
+  if (env_->Exists(p)) return OkStatus();
+  return env_->WriteFileAtomic(p, data);
+}
+
+Result<Operation> OpStore::ReadOperation(const OperationId& id) {
+  JVS_ASSIGN_OR_RETURN(std::string data, ReadVerified("operations", id.bytes()));
+  auto op = Operation::Decode(data);
+  if (!op.ok()) return op.error().WithContext("operation " + id.hex());
+  return op;
+}
+
+Result<OperationId> OpStore::WriteOperation(const Operation& op) {
+  std::string data = op.Encode();
+  OperationId id(Sha256Of(data));
+  JVS_TRY(WriteObject("operations", id.bytes(), data));
+  return id;
+}
+
+Result<View> OpStore::ReadView(const ViewId& id) {
+  JVS_ASSIGN_OR_RETURN(std::string data, ReadVerified("views", id.bytes()));
+  auto v = View::Decode(data);
+  if (!v.ok()) return v.error().WithContext("view " + id.hex());
+  return v;
+}
+
+Result<ViewId> OpStore::WriteView(const View& view) {
+  std::string data = view.Encode();
+  ViewId id(Sha256Of(data));
+  JVS_TRY(WriteObject("views", id.bytes(), data));
+  return id;
+}
+
+Result<std::vector<OperationId>> OpStore::FindOperationsByPrefix(std::string_view prefix) {
+  std::vector<OperationId> out;
+  JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(dir_ / "operations", O_RDONLY | O_DIRECTORY));
+  JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd.get()));
+  for (const auto& e : entries) {
+    if (e.name.size() != kIdHexLength || e.name.compare(0, prefix.size(), prefix) != 0) continue;
+    auto id = OperationId::FromHex(e.name);
+    if (id.ok()) out.push_back(*id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::vector<OperationId>> OpHeads::List() {
+  JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(dir_, O_RDONLY | O_DIRECTORY));
+  JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd.get()));
+  std::vector<OperationId> out;
+  for (const auto& e : entries) {
+    if (e.name.size() != kIdHexLength) continue;  // temp files of a concurrent writer
+    auto id = OperationId::FromHex(e.name);
+    if (id.ok()) out.push_back(*id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status OpHeads::Update(const OperationId& new_head, const std::vector<OperationId>& old_heads) {
+  JVS_TRY(env_->WriteFileAtomic(dir_ / new_head.hex(), ""));
+  for (const auto& old : old_heads) {
+    if (old == new_head) continue;
+    Status st = env_->Unlink(dir_ / old.hex());
+    if (!st.ok() && st.error().code() != ErrorCode::kNotFound) return st;
+  }
+  return OkStatus();
+}
+
+}  // namespace jvs

@@ -1,0 +1,140 @@
+#include <algorithm>
+#include <set>
+
+#include "jvs/workspace.h"
+
+namespace jvs {
+
+std::vector<std::string> TagsOf(const View& view, const SnapshotId& id) {
+  std::vector<std::string> out;
+  for (const auto& [name, sid] : view.tags)
+    if (sid == id) out.push_back(name);
+  return out;
+}
+
+namespace {
+
+Error NotFound(std::string_view ref) {
+  return Error(ErrorCode::kNotFound, "unknown reference '" + std::string(ref) + "'",
+               "use a snapshot id prefix (4+ hex digits), a tag, @, latest, REF~N or a note prefix; "
+               "see 'jvs history --all' and 'jvs tag list'");
+}
+
+Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::string_view ref) {
+  const View& view = repo.view();
+  auto wt = view.worktrees.find(worktree);
+  if (ref == "@" || ref == "HEAD") {
+    if (wt == view.worktrees.end() || !wt->second.head)
+      return Error(ErrorCode::kNotFound, "worktree '" + worktree + "' has no snapshot yet",
+                   "create one with 'jvs snapshot'");
+    return *wt->second.head;
+  }
+  if (ref == "latest") {
+    if (wt == view.worktrees.end() || !wt->second.latest)
+      return Error(ErrorCode::kNotFound, "worktree '" + worktree + "' has no snapshot yet",
+                   "create one with 'jvs snapshot'");
+    return *wt->second.latest;
+  }
+  if (auto t = view.tags.find(std::string(ref)); t != view.tags.end()) return t->second;
+  std::string lower(ref);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.size() >= 4 && IsHexString(lower)) {
+    JVS_ASSIGN_OR_RETURN(auto matches, repo.store().FindSnapshotsByPrefix(lower));
+    if (matches.size() == 1) return matches[0];
+    if (matches.size() > 1) {
+      std::string cands;
+      for (const auto& m : matches) {
+        auto s = repo.store().ReadSnapshot(m);
+        cands += "\n  " + m.hex().substr(0, 16) + (s.ok() ? "  " + (*s)->created_at + "  " + (*s)->note : "");
+      }
+      return Error(ErrorCode::kAmbiguous, "reference '" + std::string(ref) + "' is ambiguous; candidates:" + cands,
+                   "give more digits of the snapshot id");
+    }
+  }
+  // Last resort: a unique prefix of a note among visible snapshots.
+  if (!ref.empty()) {
+    JVS_ASSIGN_OR_RETURN(auto all, repo.AllVisibleSnapshots());
+    std::vector<std::pair<SnapshotId, std::string>> hits;
+    for (const auto& id : all) {
+      JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(id));
+      if (s->note.compare(0, ref.size(), ref) == 0) hits.emplace_back(id, s->note);
+    }
+    if (hits.size() == 1) return hits[0].first;
+    if (hits.size() > 1) {
+      std::sort(hits.begin(), hits.end());
+      std::string cands;
+      for (const auto& [id, note] : hits) cands += "\n  " + id.hex().substr(0, 16) + "  " + note;
+      return Error(ErrorCode::kAmbiguous,
+                   "reference '" + std::string(ref) + "' matches the notes of several snapshots; candidates:" + cands,
+                   "use a snapshot id prefix or a tag instead");
+    }
+  }
+  return NotFound(ref);
+}
+
+}  // namespace
+
+Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref) {
+  if (ref.empty()) return Error(ErrorCode::kInvalidArgument, "empty reference", "give a snapshot id, tag or @");
+  // REF~N (repeatable: a~1~2) and REF~ (= ~1).
+  size_t tilde = ref.find('~');
+  if (tilde != std::string_view::npos && tilde > 0) {
+    JVS_ASSIGN_OR_RETURN(SnapshotId id, ResolveBase(repo, worktree, ref.substr(0, tilde)));
+    std::string_view rest = ref.substr(tilde);
+    while (!rest.empty()) {
+      if (rest[0] != '~') return NotFound(ref);
+      rest.remove_prefix(1);
+      size_t n = 0, digits = 0;
+      while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') {
+        n = n * 10 + static_cast<size_t>(rest[digits] - '0');
+        if (++digits > 6) return Error(ErrorCode::kInvalidArgument, "invalid reference '" + std::string(ref) + "'");
+      }
+      if (digits == 0) n = 1;
+      rest.remove_prefix(digits);
+      for (size_t i = 0; i < n; ++i) {
+        JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(id));
+        if (s->parents.empty())
+          return Error(ErrorCode::kNotFound,
+                       "'" + std::string(ref) + "' goes past the first snapshot of its line",
+                       "use a smaller N; see 'jvs history'");
+        id = s->parents[0];
+      }
+    }
+    return id;
+  }
+  return ResolveBase(repo, worktree, ref);
+}
+
+Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree, const HistoryOptions& o) {
+  std::vector<SnapshotId> ids;
+  if (o.all) {
+    JVS_ASSIGN_OR_RETURN(ids, repo.AllVisibleSnapshots());
+  } else {
+    auto wt = repo.view().worktrees.find(worktree);
+    if (wt != repo.view().worktrees.end() && wt->second.head) {
+      std::set<SnapshotId> seen;
+      for (std::optional<SnapshotId> cur = wt->second.head; cur && seen.insert(*cur).second;) {
+        ids.push_back(*cur);
+        JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(*cur));
+        cur = s->parents.empty() ? std::nullopt : std::optional<SnapshotId>(s->parents[0]);
+      }
+    }
+  }
+  std::vector<HistoryEntry> out;
+  for (const auto& id : ids) {
+    JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(id));
+    HistoryEntry e{id, s, TagsOf(repo.view(), id)};
+    if (o.tag && std::find(e.tags.begin(), e.tags.end(), *o.tag) == e.tags.end()) continue;
+    if (o.grep && s->note.find(*o.grep) == std::string::npos) continue;
+    out.push_back(std::move(e));
+  }
+  if (o.all)
+    std::stable_sort(out.begin(), out.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
+      if (a.snapshot->created_at != b.snapshot->created_at) return a.snapshot->created_at > b.snapshot->created_at;
+      return a.id < b.id;
+    });
+  if (o.limit && out.size() > *o.limit) out.resize(*o.limit);
+  return out;
+}
+
+}  // namespace jvs

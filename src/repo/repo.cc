@@ -1,0 +1,470 @@
+#include "jvs/repo.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <unordered_set>
+
+#include "engine/select.h"
+#include "jvs/hash.h"
+#include "jvs/repo_path.h"
+#include "jvs/timeutil.h"
+
+namespace jvs {
+
+namespace {
+
+Result<int> ReadFormat(Env* env, const fs::path& control) {
+  auto data = env->ReadFile(control / "format", 64);
+  if (!data.ok())
+    return Error(ErrorCode::kCorrupt, "'" + (control / "format").string() + "' is missing",
+                 "this .jvs folder is damaged or not a jvs repository; run 'jvs doctor'");
+  std::string s = *data;
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit))
+    return Error(ErrorCode::kCorrupt, "repository format file is malformed");
+  int v = std::stoi(s);
+  if (v > kRepoFormatVersion)
+    return Error(ErrorCode::kFormatTooNew,
+                 "repository format " + std::to_string(v) + " is newer than this jvs supports (" +
+                     std::to_string(kRepoFormatVersion) + ")",
+                 "upgrade jvs to open this repository");
+  if (v < 1) return Error(ErrorCode::kCorrupt, "repository format file is malformed");
+  return v;
+}
+
+}  // namespace
+
+Repo::~Repo() = default;
+
+Status ValidateTagName(std::string_view name) {
+  auto bad = [&](const std::string& why) {
+    return Error(ErrorCode::kInvalidArgument, "invalid tag name '" + std::string(name) + "': " + why,
+                 "tag names are single words such as v1.0 or baseline");
+  };
+  if (name.empty()) return bad("empty");
+  if (!ValidateName(name).ok()) return bad("not a valid name");
+  if (name == "@" || name == "HEAD" || name == "latest" || name == "@-") return bad("reserved word");
+  if (name[0] == '-') return bad("starts with '-'");
+  for (char c : name)
+    if (c == '~' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '^' || c == '\\' ||
+        static_cast<unsigned char>(c) < 0x20)
+      return bad("contains a forbidden character");
+  return OkStatus();
+}
+
+Status ValidateWorktreeName(std::string_view name) {
+  auto st = ValidateTagName(name);
+  if (!st.ok())
+    return Error(ErrorCode::kInvalidArgument, "invalid worktree name '" + std::string(name) + "'",
+                 "use letters, digits, '-', '_' or '.'");
+  if (name.size() > 100 || name[0] == '.')
+    return Error(ErrorCode::kInvalidArgument, "invalid worktree name '" + std::string(name) + "'");
+  return OkStatus();
+}
+
+void AddHeads(View* view, const std::vector<SnapshotId>& added, const std::vector<SnapshotId>& replaced) {
+  std::set<SnapshotId> heads(view->heads.begin(), view->heads.end());
+  for (const auto& r : replaced) heads.erase(r);
+  for (const auto& a : added) heads.insert(a);
+  view->heads.assign(heads.begin(), heads.end());
+}
+
+Result<std::unique_ptr<Repo>> Repo::Init(Env* env, const InitOptions& options, const Settings& settings) {
+  fs::path root = options.root;
+  fs::path control = root / kControlDirName;
+  if (env->Exists(control))
+    return Error(ErrorCode::kAlreadyExists, "'" + root.string() + "' already holds a jvs repository",
+                 "use it as it is, or choose another directory");
+  JVS_TRY(env->MkdirAll(root));
+  JVS_TRY(env->MkdirAll(options.workspace));
+  // Build everything in a temp folder and rename it into place: a crash
+  // leaves either no repository or a complete one.
+  fs::path tmp = root / (".jvs-init-" + std::to_string(::getpid()));
+  (void)env->RemoveAll(tmp);
+  auto build = [&]() -> Status {
+    JVS_TRY(env->Mkdir(tmp));
+    JVS_TRY(env->WriteFileAtomic(tmp / "format", std::to_string(kRepoFormatVersion) + "\n"));
+    std::string repo_id;
+    if (settings.random_seed) {
+      std::mt19937_64 rng(*settings.random_seed ^ 0x5eed);
+      uint64_t a = rng(), b = rng();
+      repo_id = ToHex(reinterpret_cast<uint8_t*>(&a), 8) + ToHex(reinterpret_cast<uint8_t*>(&b), 8);
+    } else {
+      std::random_device rd;
+      uint8_t buf[16];
+      for (auto& c : buf) c = static_cast<uint8_t>(rd());
+      repo_id = ToHex(buf, 16);
+    }
+    JVS_TRY(env->WriteFileAtomic(tmp / "repo_id", repo_id + "\n"));
+    JVS_TRY(Store::Create(env, tmp / "store"));
+    JVS_TRY(OpStore::Create(env, tmp / "op_store"));
+    JVS_TRY(env->Mkdir(tmp / "op_heads"));
+    JVS_TRY(env->MkdirAll(tmp / "worktrees" / kMainWorktree));
+    JVS_TRY(env->Mkdir(tmp / "tmp"));
+    std::error_code ec;
+    fs::path rel = fs::relative(options.workspace, root, ec);
+    if (ec || rel.empty()) rel = ".";
+    JVS_TRY(env->WriteFileAtomic(tmp / "worktrees" / kMainWorktree / "path", rel.string() + "\n"));
+    std::string gitignore_note =
+        "# jvs control folder: do not edit by hand. See docs/formats.md.\n";
+    JVS_TRY(env->WriteFileAtomic(tmp / "README", gitignore_note));
+    // The root operation: a view with an empty main worktree.
+    View view;
+    view.worktrees[kMainWorktree] = WorktreeView{};
+    OpStore ops(env, tmp / "op_store");
+    JVS_ASSIGN_OR_RETURN(ViewId vid, ops.WriteView(view));
+    Operation op;
+    op.view = vid;
+    int64_t now = settings.pinned_time_ns ? *settings.pinned_time_ns : env->NowNanos();
+    op.metadata = {FormatRfc3339(now), FormatRfc3339(now), settings.user, settings.host,
+                   static_cast<int64_t>(::getpid()), settings.command, "initialize repository", {}};
+    JVS_ASSIGN_OR_RETURN(OperationId oid, ops.WriteOperation(op));
+    JVS_TRY(env->WriteFileAtomic(tmp / "op_heads" / oid.hex(), ""));
+    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env->Open(tmp, O_RDONLY | O_DIRECTORY));
+    JVS_TRY(env->SyncFs(fd.get()));
+    return env->RenameNoReplace(tmp, control);
+  };
+  Status st = build();
+  if (!st.ok()) {
+    (void)env->RemoveAll(tmp);
+    return st.error();
+  }
+  std::unique_ptr<Repo> repo(new Repo(env, settings));
+  JVS_TRY(repo->OpenAt(root));
+  return repo;
+}
+
+Result<std::unique_ptr<Repo>> Repo::Open(Env* env, const fs::path& start, const Settings& settings,
+                                         std::optional<std::string> at_op) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start, ec);
+  if (ec) return Error(ErrorCode::kNotFound, "cannot resolve '" + start.string() + "'");
+  dir = dir.lexically_normal();
+  if (dir.has_filename() == false && dir != dir.root_path()) dir = dir.parent_path();
+  fs::path found;
+  for (fs::path p = dir;; p = p.parent_path()) {
+    auto st = env->Stat(p / kControlDirName);
+    if (st.ok() && S_ISDIR(st->st_mode)) {
+      found = p;
+      break;
+    }
+    if (p == p.root_path() || p.empty()) break;
+  }
+  if (found.empty())
+    return Error(ErrorCode::kNotARepository,
+                 "not inside a jvs repository: '" + dir.string() + "'",
+                 "run 'jvs init NAME' to create one, 'jvs init --here' to adopt this directory, "
+                 "or pass --repo PATH");
+  std::unique_ptr<Repo> repo(new Repo(env, settings));
+  if (at_op) {
+    repo->read_only_ = true;
+    JVS_TRY(repo->OpenAt(found));
+    auto& ops = *repo->op_store_;
+    std::string spec = *at_op;
+    OperationId target = repo->op_id_;
+    std::string base = spec;
+    int up = 0;
+    while (!base.empty() && base.back() == '-') {
+      base.pop_back();
+      ++up;
+    }
+    if (base != "@") {
+      std::string lower = base;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower.size() < 4 || !IsHexString(lower))
+        return Error(ErrorCode::kInvalidArgument, "invalid operation '" + spec + "'",
+                     "give an operation id prefix (at least 4 hex digits), '@' or '@-'");
+      JVS_ASSIGN_OR_RETURN(auto matches, ops.FindOperationsByPrefix(lower));
+      if (matches.empty())
+        return Error(ErrorCode::kNotFound, "no operation matches '" + base + "'",
+                     "list operations with 'jvs op log'");
+      if (matches.size() > 1) {
+        std::string cands;
+        for (const auto& m : matches) cands += "\n  " + m.hex().substr(0, 16);
+        return Error(ErrorCode::kAmbiguous, "operation prefix '" + base + "' is ambiguous; candidates:" + cands,
+                     "give more digits");
+      }
+      target = matches[0];
+    }
+    for (int i = 0; i < up; ++i) {
+      JVS_ASSIGN_OR_RETURN(Operation op, ops.ReadOperation(target));
+      if (op.parents.empty())
+        return Error(ErrorCode::kNotFound, "operation '" + spec + "' goes past the first operation");
+      target = op.parents[0];
+    }
+    JVS_ASSIGN_OR_RETURN(repo->op_, ops.ReadOperation(target));
+    JVS_ASSIGN_OR_RETURN(repo->view_, ops.ReadView(repo->op_.view));
+    repo->op_id_ = target;
+    return repo;
+  }
+  JVS_TRY(repo->OpenAt(found));
+  return repo;
+}
+
+Status Repo::OpenAt(const fs::path& root) {
+  root_ = root;
+  fs::path control = control_dir();
+  JVS_TRY(ReadFormat(env_, control));
+  auto id = env_->ReadFile(control / "repo_id", 256);
+  if (!id.ok()) return Error(ErrorCode::kCorrupt, "repository id file is missing", "run 'jvs doctor'");
+  repo_id_ = *id;
+  while (!repo_id_.empty() && repo_id_.back() == '\n') repo_id_.pop_back();
+  JVS_ASSIGN_OR_RETURN(store_, Store::Open(env_, control / "store"));
+  op_store_ = std::make_unique<OpStore>(env_, control / "op_store");
+  op_heads_ = std::make_unique<OpHeads>(env_, control / "op_heads");
+  start_ns_ = NowNanos();
+  JVS_TRY(SelectEngine());
+  return LoadHeads();
+}
+
+Status Repo::SelectEngine() {
+  JVS_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(env_, control_dir(), settings_.engine));
+  engine_ = std::move(choice.engine);
+  engine_reason_ = std::move(choice.reason);
+  return OkStatus();
+}
+
+Status Repo::Reload() {
+  if (read_only_) return OkStatus();
+  return LoadHeads();
+}
+
+Status Repo::LoadHeads() {
+  JVS_ASSIGN_OR_RETURN(auto heads, op_heads_->List());
+  if (heads.empty())
+    return Error(ErrorCode::kCorrupt, "the repository has no operation head",
+                 "run 'jvs doctor --repair' to recover the latest operation");
+  if (heads.size() > 1) return MergeHeads(heads);
+  JVS_ASSIGN_OR_RETURN(op_, op_store_->ReadOperation(heads[0]));
+  JVS_ASSIGN_OR_RETURN(view_, op_store_->ReadView(op_.view));
+  op_id_ = heads[0];
+  return OkStatus();
+}
+
+Status Repo::MergeHeads(const std::vector<OperationId>& heads) {
+  // Concurrent operations: merge their views into one merge operation.
+  struct Side {
+    OperationId id;
+    Operation op;
+    View view;
+  };
+  std::vector<Side> sides;
+  for (const auto& h : heads) {
+    Side s;
+    s.id = h;
+    JVS_ASSIGN_OR_RETURN(s.op, op_store_->ReadOperation(h));
+    JVS_ASSIGN_OR_RETURN(s.view, op_store_->ReadView(s.op.view));
+    sides.push_back(std::move(s));
+  }
+  // Newest operation last, so its choices win ties.
+  std::sort(sides.begin(), sides.end(), [](const Side& a, const Side& b) {
+    return std::tie(a.op.metadata.end_time, a.id) < std::tie(b.op.metadata.end_time, b.id);
+  });
+  auto created = [&](const std::optional<SnapshotId>& id) -> std::string {
+    if (!id) return "";
+    auto s = store_->ReadSnapshot(*id);
+    return s.ok() ? (*s)->created_at : "";
+  };
+  View merged;
+  std::set<SnapshotId> all_heads;
+  std::vector<std::string> tag_conflicts;
+  for (const auto& side : sides) {
+    all_heads.insert(side.view.heads.begin(), side.view.heads.end());
+    for (const auto& [name, wt] : side.view.worktrees) {
+      if (wt.head) all_heads.insert(*wt.head);
+      if (wt.latest) all_heads.insert(*wt.latest);
+      auto it = merged.worktrees.find(name);
+      if (it == merged.worktrees.end()) {
+        merged.worktrees[name] = wt;
+        continue;
+      }
+      if (created(wt.head) >= created(it->second.head)) it->second.head = wt.head;
+      if (created(wt.latest) >= created(it->second.latest)) it->second.latest = wt.latest;
+    }
+    for (const auto& [name, id] : side.view.tags) {
+      auto it = merged.tags.find(name);
+      if (it != merged.tags.end() && it->second != id) {
+        tag_conflicts.push_back(name);
+        all_heads.insert(it->second);  // the losing value stays reachable
+      }
+      merged.tags[name] = id;
+    }
+  }
+  merged.heads.assign(all_heads.begin(), all_heads.end());
+  // The merge operation has every head as a parent.
+  JVS_ASSIGN_OR_RETURN(ViewId vid, op_store_->WriteView(merged));
+  Operation op;
+  for (const auto& s : sides) op.parents.push_back(s.id);
+  op.view = vid;
+  std::string now = Now();
+  op.metadata = {now, now, settings_.user, settings_.host, static_cast<int64_t>(::getpid()),
+                 settings_.command, "merge " + std::to_string(sides.size()) + " concurrent operations", {}};
+  if (!tag_conflicts.empty()) {
+    std::string list;
+    for (const auto& t : tag_conflicts) list += (list.empty() ? "" : ",") + t;
+    op.metadata.attributes["tag_conflicts"] = list;
+  }
+  JVS_ASSIGN_OR_RETURN(OperationId oid, op_store_->WriteOperation(op));
+  JVS_TRY(store_->Sync());
+  {
+    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(control_dir(), O_RDONLY | O_DIRECTORY));
+    JVS_TRY(env_->SyncFs(fd.get()));
+  }
+  JVS_TRY(op_heads_->Update(oid, heads));
+  op_id_ = oid;
+  op_ = std::move(op);
+  view_ = std::move(merged);
+  return OkStatus();
+}
+
+Result<OperationId> Repo::Publish(View view, std::string description,
+                                  std::map<std::string, std::string> attributes) {
+  if (read_only_)
+    return Error(ErrorCode::kRefused, "cannot change the repository while looking at an earlier operation",
+                 "drop --at-op to run commands that change the repository");
+  JVS_ASSIGN_OR_RETURN(ViewId vid, op_store_->WriteView(view));
+  Operation op;
+  op.parents = {op_id_};
+  op.view = vid;
+  op.metadata = {FormatRfc3339(start_ns_), Now(), settings_.user, settings_.host,
+                 static_cast<int64_t>(::getpid()), settings_.command, std::move(description),
+                 std::move(attributes)};
+  JVS_ASSIGN_OR_RETURN(OperationId oid, op_store_->WriteOperation(op));
+  // One durability barrier for every object of this operation, then the head.
+  {
+    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(control_dir(), O_RDONLY | O_DIRECTORY));
+    JVS_TRY(env_->SyncFs(fd.get()));
+  }
+  (void)store_->Sync();  // already covered by the syncfs above; clears the dirty flag
+  JVS_TRY(op_heads_->Update(oid, {op_id_}));
+  {
+    JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY));
+    JVS_TRY(env_->Fsync(dfd.get()));
+  }
+  op_id_ = oid;
+  op_ = std::move(op);
+  view_ = std::move(view);
+  return oid;
+}
+
+std::vector<std::string> Repo::WorktreeNames() const {
+  std::vector<std::string> out;
+  for (const auto& [name, wt] : view_.worktrees) out.push_back(name);
+  return out;
+}
+
+Result<fs::path> Repo::WorktreePath(const std::string& name) const {
+  auto data = env_->ReadFile(WorktreeControlDir(name) / "path", 4096);
+  if (!data.ok())
+    return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist",
+                 "list worktrees with 'jvs worktree list'");
+  std::string rel = *data;
+  while (!rel.empty() && rel.back() == '\n') rel.pop_back();
+  fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : (root_ / rel);
+  return p.lexically_normal();
+}
+
+std::string Repo::WorktreeForPath(const fs::path& path) const {
+  std::error_code ec;
+  fs::path abs = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  std::string best = kMainWorktree;
+  size_t best_len = 0;
+  for (const auto& name : WorktreeNames()) {
+    auto wp = WorktreePath(name);
+    if (!wp.ok()) continue;
+    fs::path w = fs::weakly_canonical(*wp, ec);
+    auto [a, b] = std::mismatch(w.begin(), w.end(), abs.begin(), abs.end());
+    (void)b;
+    if (a == w.end()) {
+      size_t len = w.string().size();
+      if (len > best_len) {
+        best_len = len;
+        best = name;
+      }
+    }
+  }
+  return best;
+}
+
+Result<UniqueFd> Repo::LockWorktree(const std::string& name) {
+  fs::path dir = WorktreeControlDir(name);
+  JVS_TRY(env_->MkdirAll(dir));
+  auto fd = env_->LockFile(dir / "lock", settings_.lock_wait);
+  if (!fd.ok() && fd.error().code() == ErrorCode::kLocked)
+    return Error(ErrorCode::kLocked,
+                 "worktree '" + name + "' is locked by another jvs command (waited " +
+                     std::to_string(settings_.lock_wait.count()) + " ms)",
+                 "wait for the other command to finish, or raise the wait with JVS_LOCK_TIMEOUT_MS");
+  return fd;
+}
+
+int64_t Repo::NowNanos() {
+  return settings_.pinned_time_ns ? *settings_.pinned_time_ns : env_->NowNanos();
+}
+
+std::string Repo::Now() { return FormatRfc3339(NowNanos()); }
+
+std::string Repo::NewChangeId() {
+  uint8_t buf[16];
+  if (settings_.random_seed) {
+    if (!rng_) {
+      // Mix the seed with the current operation so that successive commands
+      // under the same seed still get distinct, reproducible ids.
+      uint64_t mix;
+      std::memcpy(&mix, op_id_.bytes().data(), sizeof(mix));
+      rng_.emplace(*settings_.random_seed ^ mix);
+    }
+    for (int i = 0; i < 16; i += 8) {
+      uint64_t v = (*rng_)();
+      std::memcpy(buf + i, &v, 8);
+    }
+  } else {
+    std::random_device rd;
+    for (auto& c : buf) c = static_cast<uint8_t>(rd());
+  }
+  return ToHex(buf, 16);
+}
+
+Result<std::vector<SnapshotId>> Repo::AllVisibleSnapshots() {
+  std::unordered_set<SnapshotId, IdHash> seen;
+  std::deque<SnapshotId> queue;
+  auto push = [&](const SnapshotId& id) {
+    if (seen.insert(id).second) queue.push_back(id);
+  };
+  for (const auto& h : view_.heads) push(h);
+  for (const auto& [n, wt] : view_.worktrees) {
+    if (wt.head) push(*wt.head);
+    if (wt.latest) push(*wt.latest);
+  }
+  for (const auto& [n, id] : view_.tags) push(id);
+  std::vector<SnapshotId> out;
+  while (!queue.empty()) {
+    SnapshotId id = queue.front();
+    queue.pop_front();
+    JVS_ASSIGN_OR_RETURN(auto snap, store_->ReadSnapshot(id));
+    out.push_back(id);
+    for (const auto& p : snap->parents) push(p);
+  }
+  return out;
+}
+
+std::string Repo::ShortId(const SnapshotId& id) {
+  std::string hex = id.hex();
+  auto matches = store_->FindSnapshotsByPrefix(hex.substr(0, 2));
+  size_t len = 8;
+  if (matches.ok()) {
+    for (const auto& m : *matches) {
+      if (m == id) continue;
+      std::string other = m.hex();
+      size_t common = 0;
+      while (common < hex.size() && hex[common] == other[common]) ++common;
+      len = std::max(len, common + 1);
+    }
+  }
+  return hex.substr(0, std::min(len, hex.size()));
+}
+
+}  // namespace jvs

@@ -1,0 +1,305 @@
+#include "jvs/store.h"
+
+#include <cerrno>
+#include <random>
+#include <vector>
+
+#include "jvs/hash.h"
+
+namespace jvs {
+
+namespace {
+constexpr const char* kBlobs = "blobs";
+constexpr const char* kTrees = "trees";
+constexpr const char* kSnapshots = "snapshots";
+constexpr size_t kSmallFile = 1u << 20;  // read whole, hash, then write only if new
+constexpr size_t kChunk = 1u << 20;
+constexpr size_t kMaxObjectSize = 64u << 20;  // trees and descriptors
+constexpr int kMaxIngestAttempts = 5;
+
+bool SameStat(const struct stat& a, const struct stat& b) {
+  return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
+         a.st_mtim.tv_nsec == b.st_mtim.tv_nsec && a.st_ino == b.st_ino &&
+         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+}  // namespace
+
+Status Store::Create(Env* env, const fs::path& dir) {
+  JVS_TRY(env->MkdirAll(dir));
+  for (const char* sub : {kBlobs, kTrees, kSnapshots, "tmp"}) JVS_TRY(env->MkdirAll(dir / sub));
+  return env->WriteFileAtomic(dir / "type", "local\n");
+}
+
+Result<std::unique_ptr<Store>> Store::Open(Env* env, const fs::path& dir) {
+  auto type = env->ReadFile(dir / "type", 1024);
+  if (!type.ok())
+    return Error(ErrorCode::kCorrupt, "store type file is missing: " + type.error().message(),
+                 "run 'jvs doctor' to inspect the repository");
+  if (*type != "local\n")
+    return Error(ErrorCode::kUnsupported, "unknown store backend '" + *type + "'",
+                 "this repository was created by a jvs with another store backend");
+  return std::unique_ptr<Store>(new Store(env, dir));
+}
+
+fs::path Store::ObjectPath(const char* kind, const Digest& id) const {
+  std::string hex = ToHex(id.data(), id.size());
+  return dir_ / kind / hex.substr(0, 2) / hex.substr(2);
+}
+
+fs::path Store::BlobPath(const BlobId& id) const { return ObjectPath(kBlobs, id.bytes()); }
+
+fs::path Store::TempPath() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return dir_ / "tmp" /
+         ("obj-" + std::to_string(::getpid()) + "-" + std::to_string(temp_counter_++) + "-" +
+          std::to_string(rng() & 0xffffff));
+}
+
+Result<bool> Store::Publish(const fs::path& tmp, const fs::path& final_path) {
+  Status st = env_->RenameNoReplace(tmp, final_path);
+  if (!st.ok() && st.error().code() == ErrorCode::kNotFound) {
+    Status m = env_->Mkdir(final_path.parent_path());
+    if (!m.ok() && m.error().code() != ErrorCode::kAlreadyExists) {
+      (void)env_->Unlink(tmp);
+      return m.error();
+    }
+    st = env_->RenameNoReplace(tmp, final_path);
+  }
+  if (!st.ok()) {
+    (void)env_->Unlink(tmp);
+    if (st.error().code() == ErrorCode::kAlreadyExists) return false;
+    return st.error();
+  }
+  dirty_ = true;
+  objects_written_++;
+  return true;
+}
+
+Status Store::WriteObject(const char* kind, const Digest& id, std::string_view data) {
+  fs::path final_path = ObjectPath(kind, id);
+  if (env_->Exists(final_path)) return OkStatus();
+  fs::path tmp = TempPath();
+  {
+    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0444));
+    Status st = env_->Write(fd.get(), data.data(), data.size());
+    if (!st.ok()) {
+      (void)env_->Unlink(tmp);
+      return st;
+    }
+  }
+  JVS_TRY(Publish(tmp, final_path));
+  bytes_written_ += data.size();
+  return OkStatus();
+}
+
+Result<std::string> Store::ReadObject(const char* kind, const Digest& id) {
+  auto data = env_->ReadFile(ObjectPath(kind, id), kMaxObjectSize);
+  if (!data.ok()) {
+    if (data.error().code() == ErrorCode::kNotFound)
+      return Error(ErrorCode::kNotFound, std::string(kind == kTrees ? "tree" : "snapshot") + " " +
+                                            ToHex(id.data(), id.size()) + " is missing from the store",
+                   "run 'jvs doctor' to inspect the repository");
+    return data.error();
+  }
+  if (Sha256Of(*data) != id)
+    return Error(ErrorCode::kCorrupt, std::string(kind == kTrees ? "tree" : "snapshot") + " " +
+                                          ToHex(id.data(), id.size()) +
+                                          " does not match its id (damaged or tampered)",
+                 "run 'jvs verify --all' to find every damaged object");
+  return data;
+}
+
+bool Store::HasBlob(const BlobId& id) { return env_->Exists(BlobPath(id)); }
+
+Result<UniqueFd> Store::OpenBlob(const BlobId& id) {
+  auto fd = env_->Open(BlobPath(id), O_RDONLY);
+  if (!fd.ok() && fd.error().code() == ErrorCode::kNotFound)
+    return Error(ErrorCode::kNotFound, "blob " + id.hex() + " is missing from the store",
+                 "run 'jvs doctor' to inspect the repository");
+  return fd;
+}
+
+Result<std::string> Store::ReadBlob(const BlobId& id, uint64_t max_size) {
+  auto fd = OpenBlob(id);
+  if (!fd.ok()) return fd.error();
+  (void)max_size;
+  return env_->ReadFile(BlobPath(id), max_size);
+}
+
+Result<BlobId> Store::WriteBlob(std::string_view data) {
+  BlobId id(Sha256Of(data));
+  JVS_TRY(WriteObject(kBlobs, id.bytes(), data));
+  return id;
+}
+
+Result<IngestResult> Store::IngestFile(int dirfd, const char* name, CloneEngine& engine) {
+  for (int attempt = 0; attempt < kMaxIngestAttempts; ++attempt) {
+    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->OpenAt(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK));
+    JVS_ASSIGN_OR_RETURN(struct stat before, env_->Fstat(fd.get()));
+    if (!S_ISREG(before.st_mode))
+      return Error(ErrorCode::kInvalidArgument, std::string("'") + name + "' is not a regular file");
+    IngestResult r;
+    uint64_t size = static_cast<uint64_t>(before.st_size);
+    Sha256 hasher;
+    if (size <= kSmallFile) {
+      // Small file: one read into memory, hash, write only if the store lacks it.
+      std::string buf(size + 1, '\0');
+      size_t got = 0;
+      while (got < buf.size()) {
+        JVS_ASSIGN_OR_RETURN(size_t n, env_->Read(fd.get(), buf.data() + got, buf.size() - got));
+        if (n == 0) break;
+        got += n;
+      }
+      JVS_ASSIGN_OR_RETURN(struct stat after, env_->Fstat(fd.get()));
+      if (got != size || !SameStat(before, after)) continue;  // changed while read: retry
+      buf.resize(got);
+      r.id = BlobId(Sha256Of(buf));
+      r.size = got;
+      r.st = after;
+      if (!HasBlob(r.id)) {
+        JVS_TRY(WriteObject(kBlobs, r.id.bytes(), buf));
+        r.stored = true;
+      }
+      return r;
+    }
+    fs::path tmp = TempPath();
+    JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0444));
+    auto fail = [&](Error e) -> Error {
+      out.reset();
+      (void)env_->Unlink(tmp);
+      return e;
+    };
+    if (engine.shares_data()) {
+      // Clone first (no bytes copied), then hash the clone: one read in all.
+      if (Status st = engine.CloneContent(env_, fd.get(), out.get(), size); !st.ok())
+        return fail(st.error());
+      JVS_ASSIGN_OR_RETURN(UniqueFd in, env_->Open(tmp, O_RDONLY));
+      std::vector<char> buf(kChunk);
+      uint64_t total = 0;
+      while (true) {
+        auto n = env_->Read(in.get(), buf.data(), buf.size());
+        if (!n.ok()) return fail(n.error());
+        if (*n == 0) break;
+        hasher.Update(buf.data(), *n);
+        total += *n;
+      }
+      r.size = total;
+    } else {
+      // Copy engine: read once, hashing and writing the same buffer.
+      ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+      std::vector<char> buf(kChunk);
+      uint64_t total = 0;
+      while (true) {
+        auto n = env_->Read(fd.get(), buf.data(), buf.size());
+        if (!n.ok()) return fail(n.error());
+        if (*n == 0) break;
+        hasher.Update(buf.data(), *n);
+        if (Status st = env_->Write(out.get(), buf.data(), *n); !st.ok()) return fail(st.error());
+        total += *n;
+      }
+      r.size = total;
+      engine.counters().files++;
+      engine.counters().copied++;
+      engine.counters().bytes_copied += total;
+    }
+    out.reset();
+    JVS_ASSIGN_OR_RETURN(struct stat after, env_->Fstat(fd.get()));
+    if (r.size != size || !SameStat(before, after)) {
+      (void)env_->Unlink(tmp);
+      continue;
+    }
+    r.id = BlobId(hasher.Finish());
+    r.st = after;
+    JVS_ASSIGN_OR_RETURN(r.stored, Publish(tmp, BlobPath(r.id)));
+    if (r.stored) bytes_written_ += r.size;
+    return r;
+  }
+  return Error(ErrorCode::kIo, std::string("'") + name + "' kept changing while it was read",
+               "stop the program writing to it, then snapshot again");
+}
+
+Result<std::shared_ptr<const Tree>> Store::ReadTree(const TreeId& id) {
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    auto it = tree_cache_.find(id);
+    if (it != tree_cache_.end()) return it->second;
+  }
+  JVS_ASSIGN_OR_RETURN(std::string data, ReadObject(kTrees, id.bytes()));
+  auto tree = Tree::Decode(data);
+  if (!tree.ok()) return tree.error().WithContext("tree " + id.hex());
+  auto ptr = std::make_shared<const Tree>(std::move(tree).value());
+  std::lock_guard<std::mutex> l(cache_mu_);
+  if (tree_cache_.size() > 100000) tree_cache_.clear();
+  tree_cache_.emplace(id, ptr);
+  return ptr;
+}
+
+Result<TreeId> Store::WriteTree(const Tree& tree) {
+  std::string data = tree.Encode();
+  TreeId id(Sha256Of(data));
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    if (tree_cache_.count(id)) return id;
+  }
+  JVS_TRY(WriteObject(kTrees, id.bytes(), data));
+  return id;
+}
+
+Result<std::shared_ptr<const Snapshot>> Store::ReadSnapshot(const SnapshotId& id) {
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    auto it = snapshot_cache_.find(id);
+    if (it != snapshot_cache_.end()) return it->second;
+  }
+  JVS_ASSIGN_OR_RETURN(std::string data, ReadObject(kSnapshots, id.bytes()));
+  auto snap = Snapshot::Decode(data);
+  if (!snap.ok()) return snap.error().WithContext("snapshot " + id.hex());
+  auto ptr = std::make_shared<const Snapshot>(std::move(snap).value());
+  std::lock_guard<std::mutex> l(cache_mu_);
+  if (snapshot_cache_.size() > 200000) snapshot_cache_.clear();
+  snapshot_cache_.emplace(id, ptr);
+  return ptr;
+}
+
+Result<SnapshotId> Store::WriteSnapshot(const Snapshot& snapshot) {
+  std::string data = snapshot.Encode();
+  SnapshotId id(Sha256Of(data));
+  JVS_TRY(WriteObject(kSnapshots, id.bytes(), data));
+  return id;
+}
+
+bool Store::HasSnapshot(const SnapshotId& id) {
+  return env_->Exists(ObjectPath(kSnapshots, id.bytes()));
+}
+
+Result<std::vector<SnapshotId>> Store::FindSnapshotsByPrefix(std::string_view prefix) {
+  std::vector<SnapshotId> out;
+  if (prefix.size() < 2 || prefix.size() > kIdHexLength || !IsHexString(prefix)) return out;
+  std::string lower(prefix);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  fs::path fan = dir_ / kSnapshots / lower.substr(0, 2);
+  auto dfd = env_->Open(fan, O_RDONLY | O_DIRECTORY);
+  if (!dfd.ok()) {
+    if (dfd.error().code() == ErrorCode::kNotFound) return out;
+    return dfd.error();
+  }
+  JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd->get()));
+  std::string_view rest = std::string_view(lower).substr(2);
+  for (const auto& e : entries) {
+    if (e.name.size() != kIdHexLength - 2 || e.name.compare(0, rest.size(), rest) != 0) continue;
+    auto id = SnapshotId::FromHex(lower.substr(0, 2) + e.name);
+    if (id.ok()) out.push_back(*id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status Store::Sync() {
+  if (!dirty_.exchange(false)) return OkStatus();
+  JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(dir_, O_RDONLY | O_DIRECTORY));
+  Status st = env_->SyncFs(fd.get());
+  if (!st.ok()) dirty_ = true;
+  return st;
+}
+
+}  // namespace jvs

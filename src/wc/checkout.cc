@@ -1,0 +1,162 @@
+#include "wc/checkout.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include "jvs/thread_pool.h"
+
+namespace jvs {
+
+namespace {
+bool IsFileKind(EntryKind k) { return k == EntryKind::kFile || k == EntryKind::kExecutable; }
+mode_t ModeFor(EntryKind k) { return k == EntryKind::kExecutable ? 0755 : 0644; }
+}  // namespace
+
+Checkout::Checkout(Env* env, Store& store, CloneEngine& engine, fs::path workspace, fs::path control_dir)
+    : env_(env), store_(store), engine_(engine), workspace_(std::move(workspace)),
+      staging_(control_dir / ("staging-" + std::to_string(::getpid()))) {}
+
+Checkout::~Checkout() { Abandon(); }
+
+void Checkout::Abandon() {
+  if (!staged_.empty() || env_->Exists(staging_)) (void)env_->RemoveAll(staging_);
+  staged_.clear();
+}
+
+bool Checkout::NeedsContent(const TreeChange& c) {
+  if (!c.new_entry || !IsFileKind(c.new_entry->kind)) return false;
+  // Only the executable bit changed: a chmod, no content to move.
+  if (c.old_entry && IsFileKind(c.old_entry->kind) && c.old_entry->id == c.new_entry->id) return false;
+  return true;
+}
+
+Status Checkout::Stage(const std::vector<TreeChange>& changes) {
+  staged_.assign(changes.size(), "");
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < changes.size(); ++i)
+    if (NeedsContent(changes[i])) todo.push_back(i);
+  if (todo.empty()) return OkStatus();
+  (void)env_->RemoveAll(staging_);
+  JVS_TRY(env_->MkdirAll(staging_));
+  std::mutex mu;
+  std::optional<Error> error;
+  ParallelFor(ThreadPool::Shared(), todo.size(), [&](size_t k) {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      if (error) return;
+    }
+    size_t i = todo[k];
+    const TreeEntry& e = *changes[i].new_entry;
+    fs::path dst = staging_ / std::to_string(i);
+    auto run = [&]() -> Status {
+      JVS_ASSIGN_OR_RETURN(UniqueFd src, store_.OpenBlob(BlobId(e.id)));
+      JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, ModeFor(e.kind)));
+      JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
+      return env_->Fchmod(out.get(), ModeFor(e.kind));
+    };
+    Status st = run();
+    std::lock_guard<std::mutex> l(mu);
+    if (!st.ok()) {
+      if (!error) error = st.error().WithContext("staging '" + changes[i].path.str() + "'");
+      return;
+    }
+    staged_[i] = dst.string();
+  });
+  if (error) {
+    Abandon();
+    return *error;
+  }
+  return OkStatus();
+}
+
+Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, const TreeGetter& get,
+                                      const TreeId& target_root) {
+  CheckoutStats stats;
+  // 1. Removals, deepest first: entries that go away or change between
+  //    file/symlink and directory.
+  std::set<std::string> parents_to_check;
+  for (size_t k = changes.size(); k-- > 0;) {
+    const TreeChange& c = changes[k];
+    if (!c.old_entry) continue;
+    bool kind_flip = c.new_entry && ((c.old_entry->kind == EntryKind::kTree) !=
+                                     (c.new_entry->kind == EntryKind::kTree));
+    bool symlink_flip = c.new_entry && ((c.old_entry->kind == EntryKind::kSymlink) !=
+                                        (c.new_entry->kind == EntryKind::kSymlink));
+    if (c.new_entry && !kind_flip && !symlink_flip) continue;
+    fs::path p = c.path.ToFsPath(workspace_);
+    Status st = c.old_entry->kind == EntryKind::kTree ? env_->Rmdir(p) : env_->Unlink(p);
+    if (!st.ok() && st.error().code() != ErrorCode::kNotFound) {
+      if (c.old_entry->kind == EntryKind::kTree && st.error().code() == ErrorCode::kAlreadyExists) {
+        stats.warnings.push_back("kept directory '" + c.path.str() + "': it holds untracked files");
+      } else {
+        return st.error();
+      }
+    } else {
+      stats.files_removed++;
+    }
+    for (RepoPath d = c.path.parent(); !d.is_root(); d = d.parent()) parents_to_check.insert(d.str());
+  }
+  // Directories the target no longer has are removed once empty (deepest first).
+  std::vector<std::string> dirs(parents_to_check.begin(), parents_to_check.end());
+  std::sort(dirs.begin(), dirs.end(), [](const std::string& a, const std::string& b) {
+    return std::count(a.begin(), a.end(), '/') > std::count(b.begin(), b.end(), '/');
+  });
+  for (const auto& d : dirs) {
+    JVS_ASSIGN_OR_RETURN(RepoPath rp, RepoPath::Parse(d));
+    JVS_ASSIGN_OR_RETURN(auto in_target, LookupPath(get, target_root, rp));
+    if (in_target && in_target->kind == EntryKind::kTree) continue;
+    (void)env_->Rmdir(rp.ToFsPath(workspace_));  // ENOTEMPTY: untracked files stay
+  }
+  // 2. Additions and modifications, parents first.
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const TreeChange& c = changes[i];
+    if (!c.new_entry) continue;
+    const TreeEntry& e = *c.new_entry;
+    fs::path dst = c.path.ToFsPath(workspace_);
+    JVS_TRY(env_->MkdirAll(dst.parent_path()));
+    if (e.kind == EntryKind::kTree) {
+      JVS_TRY(env_->MkdirAll(dst));
+      continue;
+    }
+    if (e.kind == EntryKind::kSymlink) {
+      JVS_ASSIGN_OR_RETURN(std::string target, store_.ReadBlob(BlobId(e.id), 1 << 20));
+      fs::path tmp = dst.parent_path() / (".jvs-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(i));
+      (void)env_->Unlink(tmp);
+      JVS_TRY(env_->Symlink(target, tmp));
+      Status st = env_->Rename(tmp, dst);
+      if (!st.ok()) {
+        (void)env_->Unlink(tmp);
+        return st.error();
+      }
+    } else if (staged_.size() > i && !staged_[i].empty()) {
+      Status st = env_->Rename(staged_[i], dst);
+      if (!st.ok() && st.error().code() == ErrorCode::kUnsupported) {
+        // Staging on another filesystem (EXDEV): copy into a temp beside dst.
+        fs::path tmp = dst.parent_path() / (".jvs-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(i));
+        JVS_ASSIGN_OR_RETURN(UniqueFd src, env_->Open(staged_[i], O_RDONLY));
+        JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_WRONLY | O_CREAT | O_TRUNC, ModeFor(e.kind)));
+        JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
+        JVS_TRY(env_->Fchmod(out.get(), ModeFor(e.kind)));
+        out.reset();
+        st = env_->Rename(tmp, dst);
+      }
+      if (!st.ok()) return st.error().WithContext("placing '" + c.path.str() + "'");
+      stats.bytes_written += e.size;
+    } else {
+      // Same content, only the executable bit differs.
+      JVS_TRY(env_->Chmod(dst, ModeFor(e.kind)));
+    }
+    stats.files_written++;
+    JVS_ASSIGN_OR_RETURN(struct stat st, env_->Lstat(dst));
+    stats.written.emplace_back(c.path.str(), FileStateFromStat(st, e.kind, e.id));
+  }
+  Abandon();
+  return stats;
+}
+
+}  // namespace jvs

@@ -1,0 +1,52 @@
+// Checkout: applies a list of tree changes to a workspace in place. New file
+// content is first staged (through the clone engine) in the worktree's control
+// folder, so that a full disk fails before the workspace changes; `Apply` then
+// removes what went away and renames staged files into place. The workspace
+// directory itself is never replaced, so a shell inside it stays valid.
+// Untracked and ignored files are never removed. Not thread-safe.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "jvs/engine.h"
+#include "jvs/store.h"
+#include "jvs/workspace.h"
+#include "wc/tree_state.h"
+
+namespace jvs {
+
+struct CheckoutStats {
+  uint64_t files_written = 0;
+  uint64_t files_removed = 0;
+  uint64_t bytes_written = 0;
+  std::vector<std::pair<std::string, FileState>> written;  // new tree-state entries
+  std::vector<std::string> warnings;
+};
+
+class Checkout {
+ public:
+  Checkout(Env* env, Store& store, CloneEngine& engine, fs::path workspace, fs::path control_dir);
+  ~Checkout();
+
+  // Stages the content of every added or modified file.
+  Status Stage(const std::vector<TreeChange>& changes);
+  // Drops staged files (when the operation is abandoned).
+  void Abandon();
+  // Applies the changes. `target_root` (through `get`) is the tree the
+  // workspace moves to; directories that it no longer has are removed when empty.
+  Result<CheckoutStats> Apply(const std::vector<TreeChange>& changes, const TreeGetter& get,
+                              const TreeId& target_root);
+
+ private:
+  static bool NeedsContent(const TreeChange& c);
+  Env* env_;
+  Store& store_;
+  CloneEngine& engine_;
+  fs::path workspace_;
+  fs::path staging_;
+  std::vector<std::string> staged_;  // per change index: staged file path or ""
+};
+
+}  // namespace jvs

@@ -1,0 +1,53 @@
+// The working-copy scanner: walks a workspace in parallel (one task per
+// directory), compares every entry with the tree state by stat, reads only new
+// or changed files (in parallel, biggest first, hardlinked files once) and
+// builds the trees bottom-up. In snapshot mode new content is ingested into the
+// store through the clone engine and trees are written; in status mode content
+// is only hashed and trees are kept in memory. FIFOs, sockets and devices are
+// skipped with a warning and never opened. `.jvsignore` files are honoured;
+// the control folder `.jvs` at the workspace root is never part of a payload.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "jvs/engine.h"
+#include "jvs/store.h"
+#include "jvs/thread_pool.h"
+#include "wc/tree_state.h"
+
+namespace jvs {
+
+struct ScanOptions {
+  bool store_content = true;  // snapshot mode (false: status mode)
+  fs::path clock_dir;         // where to probe the filesystem clock (a control folder)
+};
+
+struct ScanStats {
+  uint64_t files = 0;
+  uint64_t dirs = 0;
+  uint64_t symlinks = 0;
+  uint64_t hashed_files = 0;
+  uint64_t hashed_bytes = 0;
+  uint64_t stored_bytes = 0;
+  uint64_t skipped_special = 0;
+  uint64_t total_bytes = 0;
+};
+
+using TreeMap = std::unordered_map<TreeId, std::shared_ptr<const Tree>, IdHash>;
+
+struct ScanResult {
+  TreeId root;
+  TreeMap trees;         // every directory's tree, by id
+  TreeState new_state;   // entries for every file and symlink; tree = root
+  ScanStats stats;
+  std::vector<std::string> warnings;
+};
+
+Result<ScanResult> ScanWorkspace(Env* env, Store& store, CloneEngine& engine,
+                                 const fs::path& workspace_root, const TreeState& old_state,
+                                 const ScanOptions& options, ThreadPool& pool);
+
+}  // namespace jvs

@@ -1,0 +1,143 @@
+#include "wc/tree_state.h"
+
+#include <unistd.h>
+
+#include "base/varint.h"
+#include "jvs/repo_path.h"
+
+namespace jvs {
+
+namespace {
+constexpr std::string_view kMagic = "JVSS";
+int64_t Ns(const struct timespec& ts) { return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec; }
+Error Corrupt(const std::string& w) {
+  return Error(ErrorCode::kCorrupt, "tree state: " + w,
+               "the tree state is only a cache: delete it and the next snapshot re-reads every file");
+}
+}  // namespace
+
+FileState FileStateFromStat(const struct stat& st, EntryKind kind, const Digest& id) {
+  FileState s;
+  s.kind = kind;
+  s.mtime_ns = Ns(st.st_mtim);
+  s.ctime_ns = Ns(st.st_ctim);
+  s.size = static_cast<uint64_t>(st.st_size);
+  s.ino = static_cast<uint64_t>(st.st_ino);
+  s.mode = st.st_mode;
+  s.id = id;
+  return s;
+}
+
+bool StatMatches(const FileState& r, const struct stat& st) {
+  return r.mtime_ns == Ns(st.st_mtim) && r.ctime_ns == Ns(st.st_ctim) &&
+         r.size == static_cast<uint64_t>(st.st_size) && r.ino == static_cast<uint64_t>(st.st_ino) &&
+         r.mode == st.st_mode;
+}
+
+std::string TreeState::Encode() const {
+  std::string out;
+  out.reserve(80 + entries.size() * 96);
+  out.append(kMagic);
+  out.push_back(static_cast<char>(kFormatVersion));
+  out.append(reinterpret_cast<const char*>(tree.bytes().data()), kIdBytes);
+  out.append(reinterpret_cast<const char*>(op.bytes().data()), kIdBytes);
+  PutFixed64(&out, static_cast<uint64_t>(fs_time_ns));
+  PutVarint(&out, entries.size());
+  for (const auto& [path, s] : entries) {
+    PutVarint(&out, path.size());
+    out.append(path);
+    out.push_back(static_cast<char>(s.kind));
+    PutFixed64(&out, static_cast<uint64_t>(s.mtime_ns));
+    PutFixed64(&out, static_cast<uint64_t>(s.ctime_ns));
+    PutVarint(&out, s.size);
+    PutVarint(&out, s.ino);
+    PutVarint(&out, s.mode);
+    out.append(reinterpret_cast<const char*>(s.id.data()), kIdBytes);
+  }
+  return out;
+}
+
+Result<TreeState> TreeState::Decode(std::string_view d) {
+  if (d.size() < 5 || d.substr(0, 4) != kMagic) return Corrupt("bad header");
+  if (static_cast<uint8_t>(d[4]) != kFormatVersion) return Corrupt("unknown version");
+  d.remove_prefix(5);
+  TreeState t;
+  if (d.size() < 2 * kIdBytes) return Corrupt("truncated");
+  Digest dg;
+  std::memcpy(dg.data(), d.data(), kIdBytes);
+  t.tree = TreeId(dg);
+  std::memcpy(dg.data(), d.data() + kIdBytes, kIdBytes);
+  t.op = OperationId(dg);
+  d.remove_prefix(2 * kIdBytes);
+  uint64_t v, count;
+  if (!GetFixed64(&d, &v)) return Corrupt("truncated");
+  t.fs_time_ns = static_cast<int64_t>(v);
+  if (!GetVarint(&d, &count) || count > d.size() / 40) return Corrupt("bad entry count");
+  t.entries.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t len;
+    if (!GetVarint(&d, &len) || len > d.size()) return Corrupt("truncated path");
+    std::string path(d.substr(0, len));
+    d.remove_prefix(len);
+    if (!RepoPath::Parse(path).ok() || path.empty()) return Corrupt("invalid path");
+    if (!t.entries.empty() && !(t.entries.back().first < path)) return Corrupt("entries not sorted");
+    FileState s;
+    if (d.empty()) return Corrupt("truncated");
+    uint8_t kind = static_cast<uint8_t>(d[0]);
+    if (kind < 1 || kind > 3) return Corrupt("bad kind");
+    s.kind = static_cast<EntryKind>(kind);
+    d.remove_prefix(1);
+    uint64_t mt, ct, mode;
+    if (!GetFixed64(&d, &mt) || !GetFixed64(&d, &ct) || !GetVarint(&d, &s.size) ||
+        !GetVarint(&d, &s.ino) || !GetVarint(&d, &mode) || d.size() < kIdBytes)
+      return Corrupt("truncated entry");
+    s.mtime_ns = static_cast<int64_t>(mt);
+    s.ctime_ns = static_cast<int64_t>(ct);
+    s.mode = static_cast<uint32_t>(mode);
+    std::memcpy(s.id.data(), d.data(), kIdBytes);
+    d.remove_prefix(kIdBytes);
+    t.entries.emplace_back(std::move(path), s);
+  }
+  if (!d.empty()) return Corrupt("trailing bytes");
+  return t;
+}
+
+Result<TreeState> TreeState::Load(Env* env, const fs::path& path) {
+  auto data = env->ReadFile(path, 4ull << 30);
+  if (!data.ok()) {
+    if (data.error().code() == ErrorCode::kNotFound) {
+      TreeState empty;
+      empty.tree = EmptyTreeId();
+      return empty;
+    }
+    return data.error();
+  }
+  return Decode(*data);
+}
+
+Status TreeState::Save(Env* env, const fs::path& path) const {
+  return env->WriteFileAtomic(path, Encode());
+}
+
+TreeStateIndex::TreeStateIndex(const TreeState& state) : state_(state) {
+  index_.reserve(state.entries.size());
+  for (size_t i = 0; i < state.entries.size(); ++i) index_.emplace(state.entries[i].first, i);
+}
+
+const FileState* TreeStateIndex::Find(std::string_view path) const {
+  auto it = index_.find(path);
+  return it == index_.end() ? nullptr : &state_.entries[it->second].second;
+}
+
+Result<int64_t> FilesystemNow(Env* env, const fs::path& dir) {
+  fs::path probe = dir / (".clock-" + std::to_string(::getpid()) + "-" +
+                          std::to_string(env->NowNanos() & 0xffffff));
+  JVS_ASSIGN_OR_RETURN(UniqueFd fd, env->Open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0644));
+  auto st = env->Fstat(fd.get());
+  fd.reset();
+  (void)env->Unlink(probe);
+  if (!st.ok()) return st.error();
+  return Ns(st->st_mtim);
+}
+
+}  // namespace jvs

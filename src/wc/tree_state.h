@@ -1,0 +1,65 @@
+// TreeState: the per-worktree record of what each tracked path looked like
+// when it was last read (mtime ns, ctime ns, size, inode, mode) and its blob
+// id. It is a cache that lets a snapshot skip unchanged files: a path whose
+// stat matches and whose mtime is older than `fs_time_ns` (the racy-timestamp
+// rule) is not re-read. Rewritten atomically (temp + rename). Not versioned.
+// Value type, thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "jvs/env.h"
+#include "jvs/objects.h"
+
+namespace jvs {
+
+struct FileState {
+  EntryKind kind = EntryKind::kFile;  // file, executable or symlink
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  uint64_t size = 0;
+  uint64_t ino = 0;
+  uint32_t mode = 0;
+  Digest id{};
+  bool operator==(const FileState&) const = default;
+};
+
+FileState FileStateFromStat(const struct stat& st, EntryKind kind, const Digest& id);
+// True when the stat of a path on disk matches the recorded state.
+bool StatMatches(const FileState& recorded, const struct stat& st);
+
+struct TreeState {
+  static constexpr uint8_t kFormatVersion = 1;
+  TreeId tree;               // the tree the entries describe
+  OperationId op;            // the operation it was last updated at
+  int64_t fs_time_ns = 0;    // filesystem time taken before the entries were read
+  std::vector<std::pair<std::string, FileState>> entries;  // sorted by path
+
+  std::string Encode() const;
+  static Result<TreeState> Decode(std::string_view data);
+  static Result<TreeState> Load(Env* env, const fs::path& path);  // empty state if missing
+  Status Save(Env* env, const fs::path& path) const;
+
+  // Racy-timestamp rule: a file modified at or after fs_time_ns must be re-read.
+  bool IsRacy(const FileState& s) const { return s.mtime_ns >= fs_time_ns; }
+};
+
+// Path -> index into entries, for lookups during a scan.
+class TreeStateIndex {
+ public:
+  explicit TreeStateIndex(const TreeState& state);
+  const FileState* Find(std::string_view path) const;
+
+ private:
+  const TreeState& state_;
+  std::unordered_map<std::string_view, size_t> index_;
+};
+
+// The filesystem's idea of "now" in directory `dir` (creates and removes a
+// probe file), so timestamps compare with file mtimes at the same granularity.
+Result<int64_t> FilesystemNow(Env* env, const fs::path& dir);
+
+}  // namespace jvs
