@@ -17,6 +17,8 @@
 
 namespace jvs {
 
+class SyncSet;
+
 struct WorktreeView {
   std::optional<SnapshotId> head;    // the snapshot the working copy is at
   std::optional<SnapshotId> latest;  // the newest snapshot made in this worktree
@@ -63,7 +65,9 @@ struct Operation {
 // `.jvs/op_store/{operations,views}/<hex id>`; reads are verified against the id.
 class OpStore {
  public:
-  OpStore(Env* env, fs::path dir) : env_(env), dir_(std::move(dir)) {}
+  // Written files are added to `sync_set` (may be null) for the next barrier.
+  OpStore(Env* env, fs::path dir, SyncSet* sync_set = nullptr)
+      : env_(env), dir_(std::move(dir)), sync_set_(sync_set) {}
   static Status Create(Env* env, const fs::path& dir);
 
   Result<Operation> ReadOperation(const OperationId& id);
@@ -79,6 +83,7 @@ class OpStore {
   Status WriteObject(const char* kind, const Digest& id, std::string_view data);
   Env* env_;
   fs::path dir_;
+  SyncSet* sync_set_;
 };
 
 // `.jvs/op_heads/<hex id>`: one empty file per head operation.

@@ -23,6 +23,10 @@
 #include "jvs/objects.h"
 
 namespace jvs {
+class SyncSet;
+}
+
+namespace jvs {
 
 struct IngestResult {
   BlobId id;
@@ -61,15 +65,21 @@ class Store {
   // Every stored snapshot whose hex id starts with `prefix` (>= 2 hex digits).
   Result<std::vector<SnapshotId>> FindSnapshotsByPrefix(std::string_view prefix);
 
-  // The durability barrier: everything written so far reaches stable storage.
+  // The durability barrier: everything written so far (objects here and any
+  // file added to sync_set()) reaches stable storage.
   Status Sync();
+  SyncSet& sync_set() { return *sync_set_; }
 
   // Counters for --debug and tests.
   uint64_t objects_written() const { return objects_written_.load(); }
   uint64_t bytes_written() const { return bytes_written_.load(); }
 
  private:
-  Store(Env* env, fs::path dir) : env_(env), dir_(std::move(dir)) {}
+  Store(Env* env, fs::path dir);
+ public:
+  ~Store();
+
+ private:
   fs::path ObjectPath(const char* kind, const Digest& id) const;
   fs::path TempPath();
   // Renames a finished temp file to `final_path`, creating the fan-out
@@ -83,7 +93,7 @@ class Store {
   std::atomic<uint64_t> temp_counter_{0};
   std::atomic<uint64_t> objects_written_{0};
   std::atomic<uint64_t> bytes_written_{0};
-  std::atomic<bool> dirty_{false};
+  std::unique_ptr<SyncSet> sync_set_;
   std::mutex cache_mu_;
   std::unordered_map<TreeId, std::shared_ptr<const Tree>, IdHash> tree_cache_;
   std::unordered_map<SnapshotId, std::shared_ptr<const Snapshot>, IdHash> snapshot_cache_;

@@ -37,6 +37,8 @@ Result<std::optional<TreeEntry>> LookupPath(const TreeGetter& get, const TreeId&
 
 struct ScanSummary {
   uint64_t files = 0, dirs = 0, hashed_files = 0, hashed_bytes = 0, stored_bytes = 0, total_bytes = 0;
+  int64_t walk_ns = 0, read_ns = 0, build_ns = 0;  // scan phases
+  int64_t publish_ns = 0;                          // durability barrier + operation
 };
 
 struct SnapshotOptions {

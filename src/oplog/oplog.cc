@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "base/sync_set.h"
 #include "jvs/hash.h"
 
 namespace jvs {
@@ -162,7 +163,9 @@ Result<std::string> OpStore::ReadVerified(const char* kind, const Digest& id) {
 Status OpStore::WriteObject(const char* kind, const Digest& id, std::string_view data) {
   fs::path p = dir_ / kind / ToHex(id.data(), id.size());
   if (env_->Exists(p)) return OkStatus();
-  return env_->WriteFileAtomic(p, data);
+  JVS_TRY(env_->WriteFileAtomic(p, data));
+  if (sync_set_) sync_set_->Add(p);
+  return OkStatus();
 }
 
 Result<Operation> OpStore::ReadOperation(const OperationId& id) {

@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <functional>
 #include <set>
+#include <unordered_map>
 
 #include "jvs/workspace.h"
 
@@ -128,11 +130,49 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
     if (o.grep && s->note.find(*o.grep) == std::string::npos) continue;
     out.push_back(std::move(e));
   }
-  if (o.all)
-    std::stable_sort(out.begin(), out.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
+  if (o.all) {
+    // Newest first; among equal times (pinned clocks, fast scripts) children
+    // come before their parents: order by generation (distance from a root).
+    std::unordered_map<SnapshotId, size_t, IdHash> gen;
+    std::function<size_t(const SnapshotId&)> generation = [&](const SnapshotId& id) -> size_t {
+      auto it = gen.find(id);
+      if (it != gen.end()) return it->second;
+      // Iterative to survive long lines: walk first parents down to a known one.
+      std::vector<SnapshotId> stack{id};
+      while (!stack.empty()) {
+        SnapshotId cur = stack.back();
+        if (gen.count(cur)) {
+          stack.pop_back();
+          continue;
+        }
+        auto s = repo.store().ReadSnapshot(cur);
+        size_t g = 0;
+        bool ready = true;
+        if (s.ok()) {
+          for (const auto& p : (*s)->parents) {
+            auto pit = gen.find(p);
+            if (pit == gen.end()) {
+              stack.push_back(p);
+              ready = false;
+            } else {
+              g = std::max(g, pit->second + 1);
+            }
+          }
+        }
+        if (ready) {
+          gen[cur] = g;
+          stack.pop_back();
+        }
+      }
+      return gen[id];
+    };
+    for (const auto& e : out) generation(e.id);
+    std::stable_sort(out.begin(), out.end(), [&](const HistoryEntry& a, const HistoryEntry& b) {
       if (a.snapshot->created_at != b.snapshot->created_at) return a.snapshot->created_at > b.snapshot->created_at;
+      if (gen[a.id] != gen[b.id]) return gen[a.id] > gen[b.id];
       return a.id < b.id;
     });
+  }
   if (o.limit && out.size() > *o.limit) out.resize(*o.limit);
   return out;
 }

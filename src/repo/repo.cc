@@ -213,7 +213,7 @@ Status Repo::OpenAt(const fs::path& root) {
   repo_id_ = *id;
   while (!repo_id_.empty() && repo_id_.back() == '\n') repo_id_.pop_back();
   JVS_ASSIGN_OR_RETURN(store_, Store::Open(env_, control / "store"));
-  op_store_ = std::make_unique<OpStore>(env_, control / "op_store");
+  op_store_ = std::make_unique<OpStore>(env_, control / "op_store", &store_->sync_set());
   op_heads_ = std::make_unique<OpHeads>(env_, control / "op_heads");
   start_ns_ = NowNanos();
   JVS_TRY(SelectEngine());
@@ -309,11 +309,11 @@ Status Repo::MergeHeads(const std::vector<OperationId>& heads) {
   }
   JVS_ASSIGN_OR_RETURN(OperationId oid, op_store_->WriteOperation(op));
   JVS_TRY(store_->Sync());
-  {
-    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(control_dir(), O_RDONLY | O_DIRECTORY));
-    JVS_TRY(env_->SyncFs(fd.get()));
-  }
   JVS_TRY(op_heads_->Update(oid, heads));
+  {
+    JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY));
+    JVS_TRY(env_->Fsync(dfd.get()));
+  }
   op_id_ = oid;
   op_ = std::move(op);
   view_ = std::move(merged);
@@ -334,11 +334,7 @@ Result<OperationId> Repo::Publish(View view, std::string description,
                  std::move(attributes)};
   JVS_ASSIGN_OR_RETURN(OperationId oid, op_store_->WriteOperation(op));
   // One durability barrier for every object of this operation, then the head.
-  {
-    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(control_dir(), O_RDONLY | O_DIRECTORY));
-    JVS_TRY(env_->SyncFs(fd.get()));
-  }
-  (void)store_->Sync();  // already covered by the syncfs above; clears the dirty flag
+  JVS_TRY(store_->Sync());
   JVS_TRY(op_heads_->Update(oid, {op_id_}));
   {
     JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY));

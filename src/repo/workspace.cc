@@ -23,6 +23,9 @@ ScanSummary Summarize(const ScanStats& s) {
   o.hashed_bytes = s.hashed_bytes;
   o.stored_bytes = s.stored_bytes;
   o.total_bytes = s.total_bytes;
+  o.walk_ns = s.walk_ns;
+  o.read_ns = s.read_ns;
+  o.build_ns = s.build_ns;
   return o;
 }
 
@@ -96,14 +99,17 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   for (const auto& t : options.tags) view.tags[t] = id;
   std::string desc = "snapshot " + id.hex().substr(0, 12) + " in worktree " + name_;
   if (!snap.note.empty()) desc += ": " + ShortNote(snap.note);
+  int64_t t0 = env->NowNanos();
   JVS_ASSIGN_OR_RETURN(OperationId op, repo_.Publish(std::move(view), desc));
   scan.new_state.op = op;
   JVS_TRY(scan.new_state.Save(env, TreeStatePath()));
+  int64_t publish_ns = env->NowNanos() - t0;
   SnapshotOutcome out;
   out.id = id;
   out.snapshot = std::move(snap);
   out.op = op;
   out.scan = Summarize(scan.stats);
+  out.scan.publish_ns = publish_ns;
   out.warnings = std::move(scan.warnings);
   return out;
 }

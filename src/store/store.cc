@@ -4,6 +4,7 @@
 #include <random>
 #include <vector>
 
+#include "base/sync_set.h"
 #include "jvs/hash.h"
 
 namespace jvs {
@@ -23,6 +24,11 @@ bool SameStat(const struct stat& a, const struct stat& b) {
          a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
 }
 }  // namespace
+
+Store::Store(Env* env, fs::path dir)
+    : env_(env), dir_(std::move(dir)), sync_set_(std::make_unique<SyncSet>()) {}
+
+Store::~Store() = default;
 
 Status Store::Create(Env* env, const fs::path& dir) {
   JVS_TRY(env->MkdirAll(dir));
@@ -63,6 +69,7 @@ Result<bool> Store::Publish(const fs::path& tmp, const fs::path& final_path) {
       (void)env_->Unlink(tmp);
       return m.error();
     }
+    if (m.ok()) sync_set_->Add(final_path.parent_path());  // its entry in the parent too
     st = env_->RenameNoReplace(tmp, final_path);
   }
   if (!st.ok()) {
@@ -70,7 +77,7 @@ Result<bool> Store::Publish(const fs::path& tmp, const fs::path& final_path) {
     if (st.error().code() == ErrorCode::kAlreadyExists) return false;
     return st.error();
   }
-  dirty_ = true;
+  sync_set_->Add(final_path);
   objects_written_++;
   return true;
 }
@@ -295,11 +302,8 @@ Result<std::vector<SnapshotId>> Store::FindSnapshotsByPrefix(std::string_view pr
 }
 
 Status Store::Sync() {
-  if (!dirty_.exchange(false)) return OkStatus();
-  JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(dir_, O_RDONLY | O_DIRECTORY));
-  Status st = env_->SyncFs(fd.get());
-  if (!st.ok()) dirty_ = true;
-  return st;
+  if (sync_set_->empty()) return OkStatus();
+  return sync_set_->Barrier(env_, dir_);
 }
 
 }  // namespace jvs

@@ -45,6 +45,7 @@ class Scanner {
     ScanResult result;
     JVS_ASSIGN_OR_RETURN(result.new_state.fs_time_ns,
                          FilesystemNow(env_, options_.clock_dir.empty() ? root_ : options_.clock_dir));
+    int64_t t0 = env_->NowNanos();
     {
       TaskGroup group(pool_);
       size_t root_index = AddDir(RepoPath(), 0);
@@ -53,8 +54,14 @@ class Scanner {
       group.Wait();
     }
     if (error_) return *error_;
+    int64_t t1 = env_->NowNanos();
     JVS_TRY(HashPending());
+    int64_t t2 = env_->NowNanos();
     JVS_TRY(BuildTrees(&result));
+    int64_t t3 = env_->NowNanos();
+    result.stats.walk_ns = t1 - t0;
+    result.stats.read_ns = t2 - t1;
+    result.stats.build_ns = t3 - t2;
     return result;
   }
 

@@ -34,6 +34,9 @@ struct ScanStats {
   uint64_t stored_bytes = 0;
   uint64_t skipped_special = 0;
   uint64_t total_bytes = 0;
+  int64_t walk_ns = 0;   // parallel directory walk and stat
+  int64_t read_ns = 0;   // reading, hashing and storing changed files
+  int64_t build_ns = 0;  // building and writing trees
 };
 
 using TreeMap = std::unordered_map<TreeId, std::shared_ptr<const Tree>, IdHash>;
