@@ -99,6 +99,9 @@ class Workspace {
   Workspace(Repo& repo, std::string name, fs::path path)
       : repo_(repo), name_(std::move(name)), path_(std::move(path)) {}
   fs::path TreeStatePath() const;
+  fs::path PendingCheckoutPath() const;
+  // Fails when an interrupted restore left the working copy half-updated.
+  jvs::Status CheckNoPendingCheckout();
 
   Repo& repo_;
   std::string name_;

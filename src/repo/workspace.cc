@@ -62,6 +62,19 @@ const WorktreeView& Workspace::state() const {
 
 fs::path Workspace::TreeStatePath() const { return repo_.WorktreeControlDir(name_) / "tree_state"; }
 
+fs::path Workspace::PendingCheckoutPath() const {
+  return repo_.WorktreeControlDir(name_) / "checkout_pending";
+}
+
+Status Workspace::CheckNoPendingCheckout() {
+  auto marker = repo_.env()->ReadFile(PendingCheckoutPath(), 4096);
+  if (!marker.ok()) return OkStatus();
+  std::string target = marker->substr(0, 12);
+  return Error(ErrorCode::kRefused,
+               "an interrupted restore (to " + target + ") left worktree '" + name_ + "' partly updated",
+               "run 'jvs restore " + target + "' to finish it; the files as they are now are saved first");
+}
+
 TreeGetter Workspace::StoreGetter() {
   Store* store = &repo_.store();
   return [store](const TreeId& id) { return store->ReadTree(id); };
@@ -71,6 +84,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   for (const auto& t : options.tags) JVS_TRY(ValidateTagName(t));
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo_.LockWorktree(name_));
   JVS_TRY(repo_.Reload());
+  JVS_TRY(CheckNoPendingCheckout());
   Env* env = repo_.env();
   JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
   ScanOptions so;
@@ -115,6 +129,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
 }
 
 Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
+  JVS_TRY(CheckNoPendingCheckout());
   Env* env = repo_.env();
   JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
   ScanOptions so;
@@ -205,6 +220,7 @@ Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::v
   // 2. Stage every new file outside the workspace: a full disk fails here,
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
+  JVS_TRY(checkout.Preflight(changes));
   JVS_TRY(checkout.Stage(changes));
   // 3. Publish the operation, then 4. apply the changes in place.
   if (paths.empty()) view.worktrees[name_].head = target;
@@ -217,7 +233,11 @@ Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::v
     return op.error();
   }
   out.op = *op;
+  // Until the tree state is saved, the working copy may be half-updated: a
+  // marker makes the next command say so instead of snapshotting a mix.
+  JVS_TRY(env->WriteFileAtomic(PendingCheckoutPath(), target.hex() + "\n" + op->hex() + "\n"));
   JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Apply(changes, getter, target_snap->tree));
+  out.warnings.insert(out.warnings.end(), cs.warnings.begin(), cs.warnings.end());
   out.files_written = cs.files_written;
   out.files_removed = cs.files_removed;
   out.bytes_written = cs.bytes_written;
@@ -244,6 +264,7 @@ Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::v
                merged.end());
   ns.entries = std::move(merged);
   JVS_TRY(ns.Save(env, TreeStatePath()));
+  (void)env->Unlink(PendingCheckoutPath());
   return out;
 }
 

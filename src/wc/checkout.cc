@@ -74,6 +74,70 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes) {
   return OkStatus();
 }
 
+namespace {
+bool RemovedBy(const TreeChange& c) {
+  if (!c.old_entry) return false;
+  if (!c.new_entry) return true;
+  return (c.old_entry->kind == EntryKind::kTree) != (c.new_entry->kind == EntryKind::kTree) ||
+         (c.old_entry->kind == EntryKind::kSymlink) != (c.new_entry->kind == EntryKind::kSymlink);
+}
+}  // namespace
+
+Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
+  std::set<std::string> removed;
+  for (const auto& c : changes)
+    if (RemovedBy(c)) removed.insert(c.path.str());
+  std::set<std::string> checked;
+  for (const auto& c : changes) {
+    if (!c.new_entry) continue;
+    RepoPath cur;
+    auto comps = c.path.components();
+    for (size_t i = 0; i < comps.size(); ++i) {
+      cur = cur.Join(comps[i]);
+      bool last = i + 1 == comps.size();
+      if (removed.count(cur.str())) break;  // replaced by this checkout
+      if (!last && !checked.insert(cur.str()).second) continue;
+      auto st = env_->Lstat(cur.ToFsPath(workspace_));
+      if (!st.ok()) {
+        if (st.error().code() == ErrorCode::kNotFound) break;  // created by Apply
+        return st.error();
+      }
+      if (!last && (S_ISLNK(st->st_mode) || !S_ISDIR(st->st_mode)))
+        return Error(ErrorCode::kRefused,
+                     "'" + cur.str() + "' in the workspace is " +
+                         (S_ISLNK(st->st_mode) ? "a symlink" : "not a directory") +
+                         " but the snapshot needs a directory there; refusing to write through it",
+                     "move '" + cur.str() + "' away (it may be ignored by .jvsignore), then run the command again");
+      if (last && c.new_entry->kind != EntryKind::kTree && S_ISDIR(st->st_mode))
+        return Error(ErrorCode::kRefused,
+                     "cannot restore file '" + cur.str() + "': a directory with untracked files is in the way",
+                     "move '" + cur.str() + "' away, then run the command again");
+    }
+  }
+  return OkStatus();
+}
+
+Status Checkout::EnsureRealDir(const RepoPath& dir, bool create) {
+  RepoPath cur;
+  for (std::string_view comp : dir.components()) {
+    cur = cur.Join(comp);
+    if (verified_dirs_.count(cur.str())) continue;
+    fs::path p = cur.ToFsPath(workspace_);
+    auto st = env_->Lstat(p);
+    if (!st.ok()) {
+      if (st.error().code() != ErrorCode::kNotFound || !create) return st.error();
+      JVS_TRY(env_->Mkdir(p));
+    } else if (S_ISLNK(st->st_mode) || !S_ISDIR(st->st_mode)) {
+      return Error(ErrorCode::kRefused,
+                   "'" + cur.str() + "' in the workspace is " + (S_ISLNK(st->st_mode) ? "a symlink" : "not a directory") +
+                       " but the snapshot needs a directory there; refusing to write through it",
+                   "move '" + cur.str() + "' away (it may be ignored by .jvsignore), then run the command again");
+    }
+    verified_dirs_.insert(cur.str());
+  }
+  return OkStatus();
+}
+
 Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, const TreeGetter& get,
                                       const TreeId& target_root) {
   CheckoutStats stats;
@@ -89,6 +153,10 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
                                         (c.new_entry->kind == EntryKind::kSymlink));
     if (c.new_entry && !kind_flip && !symlink_flip) continue;
     fs::path p = c.path.ToFsPath(workspace_);
+    if (Status guard = EnsureRealDir(c.path.parent(), false); !guard.ok()) {
+      if (guard.error().code() == ErrorCode::kNotFound) continue;  // already gone
+      return guard.error();
+    }
     Status st = c.old_entry->kind == EntryKind::kTree ? env_->Rmdir(p) : env_->Unlink(p);
     if (!st.ok() && st.error().code() != ErrorCode::kNotFound) {
       if (c.old_entry->kind == EntryKind::kTree && st.error().code() == ErrorCode::kAlreadyExists) {
@@ -110,7 +178,11 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
     JVS_ASSIGN_OR_RETURN(RepoPath rp, RepoPath::Parse(d));
     JVS_ASSIGN_OR_RETURN(auto in_target, LookupPath(get, target_root, rp));
     if (in_target && in_target->kind == EntryKind::kTree) continue;
+    if (!EnsureRealDir(rp.parent(), false).ok()) continue;
+    auto st = env_->Lstat(rp.ToFsPath(workspace_));
+    if (!st.ok() || !S_ISDIR(st->st_mode)) continue;
     (void)env_->Rmdir(rp.ToFsPath(workspace_));  // ENOTEMPTY: untracked files stay
+    verified_dirs_.erase(rp.str());
   }
   // 2. Additions and modifications, parents first.
   for (size_t i = 0; i < changes.size(); ++i) {
@@ -118,10 +190,16 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
     if (!c.new_entry) continue;
     const TreeEntry& e = *c.new_entry;
     fs::path dst = c.path.ToFsPath(workspace_);
-    JVS_TRY(env_->MkdirAll(dst.parent_path()));
     if (e.kind == EntryKind::kTree) {
-      JVS_TRY(env_->MkdirAll(dst));
+      JVS_TRY(EnsureRealDir(c.path, true));
       continue;
+    }
+    JVS_TRY(EnsureRealDir(c.path.parent(), true));
+    if (auto cur = env_->Lstat(dst); cur.ok() && S_ISDIR(cur->st_mode)) {
+      // A directory the snapshot does not have (untracked content kept it alive).
+      return Error(ErrorCode::kRefused,
+                   "cannot restore file '" + c.path.str() + "': a directory with untracked files is in the way",
+                   "move '" + c.path.str() + "' away, then run the command again");
     }
     if (e.kind == EntryKind::kSymlink) {
       JVS_ASSIGN_OR_RETURN(std::string target, store_.ReadBlob(BlobId(e.id), 1 << 20));

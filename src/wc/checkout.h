@@ -6,6 +6,7 @@
 // Untracked and ignored files are never removed. Not thread-safe.
 #pragma once
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,10 @@ class Checkout {
 
   // Stages the content of every added or modified file.
   Status Stage(const std::vector<TreeChange>& changes);
+  // Checks, without changing anything, that Apply can place every entry: no
+  // symlink or file where a directory is needed, no untracked directory where
+  // a file goes. Run before the operation is published.
+  Status Preflight(const std::vector<TreeChange>& changes);
   // Drops staged files (when the operation is abandoned).
   void Abandon();
   // Applies the changes. `target_root` (through `get`) is the tree the
@@ -41,12 +46,17 @@ class Checkout {
 
  private:
   static bool NeedsContent(const TreeChange& c);
+  // Makes sure every component of `dir` (relative to the workspace) is a real
+  // directory, never a symlink, creating missing ones when `create` is set, so
+  // that nothing is ever written or removed outside the workspace.
+  Status EnsureRealDir(const RepoPath& dir, bool create);
   Env* env_;
   Store& store_;
   CloneEngine& engine_;
   fs::path workspace_;
   fs::path staging_;
   std::vector<std::string> staged_;  // per change index: staged file path or ""
+  std::set<std::string> verified_dirs_;
 };
 
 }  // namespace jvs
