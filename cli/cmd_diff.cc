@@ -53,7 +53,7 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
   cmd->footer("Examples:\n  jvs diff                 # @ against the working copy\n  jvs diff v1 v2 --stat\n  jvs diff @~1 @ -- data/");
   cmd->callback([&ctx, o] {
     ctx.paths_used = true;
-    if (o->stat && o->name_only) Fail(ErrorCode::kInvalidArgument, "--stat and --name-only cannot be combined");
+    if (o->stat && o->name_only) Fail(ErrorCode::kInvalidArgument, "--stat and --name-only cannot be combined", "choose one of them");
     auto repo = ctx.OpenRepo();
     auto ws = ctx.OpenWorkspace(*repo);
     std::string wt = ws->name();

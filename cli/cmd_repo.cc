@@ -99,12 +99,18 @@ void RegisterInfo(CLI::App& app, Context& ctx) {
                      {"latest_snapshot_id", wt.latest ? json(wt.latest->hex()) : json(nullptr)}});
     }
     std::string current = ctx.CurrentWorktree(*repo);
+    // What the engine really did so far (fallbacks show clones that did not happen).
+    EngineStats es = LoadEngineStats(Env::Default(), repo->control_dir());
+    json engine_stats = {{"files", es.total.files}, {"cloned", es.total.cloned}, {"copied", es.total.copied},
+                         {"fallbacks", es.total.fallbacks}, {"bytes_copied", es.total.bytes_copied},
+                         {"trees_cloned", es.total.trees_cloned}, {"last_fallback", es.last_fallback}};
     if (ctx.g.json) {
       ctx.PrintJson({{"repo_root", repo->root().string()},
                      {"repo_id", repo->repo_id()},
                      {"format_version", repo->format_version()},
                      {"engine", std::string(repo->engine().name())},
                      {"engine_reason", repo->engine_reason()},
+                     {"engine_stats", engine_stats},
                      {"current_worktree", current},
                      {"worktrees", wts},
                      {"operation_id", repo->op_id().hex()},
@@ -118,6 +124,10 @@ void RegisterInfo(CLI::App& app, Context& ctx) {
     out += "Repo id:     " + repo->repo_id() + "\n";
     out += "Format:      " + std::to_string(repo->format_version()) + "\n";
     out += "Engine:      " + std::string(repo->engine().name()) + " (" + repo->engine_reason() + ")\n";
+    out += "Engine use:  " + std::to_string(es.total.files) + " files moved: " + std::to_string(es.total.cloned) +
+           " cloned, " + std::to_string(es.total.copied) + " copied (" + HumanBytes(es.total.bytes_copied) + "), " +
+           std::to_string(es.total.fallbacks) + " fallbacks" +
+           (es.last_fallback.empty() ? std::string() : " (last: " + es.last_fallback + ")") + "\n";
     out += "Operation:   " + repo->op_id().hex().substr(0, 12) + "\n";
     out += "Worktrees:\n";
     for (const auto& w : wts) {

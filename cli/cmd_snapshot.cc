@@ -60,7 +60,8 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
   cmd->footer("Examples:\n  jvs snapshot \"before training\" --tag baseline\n  echo \"long note\" | jvs snapshot -");
   cmd->callback([&ctx, o] {
     if (!o->note_pos.empty() && !o->note_opt.empty())
-      Fail(ErrorCode::kInvalidArgument, "give the note either as NOTE or with -m, not both");
+      Fail(ErrorCode::kInvalidArgument, "give the note either as NOTE or with -m, not both",
+           "for example: jvs snapshot -m \"my note\"");
     std::string note = o->note_opt.empty() ? o->note_pos : o->note_opt;
     if (note == "-") {
       note.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());

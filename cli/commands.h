@@ -15,6 +15,7 @@ void RegisterHistory(CLI::App& app, Context& ctx);
 void RegisterDiff(CLI::App& app, Context& ctx);
 void RegisterRestore(CLI::App& app, Context& ctx);
 void RegisterTag(CLI::App& app, Context& ctx);
+void RegisterOp(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli
 

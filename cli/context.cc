@@ -90,7 +90,8 @@ std::unique_ptr<Repo> Context::OpenRepo(bool allow_at_op) {
   RejectPaths();
   fs::path start = g.repo.empty() ? cwd : fs::path(g.repo);
   if (!g.repo.empty() && !fs::exists(start))
-    Fail(ErrorCode::kNotFound, "--repo path '" + g.repo + "' does not exist");
+    Fail(ErrorCode::kNotFound, "--repo path '" + g.repo + "' does not exist",
+         "give the path of a repository or of one of its worktrees");
   std::optional<std::string> at;
   if (!g.at_op.empty()) {
     if (!allow_at_op)
@@ -123,25 +124,32 @@ std::unique_ptr<Workspace> Context::OpenWorkspace(Repo& repo) {
 }
 
 RepoPath Context::ToRepoPath(const Workspace& ws, const std::string& arg) {
-  if (arg.empty()) Fail(ErrorCode::kInvalidArgument, "empty path");
+  if (arg.empty()) Fail(ErrorCode::kInvalidArgument, "empty path", "give a path inside the worktree");
+  // Lexical only: a symlink inside the workspace is a stored entry, never
+  // followed. Symlinks above the workspace (e.g. /tmp -> /private/tmp) are
+  // handled by trying both the given and the canonical workspace root.
+  fs::path p = (fs::path(arg).is_absolute() ? fs::path(arg) : cwd / arg).lexically_normal();
   std::error_code ec;
-  fs::path root = fs::weakly_canonical(ws.path(), ec);
-  fs::path p = fs::path(arg).is_absolute() ? fs::path(arg) : cwd / arg;
-  p = p.lexically_normal();
-  // Resolve symlinked ancestors of the workspace (e.g. /tmp -> /private/tmp)
-  // but not the last component, which may be a symlink stored in a snapshot.
-  fs::path parent = fs::weakly_canonical(p.parent_path(), ec);
-  fs::path full = p.has_filename() ? parent / p.filename() : parent;
-  fs::path rel = full.lexically_relative(root);
-  std::string s = rel.generic_string();
-  if (rel.empty() || s == ".." || s.rfind("../", 0) == 0)
-    Fail(ErrorCode::kInvalidArgument, "path '" + arg + "' is outside the workspace '" + root.string() + "'",
+  std::string s;
+  bool inside = false;
+  for (const fs::path& root : {ws.path().lexically_normal(), fs::weakly_canonical(ws.path(), ec)}) {
+    fs::path rel = p.lexically_relative(root);
+    s = rel.generic_string();
+    if (!rel.empty() && s != ".." && s.rfind("../", 0) != 0) {
+      inside = true;
+      break;
+    }
+  }
+  if (!inside)
+    Fail(ErrorCode::kInvalidArgument, "path '" + arg + "' is outside the workspace '" + ws.path().string() + "'",
          "give paths inside the worktree, relative to the current directory");
-  if (s == ".") return RepoPath();
-  if (fs::path(s).filename() == kControlDirName || s.rfind(std::string(kControlDirName) + "/", 0) == 0)
-    Fail(ErrorCode::kInvalidArgument, "path '" + arg + "' is inside the control folder", "give a path inside the workspace");
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  if (s == "." || s.empty()) return RepoPath();
+  if (s == kControlDirName || s.rfind(std::string(kControlDirName) + "/", 0) == 0)
+    Fail(ErrorCode::kInvalidArgument, "path '" + arg + "' is inside the control folder",
+         "give a path inside the workspace");
   auto r = RepoPath::Parse(s);
-  if (!r.ok()) Fail(ErrorCode::kInvalidArgument, r.error().message());
+  if (!r.ok()) Fail(ErrorCode::kInvalidArgument, r.error().message(), "give a path inside the worktree");
   return *r;
 }
 

@@ -8,7 +8,23 @@
 
 namespace {
 
-void PrintError(const jvs::cli::Context& ctx, const jvs::Error& e) {
+// A hint for errors whose producer gave none, so every error says what to do.
+std::string DefaultHint(jvs::ErrorCode code) {
+  using jvs::ErrorCode;
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return "run 'jvs COMMAND --help' for the accepted arguments";
+    case ErrorCode::kNotFound: return "check the name; 'jvs history --all', 'jvs tag list' and 'jvs info' show what exists";
+    case ErrorCode::kCorrupt: return "run 'jvs doctor' to inspect the repository";
+    case ErrorCode::kNoSpace: return "free some space and run the command again";
+    case ErrorCode::kPermissionDenied: return "check the permissions of the files named above";
+    case ErrorCode::kLocked: return "wait for the other jvs command to finish";
+    case ErrorCode::kInternal: return "this is a bug in jvs; please report it with the command line";
+    default: return "run 'jvs --help'";
+  }
+}
+
+void PrintError(const jvs::cli::Context& ctx, const jvs::Error& raw) {
+  jvs::Error e = raw.hint().empty() ? raw.WithHint(DefaultHint(raw.code())) : raw;
   std::fprintf(stderr, "jvs: error: %s\n", e.message().c_str());
   if (!e.hint().empty()) std::fprintf(stderr, "hint: %s\n", e.hint().c_str());
   if (ctx.g.json) {
@@ -64,6 +80,7 @@ int main(int argc, char** argv) {
   RegisterDiff(app, ctx);
   RegisterRestore(app, ctx);
   RegisterTag(app, ctx);
+  RegisterOp(app, ctx);
   for (auto* sub : app.get_subcommands({})) sub->fallthrough();
 
   try {

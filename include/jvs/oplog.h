@@ -30,6 +30,9 @@ struct View {
   std::map<std::string, WorktreeView> worktrees;
   std::vector<SnapshotId> heads;  // visible heads: sorted, unique
   std::map<std::string, SnapshotId> tags;
+  // Snapshots kept visible whatever the heads say (the dirty files saved
+  // before a restore or undo); undo, redo and op restore carry them forward.
+  std::vector<SnapshotId> pins;  // sorted, unique
 
   std::string Encode() const;  // canonical JSON
   static Result<View> Decode(std::string_view data);

@@ -15,6 +15,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "jvs/engine.h"
@@ -96,6 +97,11 @@ class Repo {
   Result<OperationId> Publish(View view, std::string description,
                               std::map<std::string, std::string> attributes = {});
 
+  // Problems that did not stop a command (e.g. after its operation was
+  // published); the caller reports them. Clears the list.
+  std::vector<std::string> TakeWarnings() { return std::exchange(warnings_, {}); }
+  void AddWarning(std::string w) { warnings_.push_back(std::move(w)); }
+
   // ---- time and identity ----
   int64_t NowNanos();
   std::string Now();  // RFC 3339
@@ -116,6 +122,10 @@ class Repo {
   Status OpenAt(const fs::path& root);
   Status LoadHeads();
   Status MergeHeads(const std::vector<OperationId>& heads);
+  Result<std::vector<OperationId>> DropAncestorHeads(const std::vector<OperationId>& heads);
+  Result<bool> IsAncestor(const OperationId& a, const OperationId& b);
+  Result<std::optional<OperationId>> CommonAncestor(const OperationId& a, const OperationId& b);
+  Result<View> MergeViews(const View& base, const View& a, const View& b, std::vector<std::string>* conflicts);
   Status SelectEngine();
 
   Env* env_;
@@ -133,12 +143,16 @@ class Repo {
   bool read_only_ = false;
   int64_t start_ns_ = 0;
   std::optional<std::mt19937_64> rng_;
+  std::vector<std::string> warnings_;
 };
 
 // Recomputes the visible heads of a view after `added` were created with
 // parents `replaced` (parents stop being heads).
 void AddHeads(View* view, const std::vector<SnapshotId>& added,
               const std::vector<SnapshotId>& replaced);
+
+// Adds `id` to the view's pins (kept sorted and unique).
+void AddPin(View* view, const SnapshotId& id);
 
 // Checks a tag name: a valid path component, not a keyword (@, HEAD, latest),
 // without whitespace, '~', ':' or a leading '-'.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,8 +62,19 @@ struct StatusReport {
   ScanSummary scan;
 };
 
+// A change of the view that moves this worktree's files: restore, undo,
+// redo, op restore. `make_view` gets the current view (with the capture of
+// dirty files already added) and returns the view to publish.
+struct ViewUpdate {
+  std::function<Result<View>(View current)> make_view;
+  std::optional<SnapshotId> files_from;  // default: the new view's head of this worktree
+  std::vector<RepoPath> paths;           // only these paths (restore -- PATHS)
+  std::string description;
+  std::map<std::string, std::string> attributes;
+};
+
 struct RestoreOutcome {
-  SnapshotId target;
+  SnapshotId target;                   // zero when the worktree became empty
   std::optional<SnapshotId> captured;  // dirty changes saved first
   OperationId op;
   uint64_t files_written = 0, files_removed = 0, bytes_written = 0;
@@ -90,6 +102,9 @@ class Workspace {
   Result<StatusReport> Status();
   // Brings the worktree (or only `paths`) to `target` in place.
   Result<RestoreOutcome> Restore(const SnapshotId& target, const std::vector<RepoPath>& paths);
+  // Captures dirty files, publishes the view `update` makes, and updates the
+  // files in place (the general form of Restore).
+  Result<RestoreOutcome> Update(const ViewUpdate& update);
   // Scans without storing content (for diff against the working copy).
   Result<WorkingCopyTree> ScanWorkingCopy();
   // Tree getter reading from the store.

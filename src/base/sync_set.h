@@ -51,17 +51,21 @@ class SyncSet {
       overflow = overflow_;
       overflow_ = false;
     }
-    if (overflow) {
-      JVS_ASSIGN_OR_RETURN(UniqueFd fd, env->Open(fs_dir, O_RDONLY | O_DIRECTORY));
-      return env->SyncFs(fd.get());
-    }
-    // Files first, then the directories holding their names. The fsyncs of
-    // each group run concurrently so that a journaling filesystem commits
-    // them together instead of once per file.
-    JVS_TRY(SyncAll(env, files));
-    std::set<fs::path> dir_set;
-    for (const auto& f : files) dir_set.insert(f.parent_path());
-    return SyncAll(env, std::vector<fs::path>(dir_set.begin(), dir_set.end()));
+    Status st = [&]() -> Status {
+      if (overflow) {
+        JVS_ASSIGN_OR_RETURN(UniqueFd fd, env->Open(fs_dir, O_RDONLY | O_DIRECTORY));
+        return env->SyncFs(fd.get());
+      }
+      // Files first, then the directories holding their names. The fsyncs of
+      // each group run concurrently so that a journaling filesystem commits
+      // them together instead of once per file.
+      JVS_TRY(SyncAll(env, files));
+      std::set<fs::path> dir_set;
+      for (const auto& f : files) dir_set.insert(f.parent_path());
+      return SyncAll(env, std::vector<fs::path>(dir_set.begin(), dir_set.end()));
+    }();
+    if (!st.ok()) MarkOverflow();  // the next barrier covers everything (syncfs)
+    return st;
   }
 
  private:

@@ -15,7 +15,8 @@ inline void PutVarint(std::string* out, uint64_t v) {
   out->push_back(static_cast<char>(v));
 }
 
-// Consumes a varint from the front of *in; false if truncated or over 64 bits.
+// Consumes a varint from the front of *in; false if truncated, over 64 bits,
+// or not minimally encoded (so every value has exactly one encoding).
 inline bool GetVarint(std::string_view* in, uint64_t* v) {
   uint64_t result = 0;
   for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
@@ -24,6 +25,7 @@ inline bool GetVarint(std::string_view* in, uint64_t* v) {
     if (shift == 63 && b > 1) return false;
     result |= uint64_t{b & 0x7fu} << shift;
     if (!(b & 0x80)) {
+      if (b == 0 && shift > 0) return false;  // non-minimal: one value, one encoding
       *v = result;
       return true;
     }

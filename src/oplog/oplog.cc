@@ -55,6 +55,9 @@ std::string View::Encode() const {
   json ts = json::object();
   for (const auto& [name, id] : tags) ts[name] = id.hex();
   j["tags"] = ts;
+  json pin_list = json::array();
+  for (const auto& p : pins) pin_list.push_back(p.hex());
+  j["pins"] = pin_list;
   return Dump(j);
 }
 
@@ -84,6 +87,14 @@ Result<View> View::Decode(std::string_view data) {
     if (!id.is_string()) return Corrupt("view: invalid tag '" + name + "'");
     JVS_ASSIGN_OR_RETURN(SnapshotId sid, SnapshotId::FromHex(id.get<std::string>()));
     v.tags[name] = sid;
+  }
+  if (auto ps = j.find("pins"); ps != j.end()) {
+    if (!ps->is_array()) return Corrupt("view: invalid pins");
+    for (const auto& p : *ps) {
+      if (!p.is_string()) return Corrupt("view: invalid pin");
+      JVS_ASSIGN_OR_RETURN(SnapshotId id, SnapshotId::FromHex(p.get<std::string>()));
+      v.pins.push_back(id);
+    }
   }
   return v;
 }
@@ -224,10 +235,12 @@ Result<std::vector<OperationId>> OpHeads::List() {
 
 Status OpHeads::Update(const OperationId& new_head, const std::vector<OperationId>& old_heads) {
   JVS_TRY(env_->WriteFileAtomic(dir_ / new_head.hex(), ""));
+  // The new head exists: the operation is published. An old head that cannot
+  // be removed is harmless (it is an ancestor of the new one, and readers drop
+  // ancestor heads), so removal is best effort.
   for (const auto& old : old_heads) {
     if (old == new_head) continue;
-    Status st = env_->Unlink(dir_ / old.hex());
-    if (!st.ok() && st.error().code() != ErrorCode::kNotFound) return st;
+    (void)env_->Unlink(dir_ / old.hex());
   }
   return OkStatus();
 }

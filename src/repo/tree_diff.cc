@@ -56,27 +56,27 @@ class Differ {
     if (!Relevant(p)) return OkStatus();
     bool xt = x && x->kind == EntryKind::kTree;
     bool yt = y && y->kind == EntryKind::kTree;
-    if (xt || yt) {
-      std::optional<TreeId> ta, tb;
-      if (xt) ta = TreeId(x->id);
-      if (yt) tb = TreeId(y->id);
-      // A file replaced by a directory (or the reverse): report the file side.
-      if (x && !xt) Emit(p, x, nullptr);
-      if (y && !yt) Emit(p, nullptr, y);
-      size_t before = out.size();
-      JVS_TRY(Walk(p, ta, tb));
-      // An empty directory appearing or disappearing is a change of its own.
-      if (out.size() == before && ta != tb) {
-        if (xt && !yt && x->id == EmptyTreeId().bytes()) Emit(p, x, nullptr);
-        if (yt && !xt && y->id == EmptyTreeId().bytes()) Emit(p, nullptr, y);
-        if (xt && yt) {
-          if (x->id == EmptyTreeId().bytes()) Emit(p, x, nullptr);
-          if (y->id == EmptyTreeId().bytes()) Emit(p, nullptr, y);
-        }
-      }
+    if (!xt && !yt) {
+      Emit(p, x, y);
       return OkStatus();
     }
-    Emit(p, x, y);
+    // A file or symlink replaced by a directory (or the reverse) is one change
+    // at p (old and new entry), followed by the contents of the directory side.
+    bool flip = x && y && xt != yt;
+    if (flip) Emit(p, x, y);
+    std::optional<TreeId> ta, tb;
+    if (xt) ta = TreeId(x->id);
+    if (yt) tb = TreeId(y->id);
+    size_t before = out.size();
+    JVS_TRY(Walk(p, ta, tb));
+    // An empty directory appearing or disappearing is a change of its own.
+    if (!flip && out.size() == before && ta != tb) {
+      bool x_empty = xt && x->id == EmptyTreeId().bytes();
+      bool y_empty = yt && y->id == EmptyTreeId().bytes();
+      if (x_empty && y_empty) return OkStatus();
+      if (x_empty) Emit(p, x, nullptr);
+      if (y_empty) Emit(p, nullptr, y);
+    }
     return OkStatus();
   }
 

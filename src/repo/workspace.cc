@@ -90,6 +90,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
+  const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
   Snapshot snap;
@@ -101,10 +102,8 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   snap.created_at = repo_.Now();
   snap.worktree = name_;
   snap.author = repo_.Author();
-  auto& c = repo_.engine().counters();
-  snap.engine = (c.cloned > 0 && c.copied > 0) ? std::string(repo_.engine().name()) + "+copy"
-                : (c.cloned == 0 && c.copied > 0) ? "copy"
-                                                  : std::string(repo_.engine().name());
+  // The engine that really ran for this snapshot's files ("copy" when every clone fell back).
+  snap.engine = repo_.engine().RanAs(repo_.engine().counters().Load() - engine_before);
   JVS_ASSIGN_OR_RETURN(SnapshotId id, repo_.store().WriteSnapshot(snap));
   View view = repo_.view();
   view.worktrees[name_].head = id;
@@ -116,7 +115,10 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   int64_t t0 = env->NowNanos();
   JVS_ASSIGN_OR_RETURN(OperationId op, repo_.Publish(std::move(view), desc));
   scan.new_state.op = op;
-  JVS_TRY(scan.new_state.Save(env, TreeStatePath()));
+  if (jvs::Status st = scan.new_state.Save(env, TreeStatePath()); !st.ok())
+    repo_.AddWarning("snapshot recorded, but the tree state could not be saved (the next snapshot re-reads files): " +
+                     st.error().message());
+  (void)repo_.engine().RecordUsage(env);  // clone/copy/fallback counts for `jvs info`
   int64_t publish_ns = env->NowNanos() - t0;
   SnapshotOutcome out;
   out.id = id;
@@ -125,6 +127,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   out.scan = Summarize(scan.stats);
   out.scan.publish_ns = publish_ns;
   out.warnings = std::move(scan.warnings);
+  for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
   return out;
 }
 
@@ -166,20 +169,36 @@ Result<StatusReport> Workspace::Status() {
 }
 
 Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::vector<RepoPath>& paths) {
+  ViewUpdate u;
+  u.files_from = target;
+  u.paths = paths;
+  u.description = "restore worktree " + name_ + " to " + target.hex().substr(0, 12);
+  if (!paths.empty()) u.description += " (" + std::to_string(paths.size()) + " path(s))";
+  u.attributes["target"] = target.hex();
+  const std::string name = name_;
+  bool whole = paths.empty();
+  u.make_view = [name, target, whole](View v) -> Result<View> {
+    if (whole) v.worktrees[name].head = target;
+    return v;
+  };
+  return Update(u);
+}
+
+Result<RestoreOutcome> Workspace::Update(const ViewUpdate& u) {
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo_.LockWorktree(name_));
   JVS_TRY(repo_.Reload());
   Env* env = repo_.env();
   Store& store = repo_.store();
-  JVS_ASSIGN_OR_RETURN(auto target_snap, store.ReadSnapshot(target));
+  const std::vector<RepoPath>& paths = u.paths;
   // 1. Capture the working copy as it is (stored, so nothing can be lost).
   JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
+  const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, store, repo_.engine(), path_, old_state,
                                                       so, ThreadPool::Shared()));
   RestoreOutcome out;
-  out.target = target;
   out.warnings = scan.warnings;
   const WorktreeView wt = state();
   TreeId head_tree = EmptyTreeId();
@@ -188,55 +207,77 @@ Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::v
     head_tree = hs->tree;
   }
   TreeGetter getter = StoreGetter();
-  // With paths, each must exist in the target or in the working copy.
-  for (const auto& p : paths) {
-    JVS_ASSIGN_OR_RETURN(auto in_target, LookupPath(getter, target_snap->tree, p));
-    JVS_ASSIGN_OR_RETURN(auto in_wc, LookupPath(getter, scan.root, p));
-    if (!in_target && !in_wc)
-      return Error(ErrorCode::kNotFound,
-                   "path '" + p.str() + "' is neither in snapshot " + target.hex().substr(0, 12) +
-                       " nor in the worktree",
-                   "check the path with 'jvs diff --name-only " + target.hex().substr(0, 12) + "'");
-  }
   View view = repo_.view();
-  std::map<std::string, std::string> attrs;
+  std::map<std::string, std::string> attrs = u.attributes;
+  // The capture goes into the current view before the update decides the new
+  // one, and stays a visible head whatever the update does.
+  std::optional<SnapshotId> captured;
   if (scan.root != head_tree) {
     Snapshot cap;
     cap.tree = scan.root;
     if (wt.head) cap.parents.push_back(*wt.head);
     cap.change_id = repo_.NewChangeId();
-    cap.note = "dirty changes saved before restore to " + target.hex().substr(0, 12);
+    cap.note = "dirty changes saved before: " + u.description;
     cap.created_at = repo_.Now();
     cap.worktree = name_;
     cap.author = repo_.Author();
-    cap.engine = std::string(repo_.engine().name());
+    cap.engine = repo_.engine().RanAs(repo_.engine().counters().Load() - engine_before);
     JVS_ASSIGN_OR_RETURN(SnapshotId cid, store.WriteSnapshot(cap));
+    captured = cid;
     out.captured = cid;
     view.worktrees[name_].latest = cid;
     AddHeads(&view, {cid}, cap.parents);
     attrs["captured_snapshot"] = cid.hex();
   }
-  JVS_ASSIGN_OR_RETURN(auto changes, DiffTrees(getter, scan.root, target_snap->tree, paths));
+  const std::vector<SnapshotId> pins_before = view.pins;
+  JVS_ASSIGN_OR_RETURN(view, u.make_view(std::move(view)));
+  // Saved dirty files stay visible whatever view the update chose.
+  for (const auto& p : pins_before) AddPin(&view, p);
+  if (captured) AddPin(&view, *captured);
+  // What the files move to: an explicit snapshot (restore), else the new head.
+  std::optional<SnapshotId> target = u.files_from;
+  if (!target) {
+    auto it = view.worktrees.find(name_);
+    if (it != view.worktrees.end()) target = it->second.head;
+  }
+  TreeId target_tree = EmptyTreeId();
+  if (target) {
+    JVS_ASSIGN_OR_RETURN(auto ts, store.ReadSnapshot(*target));
+    target_tree = ts->tree;
+    out.target = *target;
+  }
+  // With paths, each must exist in the target or in the working copy.
+  for (const auto& p : paths) {
+    JVS_ASSIGN_OR_RETURN(auto in_target, LookupPath(getter, target_tree, p));
+    JVS_ASSIGN_OR_RETURN(auto in_wc, LookupPath(getter, scan.root, p));
+    if (!in_target && !in_wc)
+      return Error(ErrorCode::kNotFound,
+                   "path '" + p.str() + "' is neither in snapshot " + out.target.hex().substr(0, 12) +
+                       " nor in the worktree",
+                   "check the path with 'jvs diff --name-only " + out.target.hex().substr(0, 12) + "'");
+  }
+  JVS_ASSIGN_OR_RETURN(auto changes, DiffTrees(getter, scan.root, target_tree, paths));
   // 2. Stage every new file outside the workspace: a full disk fails here,
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   JVS_TRY(checkout.Preflight(changes));
   JVS_TRY(checkout.Stage(changes));
-  // 3. Publish the operation, then 4. apply the changes in place.
-  if (paths.empty()) view.worktrees[name_].head = target;
-  attrs["target"] = target.hex();
-  std::string desc = "restore worktree " + name_ + " to " + target.hex().substr(0, 12);
-  if (!paths.empty()) desc += " (" + std::to_string(paths.size()) + " path(s))";
-  auto op = repo_.Publish(std::move(view), desc, attrs);
+  // 3. Until the tree state is saved, the working copy may be half-updated: a
+  //    marker, written before the operation is published, makes the next
+  //    command say so instead of snapshotting a mix.
+  if (jvs::Status st = env->WriteFileAtomic(PendingCheckoutPath(), out.target.hex() + "\n"); !st.ok()) {
+    checkout.Abandon();
+    return st.error();
+  }
+  // 4. Publish the operation, then 5. apply the changes in place.
+  auto op = repo_.Publish(std::move(view), u.description, attrs);
   if (!op.ok()) {
     checkout.Abandon();
+    (void)env->Unlink(PendingCheckoutPath());
     return op.error();
   }
   out.op = *op;
-  // Until the tree state is saved, the working copy may be half-updated: a
-  // marker makes the next command say so instead of snapshotting a mix.
-  JVS_TRY(env->WriteFileAtomic(PendingCheckoutPath(), target.hex() + "\n" + op->hex() + "\n"));
-  JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Apply(changes, getter, target_snap->tree));
+  JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Apply(changes, getter, target_tree));
   out.warnings.insert(out.warnings.end(), cs.warnings.begin(), cs.warnings.end());
   out.files_written = cs.files_written;
   out.files_removed = cs.files_removed;
@@ -244,7 +285,7 @@ Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::v
   // 5. The new tree state: scanned entries, minus what changed, plus what was written.
   TreeState ns = std::move(scan.new_state);
   ns.op = *op;
-  ns.tree = paths.empty() ? target_snap->tree : EmptyTreeId();
+  ns.tree = paths.empty() ? target_tree : EmptyTreeId();
   std::set<std::string> changed;
   for (const auto& c : changes) changed.insert(c.path.str());
   auto is_changed = [&](const std::string& p) {
@@ -263,8 +304,12 @@ Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::v
                            [](const auto& a, const auto& b) { return a.first == b.first; }),
                merged.end());
   ns.entries = std::move(merged);
-  JVS_TRY(ns.Save(env, TreeStatePath()));
+  if (jvs::Status st = ns.Save(env, TreeStatePath()); !st.ok())
+    out.warnings.push_back("restored, but the tree state could not be saved (the next snapshot re-reads files): " +
+                           st.error().message());
   (void)env->Unlink(PendingCheckoutPath());
+  for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
+  (void)repo_.engine().RecordUsage(env);  // clone/copy/fallback counts for `jvs info`
   return out;
 }
 

@@ -138,7 +138,8 @@ Result<Snapshot> Snapshot::Decode(std::string_view data) {
     s.parents.push_back(pid);
   }
   JVS_ASSIGN_OR_RETURN(s.change_id, str("change_id"));
-  if (s.change_id.size() != 32 || !IsHexString(s.change_id))
+  if (s.change_id.size() != 32 || !IsHexString(s.change_id) ||
+      std::any_of(s.change_id.begin(), s.change_id.end(), [](char c) { return c >= 'A' && c <= 'F'; }))
     return Corrupt("snapshot descriptor: invalid change_id");
   JVS_ASSIGN_OR_RETURN(s.note, str("note"));
   JVS_ASSIGN_OR_RETURN(s.created_at, str("created_at"));

@@ -148,8 +148,9 @@ Result<IngestResult> Store::IngestFile(int dirfd, const char* name, CloneEngine&
     IngestResult r;
     uint64_t size = static_cast<uint64_t>(before.st_size);
     Sha256 hasher;
-    if (size <= kSmallFile) {
-      // Small file: one read into memory, hash, write only if the store lacks it.
+    if (size <= std::min<uint64_t>(kSmallFile, engine.small_file_limit())) {
+      // Small file: one read into memory, hash, write only if the store lacks it
+      // (the engine's limit: measured faster than a clone, docs/engines.md).
       std::string buf(size + 1, '\0');
       size_t got = 0;
       while (got < buf.size()) {
@@ -166,49 +167,23 @@ Result<IngestResult> Store::IngestFile(int dirfd, const char* name, CloneEngine&
       if (!HasBlob(r.id)) {
         JVS_TRY(WriteObject(kBlobs, r.id.bytes(), buf));
         r.stored = true;
+        engine.counters().files++;  // bytes were copied: the descriptor must say so
+        engine.counters().copied++;
+        engine.counters().bytes_copied += got;
       }
       return r;
     }
     fs::path tmp = TempPath();
-    JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0444));
-    auto fail = [&](Error e) -> Error {
+    // O_RDWR: a sharing engine reads the clone back to hash it.
+    JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_RDWR | O_CREAT | O_EXCL, 0444));
+    // One read in all: clone then hash the clone, or hash while copying.
+    auto hashed = engine.CloneAndHash(env_, fd.get(), out.get(), size, hasher);
+    if (!hashed.ok()) {
       out.reset();
       (void)env_->Unlink(tmp);
-      return e;
-    };
-    if (engine.shares_data()) {
-      // Clone first (no bytes copied), then hash the clone: one read in all.
-      if (Status st = engine.CloneContent(env_, fd.get(), out.get(), size); !st.ok())
-        return fail(st.error());
-      JVS_ASSIGN_OR_RETURN(UniqueFd in, env_->Open(tmp, O_RDONLY));
-      std::vector<char> buf(kChunk);
-      uint64_t total = 0;
-      while (true) {
-        auto n = env_->Read(in.get(), buf.data(), buf.size());
-        if (!n.ok()) return fail(n.error());
-        if (*n == 0) break;
-        hasher.Update(buf.data(), *n);
-        total += *n;
-      }
-      r.size = total;
-    } else {
-      // Copy engine: read once, hashing and writing the same buffer.
-      ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-      std::vector<char> buf(kChunk);
-      uint64_t total = 0;
-      while (true) {
-        auto n = env_->Read(fd.get(), buf.data(), buf.size());
-        if (!n.ok()) return fail(n.error());
-        if (*n == 0) break;
-        hasher.Update(buf.data(), *n);
-        if (Status st = env_->Write(out.get(), buf.data(), *n); !st.ok()) return fail(st.error());
-        total += *n;
-      }
-      r.size = total;
-      engine.counters().files++;
-      engine.counters().copied++;
-      engine.counters().bytes_copied += total;
+      return hashed.error();
     }
+    r.size = *hashed;
     out.reset();
     JVS_ASSIGN_OR_RETURN(struct stat after, env_->Fstat(fd.get()));
     if (r.size != size || !SameStat(before, after)) {
@@ -226,6 +201,11 @@ Result<IngestResult> Store::IngestFile(int dirfd, const char* name, CloneEngine&
 }
 
 Result<std::shared_ptr<const Tree>> Store::ReadTree(const TreeId& id) {
+  if (id == EmptyTreeId()) {
+    // The empty tree is known without reading; it is only stored when used.
+    static const auto kEmpty = std::make_shared<const Tree>();
+    return kEmpty;
+  }
   {
     std::lock_guard<std::mutex> l(cache_mu_);
     auto it = tree_cache_.find(id);

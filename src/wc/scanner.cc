@@ -101,15 +101,26 @@ class Scanner {
               [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     for (const auto& n : names) {
       if (n.name == kIgnoreFile) {
-        auto content = env_->ReadFile(abs / kIgnoreFile, 16u << 20);
-        if (content.ok()) matcher = matcher->WithRules(dir.path, *content);
+        // Only a regular file is read: a FIFO by that name would block forever.
+        auto st = env_->LstatAt(dfd->get(), kIgnoreFile);
+        if (st.ok() && S_ISREG(st->st_mode)) {
+          auto content = env_->ReadFile(abs / kIgnoreFile, 16u << 20);
+          if (content.ok()) matcher = matcher->WithRules(dir.path, *content);
+        }
         break;
       }
     }
     std::vector<ScanEntry> entries;
     entries.reserve(names.size());
     for (auto& n : names) {
-      if (dir.path.is_root() && n.name == kControlDir) continue;
+      if (n.name == kControlDir) {
+        if (dir.path.is_root()) continue;  // this repository's control folder
+        // The control folder of a repository nested in this workspace.
+        if (env_->Exists(abs / kControlDir / "format")) {
+          Warn("skipped '" + dir.path.Join(n.name).str() + "': the control folder of a nested jvs repository");
+          continue;
+        }
+      }
       if (!ValidateName(n.name).ok()) continue;
       auto st = env_->LstatAt(dfd->get(), n.name.c_str());
       if (!st.ok()) {
@@ -149,6 +160,10 @@ class Scanner {
         }
       } else {
         const char* what = S_ISFIFO(m) ? "FIFO" : S_ISSOCK(m) ? "socket" : "device file";
+        {
+          std::lock_guard<std::mutex> l(mu_);
+          stats_.skipped_special++;
+        }
         Warn(std::string("skipped ") + what + " '" + rel.str() + "' (only files, symlinks and directories are recorded)");
         continue;
       }
@@ -223,7 +238,7 @@ class Scanner {
       if (e.kind != EntryKind::kSymlink)
         e.kind = (e.st.st_mode & S_IXUSR) ? EntryKind::kExecutable : EntryKind::kFile;
     }
-    stats_.hashed_bytes = hashed_bytes;
+    stats_.hashed_bytes = hashed_bytes.load();
     stats_.stored_bytes = stored_bytes;
     return OkStatus();
   }

@@ -1,0 +1,106 @@
+// op log, op restore, undo, redo
+#include "commands.h"
+#include "jvs/operations.h"
+
+namespace jvs::cli {
+
+namespace {
+
+json OpJson(const OpLogEntry& e, const OperationId& current) {
+  json parents = json::array();
+  for (const auto& p : e.op.parents) parents.push_back(p.hex());
+  const auto& m = e.op.metadata;
+  return json{{"op_id", e.id.hex()},
+              {"parents", parents},
+              {"view_id", e.op.view.hex()},
+              {"time", m.end_time},
+              {"start_time", m.start_time},
+              {"user", m.user},
+              {"host", m.host},
+              {"pid", m.pid},
+              {"command", m.command},
+              {"description", m.description},
+              {"attributes", m.attributes},
+              {"is_merge", e.op.parents.size() > 1},
+              {"is_current", e.id == current}};
+}
+
+// Applies a planned view update to the current worktree and reports it.
+void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan, const std::string& verb) {
+  auto r = Check(ws.Update(plan));
+  for (const auto& w : r.warnings) ctx.Warn(w);
+  if (ctx.g.json) {
+    ctx.PrintJson({{"operation_id", r.op.hex()},
+                   {"description", plan.description},
+                   {"worktree_name", ws.name()},
+                   {"head_snapshot_id", r.target.is_zero() ? json(nullptr) : json(r.target.hex())},
+                   {"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
+                   {"files_written", r.files_written},
+                   {"files_removed", r.files_removed}});
+    return;
+  }
+  std::string out;
+  if (r.captured)
+    out += "Saved uncommitted changes as snapshot " + repo.ShortId(*r.captured) + "\n";
+  out += verb + ": " + plan.description.substr(plan.description.find(':') == std::string::npos ? 0 : plan.description.find(':') + 2) + "\n";
+  out += "Worktree " + ws.name() + " is at " + (r.target.is_zero() ? std::string("(no snapshot)") : repo.ShortId(r.target)) +
+         ": " + std::to_string(r.files_written) + " written, " + std::to_string(r.files_removed) + " removed\n";
+  ctx.Out(out);
+}
+
+}  // namespace
+
+void RegisterOp(CLI::App& app, Context& ctx) {
+  auto* op = app.add_subcommand("op", "The operation log: who did what and when; go back to any point");
+  op->require_subcommand(1);
+  auto n = std::make_shared<int>(-1);
+  auto* log = op->add_subcommand("log", "Operations, newest first");
+  log->add_option("-n,--limit", *n, "Show at most N operations")->check(CLI::NonNegativeNumber);
+  log->callback([&ctx, n] {
+    auto repo = ctx.OpenRepo();
+    std::optional<size_t> limit;
+    if (*n >= 0) limit = static_cast<size_t>(*n);
+    auto entries = Check(OperationLog(*repo, limit));
+    if (ctx.g.json) {
+      json arr = json::array();
+      for (const auto& e : entries) arr.push_back(OpJson(e, repo->op_id()));
+      ctx.PrintJson(arr);
+      return;
+    }
+    std::string out;
+    for (const auto& e : entries) {
+      const auto& m = e.op.metadata;
+      out += (e.id == repo->op_id() ? "@ " : "  ") + e.id.hex().substr(0, 12) + "  " + m.end_time + "  " + m.user + "@" +
+             m.host + (e.op.parents.size() > 1 ? "  (merge)" : "") + "\n";
+      out += "    " + m.description + "\n";
+      if (!m.command.empty()) out += "    args: " + m.command + "\n";
+    }
+    ctx.Out(out);
+  });
+  auto spec = std::make_shared<std::string>();
+  auto* restore = op->add_subcommand("restore", "Make the repository look as it did after operation OP (a new operation)");
+  restore->add_option("OP", *spec, "Operation id prefix, @ or @-")->required();
+  restore->callback([&ctx, spec] {
+    auto repo = ctx.OpenRepo(false);
+    auto ws = ctx.OpenWorkspace(*repo);
+    OperationId target = Check(ResolveOperation(*repo, *spec));
+    ApplyUpdate(ctx, *repo, *ws, Check(PlanOpRestore(*repo, target)), "Restored operation");
+  });
+  for (auto* sub : op->get_subcommands({})) sub->fallthrough();
+  op->fallthrough();
+
+  auto* undo = app.add_subcommand("undo", "Undo the latest operation (repeat to keep stepping back); dirty files are saved first");
+  undo->callback([&ctx] {
+    auto repo = ctx.OpenRepo(false);
+    auto ws = ctx.OpenWorkspace(*repo);
+    ApplyUpdate(ctx, *repo, *ws, Check(PlanUndo(*repo)), "Undid");
+  });
+  auto* redo = app.add_subcommand("redo", "Redo what the latest undo took back");
+  redo->callback([&ctx] {
+    auto repo = ctx.OpenRepo(false);
+    auto ws = ctx.OpenWorkspace(*repo);
+    ApplyUpdate(ctx, *repo, *ws, Check(PlanRedo(*repo)), "Redid");
+  });
+}
+
+}  // namespace jvs::cli

@@ -1,0 +1,150 @@
+#include "jvs/operations.h"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_set>
+
+namespace jvs {
+
+namespace {
+
+std::optional<OperationId> Attr(const Operation& op, const char* key) {
+  auto it = op.metadata.attributes.find(key);
+  if (it == op.metadata.attributes.end()) return std::nullopt;
+  auto id = OperationId::FromHex(it->second);
+  if (!id.ok()) return std::nullopt;
+  return *id;
+}
+
+std::string Short(const OperationId& id) { return id.hex().substr(0, 12); }
+
+}  // namespace
+
+Result<std::vector<OpLogEntry>> OperationLog(Repo& repo, std::optional<size_t> limit) {
+  std::vector<OpLogEntry> out;
+  std::unordered_set<OperationId, IdHash> seen{repo.op_id()};
+  std::deque<OperationId> queue{repo.op_id()};
+  while (!queue.empty()) {
+    OperationId id = queue.front();
+    queue.pop_front();
+    JVS_ASSIGN_OR_RETURN(Operation op, repo.op_store().ReadOperation(id));
+    for (const auto& p : op.parents)
+      if (seen.insert(p).second) queue.push_back(p);
+    out.push_back({id, std::move(op)});
+  }
+  // Newest first; a parent never comes before its child (BFS order breaks ties).
+  std::vector<size_t> order(out.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return out[a].op.metadata.end_time > out[b].op.metadata.end_time;
+  });
+  std::vector<OpLogEntry> sorted;
+  sorted.reserve(out.size());
+  for (size_t i : order) sorted.push_back(std::move(out[i]));
+  if (limit && sorted.size() > *limit) sorted.resize(*limit);
+  return sorted;
+}
+
+Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec) {
+  std::string base(spec);
+  int up = 0;
+  while (!base.empty() && base.back() == '-') {
+    base.pop_back();
+    ++up;
+  }
+  OperationId target = repo.op_id();
+  if (base != "@") {
+    std::string lower = base;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.size() < 4 || !IsHexString(lower))
+      return Error(ErrorCode::kInvalidArgument, "invalid operation '" + std::string(spec) + "'",
+                   "give an operation id prefix (at least 4 hex digits), '@' or '@-'; see 'jvs op log'");
+    JVS_ASSIGN_OR_RETURN(auto matches, repo.op_store().FindOperationsByPrefix(lower));
+    if (matches.empty())
+      return Error(ErrorCode::kNotFound, "no operation matches '" + base + "'", "list operations with 'jvs op log'");
+    if (matches.size() > 1) {
+      std::string cands;
+      for (const auto& m : matches) cands += "\n  " + m.hex().substr(0, 16);
+      return Error(ErrorCode::kAmbiguous, "operation prefix '" + base + "' is ambiguous; candidates:" + cands,
+                   "give more digits");
+    }
+    target = matches[0];
+  }
+  for (int i = 0; i < up; ++i) {
+    JVS_ASSIGN_OR_RETURN(Operation op, repo.op_store().ReadOperation(target));
+    if (op.parents.empty())
+      return Error(ErrorCode::kNotFound, "operation '" + std::string(spec) + "' goes past the first operation");
+    target = op.parents[0];
+  }
+  return target;
+}
+
+Result<ViewUpdate> PlanUndo(Repo& repo) {
+  OpStore& ops = repo.op_store();
+  OperationId c = repo.op_id();
+  // Skip operations that are already undone: an undo and what it undid cancel.
+  for (int guard = 0; guard < 1000000; ++guard) {
+    JVS_ASSIGN_OR_RETURN(Operation op, ops.ReadOperation(c));
+    if (auto r = Attr(op, "redo_of")) {
+      JVS_ASSIGN_OR_RETURN(Operation undo, ops.ReadOperation(*r));
+      auto x = Attr(undo, "undo_of");
+      if (!x) return Error(ErrorCode::kCorrupt, "operation " + Short(c) + " redoes a non-undo operation");
+      c = *x;  // the redo re-applied x: undoing it undoes x again
+      break;
+    }
+    if (auto x = Attr(op, "undo_of")) {
+      JVS_ASSIGN_OR_RETURN(Operation undone, ops.ReadOperation(*x));
+      if (undone.parents.empty()) return Error(ErrorCode::kRefused, "nothing left to undo");
+      c = undone.parents[0];
+      continue;
+    }
+    break;
+  }
+  JVS_ASSIGN_OR_RETURN(Operation target, ops.ReadOperation(c));
+  if (target.parents.empty())
+    return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation",
+                 "see 'jvs op log'");
+  JVS_ASSIGN_OR_RETURN(Operation parent, ops.ReadOperation(target.parents[0]));
+  JVS_ASSIGN_OR_RETURN(View before, ops.ReadView(parent.view));
+  ViewUpdate u;
+  u.description = "undo operation " + Short(c) + ": " + target.metadata.description;
+  u.attributes["undo_of"] = c.hex();
+  u.make_view = [before](View) -> Result<View> { return before; };
+  return u;
+}
+
+Result<ViewUpdate> PlanRedo(Repo& repo) {
+  OpStore& ops = repo.op_store();
+  OperationId u_id = repo.op_id();
+  JVS_ASSIGN_OR_RETURN(Operation cur, ops.ReadOperation(u_id));
+  if (auto r = Attr(cur, "redo_of")) {
+    // After a redo, the next one re-applies the undo before it in the run.
+    JVS_ASSIGN_OR_RETURN(Operation redone, ops.ReadOperation(*r));
+    if (redone.parents.empty()) return Error(ErrorCode::kRefused, "nothing to redo");
+    u_id = redone.parents[0];
+    JVS_ASSIGN_OR_RETURN(cur, ops.ReadOperation(u_id));
+  }
+  auto x = Attr(cur, "undo_of");
+  if (!x)
+    return Error(ErrorCode::kRefused, "nothing to redo: the latest operation is not an undo",
+                 "redo works right after 'jvs undo'; to go to any earlier state use 'jvs op restore OP'");
+  JVS_ASSIGN_OR_RETURN(Operation undone, ops.ReadOperation(*x));
+  JVS_ASSIGN_OR_RETURN(View after, ops.ReadView(undone.view));
+  ViewUpdate u;
+  u.description = "redo operation " + Short(*x) + ": " + undone.metadata.description;
+  u.attributes["redo_of"] = u_id.hex();
+  u.make_view = [after](View) -> Result<View> { return after; };
+  return u;
+}
+
+Result<ViewUpdate> PlanOpRestore(Repo& repo, const OperationId& target) {
+  JVS_ASSIGN_OR_RETURN(Operation op, repo.op_store().ReadOperation(target));
+  JVS_ASSIGN_OR_RETURN(View view, repo.op_store().ReadView(op.view));
+  ViewUpdate u;
+  u.description = "restore to operation " + Short(target) + ": " + op.metadata.description;
+  u.attributes["restored_from"] = target.hex();
+  u.make_view = [view](View) -> Result<View> { return view; };
+  return u;
+}
+
+}  // namespace jvs

@@ -1,0 +1,228 @@
+// Unit tests of the per-worktree tree state (the stat cache).
+
+#include "wc/tree_state.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <string>
+
+#include "jvs/hash.h"
+#include "test_util.h"
+
+namespace jvs {
+namespace {
+
+using testing::TempDir;
+
+FileState State(EntryKind kind, int64_t mtime, uint64_t size, std::string_view seed) {
+  FileState s;
+  s.kind = kind;
+  s.mtime_ns = mtime;
+  s.ctime_ns = mtime / 2 + 7;
+  s.size = size;
+  s.ino = 123456789012ull;
+  s.mode = (kind == EntryKind::kSymlink ? S_IFLNK | 0777 : S_IFREG | (kind == EntryKind::kExecutable ? 0755 : 0644));
+  s.id = Sha256Of(seed);
+  return s;
+}
+
+TreeState Sample() {
+  TreeState t;
+  t.tree = TreeId(Sha256Of("tree"));
+  t.op = OperationId(Sha256Of("op"));
+  t.fs_time_ns = 1767225600123456789;
+  t.entries = {
+      {"a", State(EntryKind::kFile, 1000, 5, "a")},
+      {"dir/bin", State(EntryKind::kExecutable, 2000, 1ull << 40, "bin")},
+      {"dir/link", State(EntryKind::kSymlink, -5, 3, "link")},  // pre-1970 mtime
+      {"dir/sub/\xc3\xa9", State(EntryKind::kFile, std::numeric_limits<int64_t>::max(), 0, "e")},
+      {"z z", State(EntryKind::kFile, 0, std::numeric_limits<uint64_t>::max(), "z")},
+  };
+  return t;
+}
+
+void ExpectCorrupt(std::string_view data, const std::string& what) {
+  auto t = TreeState::Decode(data);
+  ASSERT_FALSE(t.ok()) << what;
+  EXPECT_EQ(t.error().code(), ErrorCode::kCorrupt) << what;
+  EXPECT_FALSE(t.error().hint().empty());
+}
+
+TEST(TreeState, RoundTrip) {
+  TreeState t = Sample();
+  std::string enc = t.Encode();
+  auto back = TreeState::Decode(enc);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->tree, t.tree);
+  EXPECT_EQ(back->op, t.op);
+  EXPECT_EQ(back->fs_time_ns, t.fs_time_ns);
+  EXPECT_EQ(back->entries, t.entries);
+  EXPECT_EQ(back->Encode(), enc);
+  TreeState empty;
+  auto e = TreeState::Decode(empty.Encode());
+  ASSERT_TRUE(e.ok());
+  EXPECT_TRUE(e->entries.empty());
+  EXPECT_TRUE(e->tree.is_zero());
+}
+
+TEST(TreeState, RejectsGarbage) {
+  std::string enc = Sample().Encode();
+  for (size_t n = 0; n < enc.size(); ++n) ExpectCorrupt(std::string_view(enc).substr(0, n), "prefix " + std::to_string(n));
+  ExpectCorrupt(enc + "x", "trailing byte");
+  std::string bad = enc;
+  bad[0] = 'X';
+  ExpectCorrupt(bad, "magic");
+  bad = enc;
+  bad[4] = 2;
+  ExpectCorrupt(bad, "version");
+  ExpectCorrupt("garbage that is long enough to fill the header of a tree state file......", "garbage");
+  ExpectCorrupt(std::string(200, '\0'), "zeros");
+  // A tree file is not a tree state.
+  ExpectCorrupt(std::string("JVST\x01\x00", 6), "tree magic");
+}
+
+TEST(TreeState, RejectsBadEntries) {
+  auto with = [](std::vector<std::pair<std::string, FileState>> entries) {
+    TreeState t;
+    t.entries = std::move(entries);
+    return t.Encode();
+  };
+  FileState f = State(EntryKind::kFile, 1, 1, "x");
+  ExpectCorrupt(with({{"b", f}, {"a", f}}), "unsorted");
+  ExpectCorrupt(with({{"a", f}, {"a", f}}), "duplicate");
+  for (const std::string& p : {std::string(""), std::string("/a"), std::string("a//b"), std::string(".."),
+                               std::string("a/../b"), std::string("./a"), std::string("a\0b", 3)})
+    ExpectCorrupt(with({{p, f}}), "path '" + p + "'");
+  for (int kind : {0, 4, 5, 255}) {
+    FileState k = f;
+    k.kind = static_cast<EntryKind>(kind);
+    ExpectCorrupt(with({{"a", k}}), "kind " + std::to_string(kind));
+  }
+  // Huge entry count.
+  std::string enc = TreeState{}.Encode();
+  enc.pop_back();  // count 0
+  std::string huge = enc + std::string(9, '\xff') + std::string(1, '\x01');
+  ExpectCorrupt(huge, "count 2^64-1");
+  ExpectCorrupt(enc + std::string("\x80\x80\x80\x01", 4), "count 2^21 without data");
+}
+
+TEST(TreeState, LoadMissingGivesEmptyState) {
+  TempDir tmp;
+  auto t = TreeState::Load(Env::Default(), tmp.path() / "no" / "tree_state");
+  ASSERT_TRUE(t.ok()) << t.error().message();
+  EXPECT_TRUE(t->entries.empty());
+  EXPECT_EQ(t->tree, EmptyTreeId());
+  EXPECT_EQ(t->fs_time_ns, 0);
+  EXPECT_TRUE(t->op.is_zero());
+}
+
+TEST(TreeState, SaveAndLoad) {
+  TempDir tmp;
+  fs::path p = tmp.path() / "tree_state";
+  TreeState t = Sample();
+  ASSERT_TRUE(t.Save(Env::Default(), p).ok());
+  auto back = TreeState::Load(Env::Default(), p);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->entries, t.entries);
+  // Overwritten atomically, no temp files left.
+  t.entries.pop_back();
+  ASSERT_TRUE(t.Save(Env::Default(), p).ok());
+  back = TreeState::Load(Env::Default(), p);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->entries.size(), t.entries.size());
+  size_t files = 0;
+  for (auto& e : fs::directory_iterator(tmp.path())) (void)e, ++files;
+  EXPECT_EQ(files, 1u);
+  // A corrupt file is reported (the caller may delete it: it is only a cache).
+  testing::WriteFile(p, "junk");
+  auto bad = TreeState::Load(Env::Default(), p);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), ErrorCode::kCorrupt);
+}
+
+TEST(TreeState, RacyRule) {
+  TreeState t;
+  t.fs_time_ns = 1000;
+  FileState s;
+  s.mtime_ns = 999;
+  EXPECT_FALSE(t.IsRacy(s));
+  s.mtime_ns = 1000;  // same tick as the probe: may have been modified after it was read
+  EXPECT_TRUE(t.IsRacy(s));
+  s.mtime_ns = 5000;
+  EXPECT_TRUE(t.IsRacy(s));
+  s.mtime_ns = -1;
+  EXPECT_FALSE(t.IsRacy(s));
+  TreeState never;  // fs_time 0: anything modified after 1970 is racy
+  s.mtime_ns = 1;
+  EXPECT_TRUE(never.IsRacy(s));
+}
+
+TEST(TreeState, StatMatches) {
+  TempDir tmp;
+  fs::path p = tmp.path() / "f";
+  testing::WriteFile(p, "hello");
+  struct stat st {};
+  ASSERT_EQ(::lstat(p.c_str(), &st), 0);
+  FileState s = FileStateFromStat(st, EntryKind::kFile, Sha256Of("hello"));
+  EXPECT_EQ(s.size, 5u);
+  EXPECT_EQ(s.ino, st.st_ino);
+  EXPECT_EQ(s.mode, st.st_mode);
+  EXPECT_EQ(s.mtime_ns, int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec);
+  EXPECT_TRUE(StatMatches(s, st));
+  struct stat x = st;
+  x.st_size++;
+  EXPECT_FALSE(StatMatches(s, x));
+  x = st;
+  x.st_mtim.tv_nsec ^= 1;
+  EXPECT_FALSE(StatMatches(s, x));
+  x = st;
+  x.st_ctim.tv_sec++;
+  EXPECT_FALSE(StatMatches(s, x));
+  x = st;
+  x.st_ino++;
+  EXPECT_FALSE(StatMatches(s, x));
+  x = st;
+  x.st_mode |= S_IXUSR;
+  EXPECT_FALSE(StatMatches(s, x));
+  x = st;
+  x.st_atim.tv_sec += 100;  // access time does not matter
+  EXPECT_TRUE(StatMatches(s, x));
+}
+
+TEST(TreeState, Index) {
+  TreeState t = Sample();
+  TreeStateIndex idx(t);
+  for (const auto& [path, s] : t.entries) {
+    const FileState* f = idx.Find(path);
+    ASSERT_NE(f, nullptr) << path;
+    EXPECT_EQ(*f, s);
+  }
+  EXPECT_EQ(idx.Find("dir"), nullptr);
+  EXPECT_EQ(idx.Find(""), nullptr);
+  EXPECT_EQ(idx.Find("A"), nullptr);
+}
+
+TEST(TreeState, FilesystemNow) {
+  TempDir tmp;
+  Env* env = Env::Default();
+  int64_t before = env->NowNanos();
+  auto now = FilesystemNow(env, tmp.path());
+  ASSERT_TRUE(now.ok());
+  EXPECT_GE(*now, before - 2'000'000'000);
+  EXPECT_LE(*now, env->NowNanos() + 2'000'000'000);
+  // The probe file is gone.
+  EXPECT_TRUE(fs::is_empty(tmp.path()));
+  // A file written afterwards is not older than the probe.
+  testing::WriteFile(tmp.path() / "later", "x");
+  struct stat st {};
+  ASSERT_EQ(::lstat((tmp.path() / "later").c_str(), &st), 0);
+  EXPECT_GE(int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec, *now);
+  EXPECT_FALSE(FilesystemNow(env, tmp.path() / "missing").ok());
+}
+
+}  // namespace
+}  // namespace jvs
