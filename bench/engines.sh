@@ -10,7 +10,8 @@
 # The script unmounts and detaches exactly what it mounted, also on failure.
 #
 # Environment: JVS (binary, default build/jvs), BENCH_ROOT (default
-# /work/bench-engines), BENCH_FS (default "ext4 xfs btrfs"), IMAGE_SIZE,
+# /work/bench-fs; keep the word "engine" out of it: peer-bench greps `jvs info`
+# for it), BENCH_FS (default "ext4 xfs btrfs"), IMAGE_SIZE,
 # PEER_BENCH (default /work/shared/bench/peer-bench.sh), BENCH_REPS (passed on).
 #
 # Output: per filesystem the "metric NAME VALUE" lines of peer-bench, then a
@@ -22,7 +23,7 @@ cd "$(dirname "$0")/.."
 
 SCALE=${1:-medium}
 JVS=${JVS:-build/jvs}
-ROOT=${BENCH_ROOT:-/work/bench-engines}
+ROOT=${BENCH_ROOT:-/work/bench-fs}
 FSES=${BENCH_FS:-ext4 xfs btrfs}
 IMAGE_SIZE=${IMAGE_SIZE:-4G}
 PEER_BENCH=${PEER_BENCH:-/work/shared/bench/peer-bench.sh}
@@ -100,7 +101,14 @@ for fs in $FSES; do
   BENCH_PARTS=lb,jvs "$PEER_BENCH" run "$JVS" "${DIR_OF[$fs]}" "$SCALE" >"$ROOT/$fs.out" 2>"$ROOT/$fs.err" ||
     echo "engines.sh: peer-bench failed on $fs (see $ROOT/$fs.err)" >&2
   echo "## $fs"
-  grep -E '^# (fs|jvs engine):' "$ROOT/$fs.out" || true
+  grep -E '^# fs:' "$ROOT/$fs.out" || true
+  # The engine jvs picks there, and why.
+  probe="${DIR_OF[$fs]}/.engine-check-$$"
+  rm -rf "$probe"
+  if "$JVS" init "$probe" >/dev/null 2>&1; then
+    (cd "$probe/main" && "$JVS" info 2>/dev/null | grep -E '^Engine:' | sed 's/^/# jvs /')
+  fi
+  rm -rf "$probe"
   grep -E '^metric [a-z_0-9]+ [^ ]+$' "$ROOT/$fs.out" || true
   echo
 done

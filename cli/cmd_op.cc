@@ -1,6 +1,7 @@
 // op log, op restore, undo, redo
 #include "commands.h"
 #include "jvs/operations.h"
+#include "jvs/worktrees.h"
 
 namespace jvs::cli {
 
@@ -29,6 +30,9 @@ json OpJson(const OpLogEntry& e, const OperationId& current) {
 void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan, const std::string& verb) {
   auto r = Check(ws.Update(plan));
   for (const auto& w : r.warnings) ctx.Warn(w);
+  // Worktrees the new view has but the disk lacks (an undone removal) come back.
+  for (const auto& name : Check(MaterializeMissingWorktrees(repo)))
+    ctx.Warn("recreated the directory of worktree " + name);
   if (ctx.g.json) {
     ctx.PrintJson({{"operation_id", r.op.hex()},
                    {"description", plan.description},

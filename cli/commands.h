@@ -16,6 +16,7 @@ void RegisterDiff(CLI::App& app, Context& ctx);
 void RegisterRestore(CLI::App& app, Context& ctx);
 void RegisterTag(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
+void RegisterWorktree(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli
 

@@ -120,7 +120,18 @@ std::string Context::CurrentWorktree(Repo& repo) {
 }
 
 std::unique_ptr<Workspace> Context::OpenWorkspace(Repo& repo) {
-  return Check(Workspace::Open(repo, CurrentWorktree(repo)));
+  auto ws = Check(Workspace::Open(repo, CurrentWorktree(repo)));
+  if (repo.read_only()) return ws;
+  // Another command moved this worktree's head (undo or op restore from
+  // elsewhere): bring the files along first, saving local changes.
+  if (auto old_head = Check(ws->StaleFrom())) {
+    auto r = Check(ws->UpdateStale(*old_head));
+    std::string msg = "worktree " + ws->name() + " was changed by another command; its files were updated to " +
+                      (r.target.is_zero() ? std::string("(no snapshot)") : repo.ShortId(r.target));
+    if (r.captured) msg += "; local changes saved as snapshot " + repo.ShortId(*r.captured);
+    Warn(msg);
+  }
+  return ws;
 }
 
 RepoPath Context::ToRepoPath(const Workspace& ws, const std::string& arg) {

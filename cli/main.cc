@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   RegisterRestore(app, ctx);
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);
+  RegisterWorktree(app, ctx);
   for (auto* sub : app.get_subcommands({})) sub->fallthrough();
 
   try {

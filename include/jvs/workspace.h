@@ -71,6 +71,9 @@ struct ViewUpdate {
   std::vector<RepoPath> paths;           // only these paths (restore -- PATHS)
   std::string description;
   std::map<std::string, std::string> attributes;
+  std::optional<SnapshotId> capture_parent;  // default: the worktree's head
+  bool capture_dirty = true;  // false: the directory is known to hold nothing worth saving
+  bool publish = true;        // false: only the files move (the view already says so)
 };
 
 struct RestoreOutcome {
@@ -91,6 +94,8 @@ struct WorkingCopyTree {
 class Workspace {
  public:
   static Result<std::unique_ptr<Workspace>> Open(Repo& repo, const std::string& name);
+  // A workspace object for a worktree that the view does not have yet (fork).
+  static std::unique_ptr<Workspace> ForNew(Repo& repo, const std::string& name, const fs::path& path);
   ~Workspace();
 
   const std::string& name() const { return name_; }
@@ -105,6 +110,12 @@ class Workspace {
   // Captures dirty files, publishes the view `update` makes, and updates the
   // files in place (the general form of Restore).
   Result<RestoreOutcome> Update(const ViewUpdate& update);
+  // The head this worktree's files were last brought to, when another command
+  // has since moved the head (e.g. `op restore` run from another worktree).
+  Result<std::optional<SnapshotId>> StaleFrom();
+  // Brings a stale worktree's files to its head, saving local changes first
+  // (as a snapshot whose parent is the head the files were based on).
+  Result<RestoreOutcome> UpdateStale(const SnapshotId& old_head);
   // Scans without storing content (for diff against the working copy).
   Result<WorkingCopyTree> ScanWorkingCopy();
   // Tree getter reading from the store.

@@ -86,7 +86,7 @@ Result<uint64_t> CloneEngine::CloneAndHash(Env* env, int src_fd, int dst_fd, uin
       // Hash the clone, not the source: what is hashed is then exactly what
       // the store keeps, whatever another program does to the source.
       if (::lseek(dst_fd, 0, SEEK_SET) < 0) return ErrnoError(errno, "seek failed");
-      ::posix_fadvise(dst_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      if (size > (256u << 10)) ::posix_fadvise(dst_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
       char* buf = engine_internal::ThreadScratch();
       uint64_t total = 0;
       while (true) {

@@ -131,7 +131,7 @@ Status CopyBytes(Env* env, int src_fd, int dst_fd, uint64_t size, EngineCounters
 
 Result<uint64_t> CopyAndHash(Env* env, int src_fd, int dst_fd, uint64_t size, Sha256& hasher,
                              EngineCounters* counters) {
-  ::posix_fadvise(src_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (size > (256u << 10)) ::posix_fadvise(src_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   uint64_t off = 0, copied = 0, data = 0, end = 0;
   while (off < size) {
     JVS_ASSIGN_OR_RETURN(bool seg, NextDataSegment(src_fd, off, size, &data, &end));

@@ -157,6 +157,23 @@ Result<std::unique_ptr<Repo>> Repo::Open(Env* env, const fs::path& start, const 
       found = p;
       break;
     }
+    if (st.ok() && S_ISREG(st->st_mode)) {
+      // A worktree outside the repository root: `.jvs` names the repository.
+      auto text = env->ReadFile(p / kControlDirName, 4096);
+      const std::string prefix = "jvs-repo: ";
+      if (text.ok() && text->rfind(prefix, 0) == 0) {
+        std::string root = text->substr(prefix.size());
+        while (!root.empty() && (root.back() == '\n' || root.back() == '\r')) root.pop_back();
+        auto rst = env->Stat(fs::path(root) / kControlDirName);
+        if (rst.ok() && S_ISDIR(rst->st_mode)) {
+          found = root;
+          break;
+        }
+      }
+      return Error(ErrorCode::kNotARepository,
+                   "'" + (p / kControlDirName).string() + "' points to a repository that is gone",
+                   "the worktree's repository was moved or deleted; pass --repo PATH");
+    }
     if (p == p.root_path() || p.empty()) break;
   }
   if (found.empty())
@@ -489,7 +506,13 @@ std::string Repo::WorktreeForPath(const fs::path& path) const {
   fs::path abs = fs::weakly_canonical(fs::absolute(path, ec), ec);
   std::string best = kMainWorktree;
   size_t best_len = 0;
-  for (const auto& name : WorktreeNames()) {
+  // Every recorded worktree directory counts, also one the current view no
+  // longer has (then opening it says so instead of silently using main).
+  std::vector<std::string> names = WorktreeNames();
+  if (auto dfd = env_->Open(control_dir() / "worktrees", O_RDONLY | O_DIRECTORY); dfd.ok())
+    if (auto entries = env_->ReadDir(dfd->get()); entries.ok())
+      for (const auto& e : *entries) names.push_back(e.name);
+  for (const auto& name : names) {
     auto wp = WorktreePath(name);
     if (!wp.ok()) continue;
     fs::path w = fs::weakly_canonical(*wp, ec);

@@ -41,14 +41,22 @@ Workspace::~Workspace() = default;
 
 Result<std::unique_ptr<Workspace>> Workspace::Open(Repo& repo, const std::string& name) {
   if (!repo.view().worktrees.count(name))
-    return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist",
-                 "list worktrees with 'jvs worktree list'");
+    return Error(ErrorCode::kNotFound,
+                 "worktree '" + name + "' does not exist in the current operation",
+                 "it was removed, or an undo/op restore went back to before it existed; 'jvs op log' shows "
+                 "what happened and 'jvs undo' or 'jvs op restore OP' brings it back");
   JVS_ASSIGN_OR_RETURN(fs::path path, repo.WorktreePath(name));
   auto st = repo.env()->Stat(path);
   if (!st.ok() || !S_ISDIR(st->st_mode))
     return Error(ErrorCode::kNotFound, "the directory of worktree '" + name + "' (" + path.string() +
                                            ") is missing",
                  "recreate the directory, or restore it with 'jvs restore @'");
+  std::unique_ptr<Workspace> ws(new Workspace(repo, name, path));
+  ws->shared_ = std::make_shared<Shared>();
+  return ws;
+}
+
+std::unique_ptr<Workspace> Workspace::ForNew(Repo& repo, const std::string& name, const fs::path& path) {
   std::unique_ptr<Workspace> ws(new Workspace(repo, name, path));
   ws->shared_ = std::make_shared<Shared>();
   return ws;
@@ -129,6 +137,27 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   out.warnings = std::move(scan.warnings);
   for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
   return out;
+}
+
+Result<std::optional<SnapshotId>> Workspace::StaleFrom() {
+  Env* env = repo_.env();
+  JVS_ASSIGN_OR_RETURN(TreeState ts, TreeState::Load(env, TreeStatePath()));
+  if (ts.op.is_zero()) return std::optional<SnapshotId>();
+  auto op = repo_.op_store().ReadOperation(ts.op);
+  if (!op.ok()) return std::optional<SnapshotId>();  // e.g. collected: nothing to compare
+  JVS_ASSIGN_OR_RETURN(View then, repo_.op_store().ReadView(op->view));
+  auto it = then.worktrees.find(name_);
+  if (it == then.worktrees.end() || !it->second.head) return std::optional<SnapshotId>();
+  if (state().head == it->second.head) return std::optional<SnapshotId>();
+  return it->second.head;
+}
+
+Result<RestoreOutcome> Workspace::UpdateStale(const SnapshotId& old_head) {
+  ViewUpdate u;
+  u.description = "update stale worktree " + name_;
+  u.capture_parent = old_head;
+  u.make_view = [](View v) -> Result<View> { return v; };
+  return Update(u);
 }
 
 Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
@@ -212,10 +241,15 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& u) {
   // The capture goes into the current view before the update decides the new
   // one, and stays a visible head whatever the update does.
   std::optional<SnapshotId> captured;
-  if (scan.root != head_tree) {
+  if (u.capture_parent) {
+    JVS_ASSIGN_OR_RETURN(auto base, store.ReadSnapshot(*u.capture_parent));
+    head_tree = base->tree;  // local changes are relative to what the files were based on
+  }
+  if (u.capture_dirty && scan.root != head_tree) {
     Snapshot cap;
     cap.tree = scan.root;
-    if (wt.head) cap.parents.push_back(*wt.head);
+    if (u.capture_parent) cap.parents.push_back(*u.capture_parent);
+    else if (wt.head) cap.parents.push_back(*wt.head);
     cap.change_id = repo_.NewChangeId();
     cap.note = "dirty changes saved before: " + u.description;
     cap.created_at = repo_.Now();
@@ -270,7 +304,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& u) {
     return st.error();
   }
   // 4. Publish the operation, then 5. apply the changes in place.
-  auto op = repo_.Publish(std::move(view), u.description, attrs);
+  auto op = u.publish ? repo_.Publish(std::move(view), u.description, attrs) : Result<OperationId>(repo_.op_id());
   if (!op.ok()) {
     checkout.Abandon();
     (void)env->Unlink(PendingCheckoutPath());

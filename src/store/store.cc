@@ -167,9 +167,11 @@ Result<IngestResult> Store::IngestFile(int dirfd, const char* name, CloneEngine&
       if (!HasBlob(r.id)) {
         JVS_TRY(WriteObject(kBlobs, r.id.bytes(), buf));
         r.stored = true;
-        engine.counters().files++;  // bytes were copied: the descriptor must say so
-        engine.counters().copied++;
-        engine.counters().bytes_copied += got;
+        if (got > 0) {  // bytes were copied: the descriptor must say so
+          engine.counters().files++;
+          engine.counters().copied++;
+          engine.counters().bytes_copied += got;
+        }
       }
       return r;
     }

@@ -4,9 +4,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -480,5 +482,125 @@ void RepoTest::Write(const std::string& rel, const std::string& content) const {
 }
 
 std::string RepoTest::Read(const std::string& rel) const { return jvs::testing::ReadFile(Ws() / rel); }
+
+}  // namespace jvs::e2e
+
+namespace jvs::e2e {
+
+std::vector<json> ParseJsonRecords(const std::string& text) {
+  std::vector<json> out;
+  json whole = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!whole.is_discarded()) {
+    if (whole.is_array()) {
+      for (auto& e : whole) out.push_back(std::move(e));
+    } else {
+      out.push_back(std::move(whole));
+    }
+    return out;
+  }
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) {
+      ADD_FAILURE() << "neither a JSON array nor JSON lines:\n" << text;
+      return out;
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+std::vector<std::string> ListDirNames(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    out.push_back(it->path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+FileLock::FileLock(const fs::path& path) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    ADD_FAILURE() << "cannot open " << path << ": " << std::strerror(errno);
+    return;
+  }
+  locked_ = ::flock(fd_, LOCK_EX | LOCK_NB) == 0;
+  if (!locked_) ADD_FAILURE() << "cannot lock " << path << ": " << std::strerror(errno);
+}
+
+FileLock::~FileLock() { Release(); }
+
+void FileLock::Release() {
+  if (fd_ >= 0) ::close(fd_);  // closing the only descriptor drops the lock
+  fd_ = -1;
+  locked_ = false;
+}
+
+BackgroundProcess::BackgroundProcess(const fs::path& cwd, const std::vector<std::string>& argv,
+                                     const std::map<std::string, std::string>& env, const fs::path& log_prefix)
+    : out_path_(log_prefix.string() + ".out"), err_path_(log_prefix.string() + ".err") {
+  // Everything the child needs is prepared before fork().
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  std::vector<std::string> envs;
+  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
+  std::vector<char*> cenv;
+  for (auto& e : envs) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  std::string dir = cwd.string();
+  int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (in < 0 || out < 0 || err < 0) throw std::runtime_error(std::string("open: ") + std::strerror(errno));
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid_ == 0) {
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::signal(SIGPIPE, SIG_DFL);
+    if (::chdir(dir.c_str()) != 0) ::_exit(127);
+    ::execve(cargv[0], cargv.data(), cenv.data());
+    ::_exit(127);
+  }
+  ::close(in);
+  ::close(out);
+  ::close(err);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (!exit_code_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+std::optional<int> BackgroundProcess::Poll() {
+  if (exit_code_) return exit_code_;
+  int status = 0;
+  pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) exit_code_ = DecodeStatus(status);
+  return exit_code_;
+}
+
+int BackgroundProcess::Wait(std::chrono::milliseconds timeout) {
+  if (exit_code_) return *exit_code_;
+  bool killed = false;
+  exit_code_ = Reap(pid_, Clock::now() + timeout, &killed);
+  return *exit_code_;
+}
+
+void BackgroundProcess::Kill(int sig) {
+  if (!exit_code_) ::kill(pid_, sig);
+}
+
+std::string BackgroundProcess::Out() const { return jvs::testing::ReadFile(out_path_); }
+std::string BackgroundProcess::Err() const { return jvs::testing::ReadFile(err_path_); }
 
 }  // namespace jvs::e2e

@@ -156,4 +156,57 @@ class RepoTest : public ::testing::Test {
   jvs::testing::TempDir tmp_;
 };
 
+
+// ---- helpers for the operation-log tests ----
+
+// Parses JSON output that is either one JSON array or JSON lines (one value a
+// line); records a test failure and returns what it could parse otherwise.
+std::vector<json> ParseJsonRecords(const std::string& text);
+
+// The names in `dir`, sorted (empty when it cannot be listed).
+std::vector<std::string> ListDirNames(const fs::path& dir);
+
+// Holds an exclusive flock(2) on `path` (created if missing) while alive.
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  bool locked() const { return locked_; }
+  void Release();
+
+ private:
+  int fd_ = -1;
+  bool locked_ = false;
+};
+
+// A process running in the background with stdin from /dev/null and stdout
+// and stderr going to files (no pipes to pump), so that many can run at once
+// and any of them can be killed at any moment.
+class BackgroundProcess {
+ public:
+  // `log_prefix` names the output files: <log_prefix>.out and <log_prefix>.err.
+  BackgroundProcess(const fs::path& cwd, const std::vector<std::string>& argv,
+                    const std::map<std::string, std::string>& env, const fs::path& log_prefix);
+  ~BackgroundProcess();  // kills the process if it still runs
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // Non-blocking: the exit code (128+signal when killed) once it has exited.
+  std::optional<int> Poll();
+  // Waits up to `timeout` (then kills) and returns the exit code.
+  int Wait(std::chrono::milliseconds timeout = kDefaultTimeout);
+  void Kill(int sig);
+  bool running() const { return !exit_code_; }
+  std::string Out() const;
+  std::string Err() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+  fs::path out_path_, err_path_;
+};
+
 }  // namespace jvs::e2e

@@ -404,7 +404,8 @@ TEST_F(OpHeadsTest, FailedRemoveLeavesBothHeads) {
   testing::WriteFile(dir_ / a_.hex(), "");
   // Once the new head exists the operation is published: removing the old
   // head is best effort (it is an ancestor; readers drop ancestor heads).
-  EXPECT_TRUE(heads.Update(c_, {a_}).ok());
+  Status st = heads.Update(c_, {a_});
+  EXPECT_TRUE(st.ok()) << st.error().message();
   std::vector<std::string> want = {a_.hex(), c_.hex()};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(Files(), want);

@@ -1,0 +1,133 @@
+// worktree fork | list | path | rename | remove  (alias: wt)
+#include "commands.h"
+#include "jvs/worktrees.h"
+
+namespace jvs::cli {
+
+void RegisterWorktree(CLI::App& app, Context& ctx) {
+  auto* wt = app.add_subcommand("worktree", "Parallel workspaces sharing one store");
+  wt->alias("wt");
+  wt->require_subcommand(1);
+
+  struct ForkOpts {
+    std::vector<std::string> args;
+    std::string path;
+  };
+  auto fo = std::make_shared<ForkOpts>();
+  auto* fork = wt->add_subcommand("fork", "Create worktree NAME holding the files of REF (default @)");
+  fork->add_option("REF NAME", fo->args, "[REF] NAME")->expected(1, 2)->required();
+  fork->add_option("--path", fo->path, "Directory for the worktree (default: ROOT/worktrees/NAME)");
+  fork->footer("Examples:\n  jvs worktree fork experiment        # from @\n  jvs wt fork baseline eval --path /fast/eval");
+  fork->callback([&ctx, fo] {
+    auto repo = ctx.OpenRepo(false);
+    std::string name = fo->args.back();
+    std::string ref = fo->args.size() == 2 ? fo->args[0] : "@";
+    SnapshotId from = ctx.Resolve(*repo, ctx.CurrentWorktree(*repo), ref);
+    fs::path path = fo->path.empty() ? DefaultWorktreePath(*repo, name)
+                                     : (fs::path(fo->path).is_absolute() ? fs::path(fo->path) : ctx.cwd / fo->path);
+    path = path.lexically_normal();
+    auto r = Check(ForkWorktree(*repo, from, name, path));
+    for (const auto& w : r.warnings) ctx.Warn(w);
+    for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
+    if (ctx.g.json) {
+      ctx.PrintJson({{"name", name},
+                     {"path", path.string()},
+                     {"head_snapshot_id", from.hex()},
+                     {"files_written", r.files_written},
+                     {"bytes_written", r.bytes_written},
+                     {"engine", std::string(repo->engine().name())},
+                     {"operation_id", r.op.hex()}});
+      return;
+    }
+    ctx.Out("Created worktree " + name + " at " + path.string() + " from " + repo->ShortId(from) + " (" +
+            std::to_string(r.files_written) + " files)\n");
+  });
+
+  auto* list = wt->add_subcommand("list", "Worktrees with their head and latest snapshots");
+  list->alias("ls");
+  list->callback([&ctx] {
+    auto repo = ctx.OpenRepo();
+    auto all = ListWorktrees(*repo);
+    std::string current = ctx.CurrentWorktree(*repo);
+    if (ctx.g.json) {
+      json arr = json::array();
+      for (const auto& w : all)
+        arr.push_back({{"name", w.name},
+                       {"path", w.path.string()},
+                       {"head_snapshot_id", w.head ? json(w.head->hex()) : json(nullptr)},
+                       {"latest_snapshot_id", w.latest ? json(w.latest->hex()) : json(nullptr)},
+                       {"current", w.name == current},
+                       {"exists", w.directory_exists}});
+      ctx.PrintJson(arr);
+      return;
+    }
+    std::string out;
+    for (const auto& w : all)
+      out += std::string(w.name == current ? "* " : "  ") + w.name + "  " +
+             (w.head ? repo->ShortId(*w.head) : std::string("(no snapshot)")) + "  " + w.path.string() +
+             (w.directory_exists ? "" : "  (directory missing)") + "\n";
+    ctx.Out(out);
+  });
+
+  auto pname = std::make_shared<std::string>();
+  auto* path = wt->add_subcommand("path", "Print the directory of worktree NAME (default: the current one)");
+  path->add_option("NAME", *pname, "Worktree name");
+  path->callback([&ctx, pname] {
+    auto repo = ctx.OpenRepo();
+    std::string name = pname->empty() ? ctx.CurrentWorktree(*repo) : *pname;
+    if (!repo->view().worktrees.count(name))
+      Fail(ErrorCode::kNotFound, "worktree '" + name + "' does not exist", "see 'jvs worktree list'");
+    fs::path p = Check(repo->WorktreePath(name));
+    if (ctx.g.json) {
+      ctx.PrintJson({{"name", name}, {"path", p.string()}});
+      return;
+    }
+    ctx.Out(p.string() + "\n");
+  });
+
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto* rename = wt->add_subcommand("rename", "Rename worktree OLD to NEW (its default directory moves too)");
+  rename->add_option("OLD NEW", *names, "Old and new names")->expected(2)->required();
+  rename->callback([&ctx, names] {
+    auto repo = ctx.OpenRepo(false);
+    Check(RenameWorktree(*repo, (*names)[0], (*names)[1]));
+    fs::path p = Check(repo->WorktreePath((*names)[1]));
+    if (ctx.g.json) {
+      ctx.PrintJson({{"old_name", (*names)[0]}, {"name", (*names)[1]}, {"path", p.string()}, {"operation_id", repo->op_id().hex()}});
+      return;
+    }
+    ctx.Out("Renamed worktree " + (*names)[0] + " to " + (*names)[1] + " (" + p.string() + ")\n");
+  });
+
+  struct RemoveOpts {
+    std::string name;
+    bool force = false;
+  };
+  auto ro = std::make_shared<RemoveOpts>();
+  auto* remove = wt->add_subcommand("remove", "Remove worktree NAME and its directory (dirty files are saved first)");
+  remove->alias("rm");
+  remove->add_option("NAME", ro->name, "Worktree name")->required();
+  remove->add_flag("--force", ro->force, "Do not save dirty files first");
+  remove->callback([&ctx, ro] {
+    auto repo = ctx.OpenRepo(false);
+    auto r = Check(RemoveWorktree(*repo, ro->name, ro->force));
+    for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
+    if (ctx.g.json) {
+      ctx.PrintJson({{"name", ro->name},
+                     {"path", r.path.string()},
+                     {"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
+                     {"forced", ro->force},
+                     {"operation_id", r.op.hex()}});
+      return;
+    }
+    std::string out;
+    if (r.captured) out += "Saved uncommitted changes as snapshot " + repo->ShortId(*r.captured) + "\n";
+    if (ro->force) out += "Removed without saving uncommitted changes (--force)\n";
+    out += "Removed worktree " + ro->name + " (" + r.path.string() + "); 'jvs undo' brings it back\n";
+    ctx.Out(out);
+  });
+  for (auto* sub : wt->get_subcommands({})) sub->fallthrough();
+  wt->fallthrough();
+}
+
+}  // namespace jvs::cli

@@ -1,0 +1,219 @@
+#include "jvs/worktrees.h"
+
+#include <set>
+
+namespace jvs {
+
+std::vector<WorktreeInfo> ListWorktrees(Repo& repo) {
+  std::vector<WorktreeInfo> out;
+  for (const auto& [name, wt] : repo.view().worktrees) {
+    WorktreeInfo w;
+    w.name = name;
+    auto p = repo.WorktreePath(name);
+    if (p.ok()) w.path = *p;
+    w.head = wt.head;
+    w.latest = wt.latest;
+    auto st = repo.env()->Stat(w.path);
+    w.directory_exists = p.ok() && st.ok() && S_ISDIR(st->st_mode);
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+fs::path DefaultWorktreePath(Repo& repo, const std::string& name) {
+  auto main_path = repo.WorktreePath(kMainWorktree);
+  if (main_path.ok() && *main_path == repo.root()) {
+    fs::path root = repo.root();
+    return root.parent_path() / (root.filename().string() + ".worktrees") / name;
+  }
+  return repo.root() / "worktrees" / name;
+}
+
+namespace {
+
+Status WritePathRecord(Repo& repo, const std::string& name, const fs::path& path) {
+  Env* env = repo.env();
+  fs::path dir = repo.WorktreeControlDir(name);
+  JVS_TRY(env->MkdirAll(dir));
+  std::error_code ec;
+  fs::path rel = path.lexically_relative(repo.root());
+  std::string rec = (!rel.empty() && rel.generic_string().rfind("..", 0) != 0) ? rel.generic_string() : path.string();
+  return env->WriteFileAtomic(dir / "path", rec + "\n");
+}
+
+Status CheckNewName(Repo& repo, const std::string& name) {
+  JVS_TRY(ValidateWorktreeName(name));
+  if (repo.view().worktrees.count(name))
+    return Error(ErrorCode::kAlreadyExists, "worktree '" + name + "' already exists",
+                 "choose another name; 'jvs worktree list' shows the existing ones");
+  return OkStatus();
+}
+
+Status CheckFreeDirectory(Env* env, const fs::path& path) {
+  auto st = env->Lstat(path);
+  if (!st.ok()) return OkStatus();
+  if (S_ISDIR(st->st_mode)) {
+    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env->Open(path, O_RDONLY | O_DIRECTORY));
+    JVS_ASSIGN_OR_RETURN(auto entries, env->ReadDir(fd.get()));
+    if (entries.empty()) return OkStatus();
+  }
+  return Error(ErrorCode::kAlreadyExists, "'" + path.string() + "' already exists and is not an empty directory",
+               "choose another name, or pass --path to put the worktree elsewhere");
+}
+
+}  // namespace
+
+Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name, const fs::path& path) {
+  JVS_TRY(CheckNewName(repo, name));
+  Env* env = repo.env();
+  JVS_TRY(CheckFreeDirectory(env, path));
+  JVS_ASSIGN_OR_RETURN(auto snap, repo.ReadSnapshot(from));
+  (void)snap;
+  bool created_dir = !env->Exists(path);
+  JVS_TRY(env->MkdirAll(path));
+  auto cleanup = [&] {
+    if (created_dir) (void)env->RemoveAll(path);
+    (void)env->RemoveAll(repo.WorktreeControlDir(name));
+  };
+  if (Status st = WritePathRecord(repo, name, path); !st.ok()) {
+    cleanup();
+    return st.error();
+  }
+  // A worktree outside the repository root cannot find it by walking up:
+  // a `.jvs` file names it (never part of a snapshot, like the control folder).
+  fs::path rel = path.lexically_relative(repo.root());
+  if (rel.empty() || rel.generic_string().rfind("..", 0) == 0) {
+    if (Status st = env->WriteFileAtomic(path / kControlDirName, "jvs-repo: " + repo.root().string() + "\n"); !st.ok()) {
+      cleanup();
+      return st.error();
+    }
+  }
+  auto ws = Workspace::ForNew(repo, name, path);
+  ViewUpdate u;
+  u.files_from = from;
+  u.description = "fork worktree " + name + " from " + from.hex().substr(0, 12);
+  u.attributes["fork_of"] = from.hex();
+  u.make_view = [name, from](View v) -> Result<View> {
+    // The fork starts at `from`: its first snapshot's parent is `from`.
+    v.worktrees[name] = WorktreeView{from, std::nullopt};
+    return v;
+  };
+  auto r = ws->Update(u);
+  if (!r.ok()) {
+    cleanup();
+    return r.error();
+  }
+  return r;
+}
+
+Status RenameWorktree(Repo& repo, const std::string& old_name, const std::string& new_name) {
+  if (old_name == kMainWorktree)
+    return Error(ErrorCode::kRefused, "the main worktree cannot be renamed", "fork it under the new name instead");
+  if (!repo.view().worktrees.count(old_name))
+    return Error(ErrorCode::kNotFound, "worktree '" + old_name + "' does not exist", "see 'jvs worktree list'");
+  JVS_TRY(CheckNewName(repo, new_name));
+  Env* env = repo.env();
+  JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(old_name));
+  JVS_TRY(repo.Reload());
+  JVS_ASSIGN_OR_RETURN(fs::path old_path, repo.WorktreePath(old_name));
+  // A worktree in its default place moves with its name; elsewhere it stays.
+  fs::path new_path = old_path;
+  if (old_path == DefaultWorktreePath(repo, old_name)) {
+    new_path = DefaultWorktreePath(repo, new_name);
+    if (env->Exists(new_path))
+      return Error(ErrorCode::kAlreadyExists, "'" + new_path.string() + "' already exists",
+                   "move it away or choose another name");
+  }
+  fs::path old_ctl = repo.WorktreeControlDir(old_name), new_ctl = repo.WorktreeControlDir(new_name);
+  if (env->Exists(new_ctl)) JVS_TRY(env->RemoveAll(new_ctl));  // leftover of an interrupted command
+  // 1. control folder, 2. directory, 3. operation; each undone if a later step fails.
+  JVS_TRY(env->Rename(old_ctl, new_ctl));
+  if (new_path != old_path) {
+    if (Status st = env->Rename(old_path, new_path); !st.ok()) {
+      (void)env->Rename(new_ctl, old_ctl);
+      return st.error().WithHint("the worktree is in use or on another filesystem; nothing was changed");
+    }
+  }
+  auto undo_moves = [&] {
+    if (new_path != old_path) (void)env->Rename(new_path, old_path);
+    (void)env->Rename(new_ctl, old_ctl);
+  };
+  if (Status st = WritePathRecord(repo, new_name, new_path); !st.ok()) {
+    undo_moves();
+    return st.error();
+  }
+  View view = repo.view();
+  view.worktrees[new_name] = view.worktrees[old_name];
+  view.worktrees.erase(old_name);
+  auto op = repo.Publish(std::move(view), "rename worktree " + old_name + " to " + new_name,
+                         {{"renamed_from", old_name}});
+  if (!op.ok()) {
+    (void)WritePathRecord(repo, old_name, old_path);
+    undo_moves();
+    (void)WritePathRecord(repo, old_name, old_path);
+    return op.error();
+  }
+  return OkStatus();
+}
+
+Result<RemoveOutcome> RemoveWorktree(Repo& repo, const std::string& name, bool force) {
+  if (name == kMainWorktree)
+    return Error(ErrorCode::kRefused, "the main worktree cannot be removed", "remove other worktrees by name");
+  if (!repo.view().worktrees.count(name))
+    return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist", "see 'jvs worktree list'");
+  RemoveOutcome out;
+  JVS_ASSIGN_OR_RETURN(out.path, repo.WorktreePath(name));
+  Env* env = repo.env();
+  bool dir_exists = env->Exists(out.path);
+  if (!force && dir_exists) {
+    // Save the files first: the removal operation records the worktree at a
+    // snapshot of exactly what was on disk, so `jvs undo` brings it back.
+    JVS_ASSIGN_OR_RETURN(auto ws, Workspace::Open(repo, name));
+    JVS_ASSIGN_OR_RETURN(StatusReport status, ws->Status());
+    if (!status.changes.empty()) {
+      SnapshotOptions so;
+      so.note = "saved before removing worktree " + name;
+      JVS_ASSIGN_OR_RETURN(SnapshotOutcome snap, ws->TakeSnapshot(so));
+      out.captured = snap.id;
+    }
+  }
+  JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
+  JVS_TRY(repo.Reload());
+  View view = repo.view();
+  WorktreeView wt = view.worktrees[name];
+  std::vector<SnapshotId> keep;
+  if (wt.head) keep.push_back(*wt.head);
+  if (wt.latest) keep.push_back(*wt.latest);
+  AddHeads(&view, keep, {});  // its snapshots stay visible
+  view.worktrees.erase(name);
+  std::map<std::string, std::string> attrs{{"removed_worktree", name}, {"path", out.path.string()}};
+  if (out.captured) attrs["captured_snapshot"] = out.captured->hex();
+  if (force) attrs["forced"] = "true";
+  JVS_ASSIGN_OR_RETURN(out.op, repo.Publish(std::move(view), "remove worktree " + name, attrs));
+  if (dir_exists) {
+    if (Status st = env->RemoveAll(out.path); !st.ok())
+      repo.AddWarning("worktree removed, but its directory could not be deleted: " + st.error().message());
+  }
+  // The control folder (path record) stays so that undo can bring the worktree back.
+  (void)env->Unlink(repo.WorktreeControlDir(name) / "tree_state");
+  return out;
+}
+
+Result<std::vector<std::string>> MaterializeMissingWorktrees(Repo& repo) {
+  std::vector<std::string> done;
+  for (const auto& w : ListWorktrees(repo)) {
+    if (w.directory_exists || w.path.empty()) continue;
+    JVS_TRY(repo.env()->MkdirAll(w.path));
+    auto ws = Workspace::ForNew(repo, w.name, w.path);
+    ViewUpdate u;
+    u.description = "recreate worktree " + w.name;
+    u.make_view = [](View v) -> Result<View> { return v; };
+    u.capture_dirty = false;  // the directory was just created empty
+    u.publish = false;        // the view already has the worktree
+    JVS_TRY(ws->Update(u));
+    done.push_back(w.name);
+  }
+  return done;
+}
+
+}  // namespace jvs
