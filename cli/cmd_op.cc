@@ -58,13 +58,21 @@ void RegisterOp(CLI::App& app, Context& ctx) {
   auto* op = app.add_subcommand("op", "The operation log: who did what and when; go back to any point");
   op->require_subcommand(1);
   auto n = std::make_shared<int>(-1);
+  auto jsonl = std::make_shared<bool>(false);
   auto* log = op->add_subcommand("log", "Operations, newest first");
   log->add_option("-n,--limit", *n, "Show at most N operations")->check(CLI::NonNegativeNumber);
-  log->callback([&ctx, n] {
+  log->add_flag("--jsonl", *jsonl, "Export as JSON lines, one operation per line (the audit trail)");
+  log->callback([&ctx, n, jsonl] {
     auto repo = ctx.OpenRepo();
     std::optional<size_t> limit;
     if (*n >= 0) limit = static_cast<size_t>(*n);
     auto entries = Check(OperationLog(*repo, limit));
+    if (*jsonl) {
+      std::string out;
+      for (const auto& e : entries) out += OpJson(e, repo->op_id()).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      return;
+    }
     if (ctx.g.json) {
       json arr = json::array();
       for (const auto& e : entries) arr.push_back(OpJson(e, repo->op_id()));
