@@ -92,26 +92,42 @@ void RegisterOp(CLI::App& app, Context& ctx) {
   auto spec = std::make_shared<std::string>();
   auto* restore = op->add_subcommand("restore", "Make the repository look as it did after operation OP (a new operation)");
   restore->add_option("OP", *spec, "Operation id prefix, @ or @-")->required();
-  restore->callback([&ctx, spec] {
-    auto repo = ctx.OpenRepo(false);
-    auto ws = ctx.OpenWorkspace(*repo);
-    OperationId target = Check(ResolveOperation(*repo, *spec));
-    ApplyUpdate(ctx, *repo, *ws, Check(PlanOpRestore(*repo, target)), "Restored operation");
-  });
   for (auto* sub : op->get_subcommands({})) sub->fallthrough();
   op->fallthrough();
 
+  // undo/redo/op restore also work from inside a worktree the current view no
+  // longer has: the view changes and no working copy is touched here (the
+  // worktree's files follow through stale detection on its next command).
+  auto apply = [&ctx](Repo& repo, const ViewUpdate& plan, const std::string& verb) {
+    std::string name = ctx.CurrentWorktree(repo);
+    if (repo.view().worktrees.count(name)) {
+      auto ws = ctx.OpenWorkspace(repo);
+      ApplyUpdate(ctx, repo, *ws, plan, verb);
+      return;
+    }
+    View view = Check(plan.make_view(repo.view()));
+    auto op = Check(repo.Publish(std::move(view), plan.description, plan.attributes));
+    for (const auto& n : Check(MaterializeMissingWorktrees(repo))) ctx.Warn("recreated the directory of worktree " + n);
+    if (ctx.g.json) {
+      ctx.PrintJson({{"operation_id", op.hex()}, {"description", plan.description}, {"worktree_name", name}});
+      return;
+    }
+    ctx.Out(verb + ": " + plan.description + "\n");
+  };
   auto* undo = app.add_subcommand("undo", "Undo the latest operation (repeat to keep stepping back); dirty files are saved first");
-  undo->callback([&ctx] {
+  undo->callback([&ctx, apply] {
     auto repo = ctx.OpenRepo(false);
-    auto ws = ctx.OpenWorkspace(*repo);
-    ApplyUpdate(ctx, *repo, *ws, Check(PlanUndo(*repo)), "Undid");
+    apply(*repo, Check(PlanUndo(*repo)), "Undid");
+  });
+  restore->callback([&ctx, spec, apply] {
+    auto repo = ctx.OpenRepo(false);
+    OperationId target = Check(ResolveOperation(*repo, *spec));
+    apply(*repo, Check(PlanOpRestore(*repo, target)), "Restored operation");
   });
   auto* redo = app.add_subcommand("redo", "Redo what the latest undo took back");
-  redo->callback([&ctx] {
+  redo->callback([&ctx, apply] {
     auto repo = ctx.OpenRepo(false);
-    auto ws = ctx.OpenWorkspace(*repo);
-    ApplyUpdate(ctx, *repo, *ws, Check(PlanRedo(*repo)), "Redid");
+    apply(*repo, Check(PlanRedo(*repo)), "Redid");
   });
 }
 

@@ -121,7 +121,7 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     if (!o->revset.empty())
       Fail(ErrorCode::kUnsupported, "revsets are not supported yet", "use --all, --tag, --grep and -n");
     auto repo = ctx.OpenRepo();
-    std::string wt = ctx.CurrentWorktree(*repo);
+    std::string wt = o->all ? ctx.CurrentWorktree(*repo) : ctx.ExistingWorktree(*repo);
     HistoryOptions ho;
     ho.all = o->all;
     if (o->n >= 0) ho.limit = static_cast<size_t>(o->n);
@@ -229,7 +229,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
   set->callback([&ctx, o] {
     Check(ValidateTagName(o->name));
     auto repo = ctx.OpenRepo(false);
-    std::string wt = ctx.CurrentWorktree(*repo);
+    std::string wt = ctx.ExistingWorktree(*repo);
     SnapshotId id = ctx.Resolve(*repo, wt, o->ref);
     View view = repo->view();
     auto old = view.tags.find(o->name);

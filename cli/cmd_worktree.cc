@@ -22,7 +22,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     auto repo = ctx.OpenRepo(false);
     std::string name = fo->args.back();
     std::string ref = fo->args.size() == 2 ? fo->args[0] : "@";
-    SnapshotId from = ctx.Resolve(*repo, ctx.CurrentWorktree(*repo), ref);
+    SnapshotId from = ctx.Resolve(*repo, ctx.ExistingWorktree(*repo), ref);
     fs::path path = fo->path.empty() ? DefaultWorktreePath(*repo, name)
                                      : (fs::path(fo->path).is_absolute() ? fs::path(fo->path) : ctx.cwd / fo->path);
     path = path.lexically_normal();

@@ -119,6 +119,15 @@ std::string Context::CurrentWorktree(Repo& repo) {
   return repo.WorktreeForPath(cwd);
 }
 
+std::string Context::ExistingWorktree(Repo& repo) {
+  std::string name = CurrentWorktree(repo);
+  if (!repo.view().worktrees.count(name))
+    Fail(ErrorCode::kNotFound, "worktree '" + name + "' does not exist in the current operation",
+         "it was removed, or an undo/op restore went back to before it existed; 'jvs op log' shows what "
+         "happened, and 'jvs undo' or 'jvs op restore OP' brings it back");
+  return name;
+}
+
 std::unique_ptr<Workspace> Context::OpenWorkspace(Repo& repo) {
   auto ws = Check(Workspace::Open(repo, CurrentWorktree(repo)));
   if (repo.read_only()) return ws;

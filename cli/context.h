@@ -49,8 +49,11 @@ class Context {
   void RejectPaths() const;
   // Opens the repository (from -R or the current directory).
   std::unique_ptr<Repo> OpenRepo(bool allow_at_op = true);
-  // The worktree the current directory is in.
+  // The worktree the current directory is in (possibly one the current view
+  // no longer has).
   std::string CurrentWorktree(Repo& repo);
+  // Same, but fails clearly when the current view does not have that worktree.
+  std::string ExistingWorktree(Repo& repo);
   std::unique_ptr<Workspace> OpenWorkspace(Repo& repo);
   // Converts a user path (relative to the current directory) to a path inside the workspace.
   RepoPath ToRepoPath(const Workspace& ws, const std::string& arg);

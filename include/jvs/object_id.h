@@ -21,7 +21,7 @@ inline constexpr size_t kIdHexLength = 64;
 using Digest = std::array<uint8_t, kIdBytes>;
 
 std::string ToHex(const uint8_t* data, size_t n);
-// Parses exactly 64 lowercase/uppercase hex characters.
+// Parses exactly 64 hex characters (either case; Id::FromHex wants lowercase).
 Result<Digest> DigestFromHex(std::string_view hex);
 bool IsHexString(std::string_view s);
 
@@ -31,8 +31,13 @@ class Id {
   Id() { bytes_.fill(0); }
   explicit Id(const Digest& d) : bytes_(d) {}
 
+  // Parses the canonical form: exactly 64 lowercase hex digits (so that every
+  // encoded object has one spelling). User input is lowercased by the caller.
   static Result<Id> FromHex(std::string_view hex) {
-    auto d = DigestFromHex(hex);
+    bool lower = true;
+    for (char c : hex)
+      if (c >= 'A' && c <= 'F') lower = false;
+    auto d = lower ? DigestFromHex(hex) : Result<Digest>(Error(ErrorCode::kCorrupt, "uppercase"));
     if (!d.ok())
       return Error(ErrorCode::kCorrupt, std::string("invalid ") + Kind::kName + " id '" +
                                             std::string(hex.substr(0, 80)) + "'");

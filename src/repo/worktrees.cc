@@ -61,6 +61,14 @@ Status CheckFreeDirectory(Env* env, const fs::path& path) {
                "choose another name, or pass --path to put the worktree elsewhere");
 }
 
+// A worktree outside the repository root cannot find it by walking up: a
+// `.jvs` file names it (never part of a snapshot, like the control folder).
+Status WritePointerIfOutside(Repo& repo, const fs::path& path) {
+  fs::path rel = path.lexically_relative(repo.root());
+  if (!rel.empty() && rel.generic_string().rfind("..", 0) != 0) return OkStatus();
+  return repo.env()->WriteFileAtomic(path / kControlDirName, "jvs-repo: " + repo.root().string() + "\n");
+}
+
 }  // namespace
 
 Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name, const fs::path& path) {
@@ -79,14 +87,9 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
     cleanup();
     return st.error();
   }
-  // A worktree outside the repository root cannot find it by walking up:
-  // a `.jvs` file names it (never part of a snapshot, like the control folder).
-  fs::path rel = path.lexically_relative(repo.root());
-  if (rel.empty() || rel.generic_string().rfind("..", 0) == 0) {
-    if (Status st = env->WriteFileAtomic(path / kControlDirName, "jvs-repo: " + repo.root().string() + "\n"); !st.ok()) {
-      cleanup();
-      return st.error();
-    }
+  if (Status st = WritePointerIfOutside(repo, path); !st.ok()) {
+    cleanup();
+    return st.error();
   }
   auto ws = Workspace::ForNew(repo, name, path);
   ViewUpdate u;
@@ -204,6 +207,7 @@ Result<std::vector<std::string>> MaterializeMissingWorktrees(Repo& repo) {
   for (const auto& w : ListWorktrees(repo)) {
     if (w.directory_exists || w.path.empty()) continue;
     JVS_TRY(repo.env()->MkdirAll(w.path));
+    JVS_TRY(WritePointerIfOutside(repo, w.path));
     auto ws = Workspace::ForNew(repo, w.name, w.path);
     ViewUpdate u;
     u.description = "recreate worktree " + w.name;
