@@ -105,7 +105,8 @@ void RegisterOp(CLI::App& app, Context& ctx) {
       ApplyUpdate(ctx, repo, *ws, plan, verb);
       return;
     }
-    View view = Check(plan.make_view(repo.view()));
+    ViewUpdate fresh = plan.replan ? Check(plan.replan()) : plan;
+    View view = Check(fresh.make_view(repo.view()));
     auto op = Check(repo.Publish(std::move(view), plan.description, plan.attributes));
     for (const auto& n : Check(MaterializeMissingWorktrees(repo))) ctx.Warn("recreated the directory of worktree " + n);
     if (ctx.g.json) {
@@ -117,7 +118,7 @@ void RegisterOp(CLI::App& app, Context& ctx) {
   auto* undo = app.add_subcommand("undo", "Undo the latest operation (repeat to keep stepping back); dirty files are saved first");
   undo->callback([&ctx, apply] {
     auto repo = ctx.OpenRepo(false);
-    apply(*repo, Check(PlanUndo(*repo)), "Undid");
+    apply(*repo, Check(PlanUndo(*repo, ctx.CurrentWorktree(*repo))), "Undid");
   });
   restore->callback([&ctx, spec, apply] {
     auto repo = ctx.OpenRepo(false);
@@ -127,7 +128,7 @@ void RegisterOp(CLI::App& app, Context& ctx) {
   auto* redo = app.add_subcommand("redo", "Redo what the latest undo took back");
   redo->callback([&ctx, apply] {
     auto repo = ctx.OpenRepo(false);
-    apply(*repo, Check(PlanRedo(*repo)), "Redid");
+    apply(*repo, Check(PlanRedo(*repo, ctx.CurrentWorktree(*repo))), "Redid");
   });
 }
 

@@ -135,6 +135,7 @@ std::unique_ptr<Workspace> Context::OpenWorkspace(Repo& repo) {
   // elsewhere): bring the files along first, saving local changes.
   if (auto old_head = Check(ws->StaleFrom())) {
     auto r = Check(ws->UpdateStale(*old_head));
+    if (r.skipped) return ws;  // another command brought it up to date meanwhile
     std::string msg = "worktree " + ws->name() + " was changed by another command; its files were updated to " +
                       (r.target.is_zero() ? std::string("(no snapshot)") : repo.ShortId(r.target));
     if (r.captured) msg += "; local changes saved as snapshot " + repo.ShortId(*r.captured);

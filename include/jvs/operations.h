@@ -28,8 +28,11 @@ Result<std::vector<OpLogEntry>> OperationLog(Repo& repo, std::optional<size_t> l
 // prefix (>= 4 hex digits).
 Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec);
 
-Result<ViewUpdate> PlanUndo(Repo& repo);
-Result<ViewUpdate> PlanRedo(Repo& repo);
+// Undo and redo publish the view before (after) the operation they step over,
+// and are planned again once the worktree lock is held, so they act on the
+// latest state. `worktree` is where the command runs.
+Result<ViewUpdate> PlanUndo(Repo& repo, const std::string& worktree);
+Result<ViewUpdate> PlanRedo(Repo& repo, const std::string& worktree);
 Result<ViewUpdate> PlanOpRestore(Repo& repo, const OperationId& target);
 
 }  // namespace jvs

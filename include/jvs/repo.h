@@ -91,6 +91,10 @@ class Repo {
   std::string WorktreeForPath(const fs::path& path) const;
   Result<UniqueFd> LockWorktree(const std::string& name);
 
+  // Three-way merge of views: the changes from `base` to `b` applied on top of
+  // `a`; on a conflict `b` wins and the other value stays visible.
+  Result<View> MergeViews(const View& base, const View& a, const View& b, std::vector<std::string>* conflicts);
+
   // ---- publishing ----
   // Writes `view` and an operation whose parent is the current operation,
   // makes them durable, and moves the op head. The repo then stands at it.
@@ -125,7 +129,6 @@ class Repo {
   Result<std::vector<OperationId>> DropAncestorHeads(const std::vector<OperationId>& heads);
   Result<bool> IsAncestor(const OperationId& a, const OperationId& b);
   Result<std::optional<OperationId>> CommonAncestor(const OperationId& a, const OperationId& b);
-  Result<View> MergeViews(const View& base, const View& a, const View& b, std::vector<std::string>* conflicts);
   Status SelectEngine();
 
   Env* env_;

@@ -73,6 +73,14 @@ struct ViewUpdate {
   std::map<std::string, std::string> attributes;
   std::optional<SnapshotId> capture_parent;  // default: the worktree's head
   bool capture_dirty = true;  // false: the directory is known to hold nothing worth saving
+  // The saved dirty files become the worktree's `latest` (restore: so that
+  // `restore HEAD` brings them back); otherwise they are only pinned.
+  bool capture_becomes_latest = false;
+  // Re-plans the update once the worktree lock is held and the op heads are
+  // re-read, so that an operation published meanwhile is not overwritten.
+  std::function<Result<ViewUpdate>()> replan;
+  // Only update if the worktree is still stale from this head (checked under the lock).
+  std::optional<SnapshotId> only_if_stale_from;
   bool publish = true;        // false: only the files move (the view already says so)
 };
 
@@ -82,6 +90,7 @@ struct RestoreOutcome {
   OperationId op;
   uint64_t files_written = 0, files_removed = 0, bytes_written = 0;
   std::vector<std::string> warnings;
+  bool skipped = false;  // nothing to do (e.g. no longer stale)
 };
 
 // A working-copy tree computed by a status-mode scan (content not stored).

@@ -79,7 +79,27 @@ Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec) {
   return target;
 }
 
-Result<ViewUpdate> PlanUndo(Repo& repo) {
+namespace {
+
+// The update that takes the repository back to the view before operation `x`
+// (the view after `x`'s parent). Saved dirty files stay pinned and visible.
+Result<ViewUpdate> Revert(Repo& repo, const OperationId& x, const Operation& x_op, const std::string& worktree,
+                          std::string description, std::map<std::string, std::string> attributes) {
+  OpStore& ops = repo.op_store();
+  JVS_ASSIGN_OR_RETURN(View after, ops.ReadView(x_op.view));
+  JVS_ASSIGN_OR_RETURN(Operation parent, ops.ReadOperation(x_op.parents[0]));
+  JVS_ASSIGN_OR_RETURN(View before, ops.ReadView(parent.view));
+  ViewUpdate u;
+  u.description = std::move(description);
+  u.attributes = std::move(attributes);
+  u.make_view = [before](View) -> Result<View> { return before; };
+  (void)x;
+  (void)after;
+  (void)worktree;
+  return u;
+}
+
+Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& worktree) {
   OpStore& ops = repo.op_store();
   OperationId c = repo.op_id();
   // Skip operations that are already undone: an undo and what it undid cancel.
@@ -98,22 +118,29 @@ Result<ViewUpdate> PlanUndo(Repo& repo) {
       c = undone.parents[0];
       continue;
     }
+    if (op.parents.size() > 1) {
+      // A merge of concurrent operations: undo the newest of them.
+      std::optional<Operation> newest;
+      for (const auto& p : op.parents) {
+        JVS_ASSIGN_OR_RETURN(Operation po, ops.ReadOperation(p));
+        if (!newest || po.metadata.end_time > newest->metadata.end_time) {
+          newest = po;
+          c = p;
+        }
+      }
+      continue;
+    }
     break;
   }
   JVS_ASSIGN_OR_RETURN(Operation target, ops.ReadOperation(c));
   if (target.parents.empty())
     return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation",
                  "see 'jvs op log'");
-  JVS_ASSIGN_OR_RETURN(Operation parent, ops.ReadOperation(target.parents[0]));
-  JVS_ASSIGN_OR_RETURN(View before, ops.ReadView(parent.view));
-  ViewUpdate u;
-  u.description = "undo operation " + Short(c) + ": " + target.metadata.description;
-  u.attributes["undo_of"] = c.hex();
-  u.make_view = [before](View) -> Result<View> { return before; };
-  return u;
+  return Revert(repo, c, target, worktree, "undo operation " + Short(c) + ": " + target.metadata.description,
+                {{"undo_of", c.hex()}});
 }
 
-Result<ViewUpdate> PlanRedo(Repo& repo) {
+Result<ViewUpdate> PlanRedoNow(Repo& repo, const std::string& worktree) {
   OpStore& ops = repo.op_store();
   OperationId u_id = repo.op_id();
   JVS_ASSIGN_OR_RETURN(Operation cur, ops.ReadOperation(u_id));
@@ -129,11 +156,24 @@ Result<ViewUpdate> PlanRedo(Repo& repo) {
     return Error(ErrorCode::kRefused, "nothing to redo: the latest operation is not an undo",
                  "redo works right after 'jvs undo'; to go to any earlier state use 'jvs op restore OP'");
   JVS_ASSIGN_OR_RETURN(Operation undone, ops.ReadOperation(*x));
-  JVS_ASSIGN_OR_RETURN(View after, ops.ReadView(undone.view));
-  ViewUpdate u;
-  u.description = "redo operation " + Short(*x) + ": " + undone.metadata.description;
-  u.attributes["redo_of"] = u_id.hex();
-  u.make_view = [after](View) -> Result<View> { return after; };
+  // Reverting the undo re-applies what it took back.
+  return Revert(repo, u_id, cur, worktree, "redo operation " + Short(*x) + ": " + undone.metadata.description,
+                {{"redo_of", u_id.hex()}});
+}
+
+}  // namespace
+
+Result<ViewUpdate> PlanUndo(Repo& repo, const std::string& worktree) {
+  JVS_ASSIGN_OR_RETURN(ViewUpdate u, PlanUndoNow(repo, worktree));  // fail early, before any lock
+  Repo* r = &repo;
+  u.replan = [r, worktree] { return PlanUndoNow(*r, worktree); };
+  return u;
+}
+
+Result<ViewUpdate> PlanRedo(Repo& repo, const std::string& worktree) {
+  JVS_ASSIGN_OR_RETURN(ViewUpdate u, PlanRedoNow(repo, worktree));
+  Repo* r = &repo;
+  u.replan = [r, worktree] { return PlanRedoNow(*r, worktree); };
   return u;
 }
 

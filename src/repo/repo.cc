@@ -229,6 +229,20 @@ Status Repo::LoadHeads() {
   if (heads.empty())
     return Error(ErrorCode::kCorrupt, "the repository has no operation head",
                  "run 'jvs doctor --repair' to recover the latest operation");
+  if (heads.size() > 1 && read_only_) {
+    // --at-op never writes: "@" is the newest head.
+    std::optional<Operation> newest;
+    for (const auto& h : heads) {
+      JVS_ASSIGN_OR_RETURN(Operation op, op_store_->ReadOperation(h));
+      if (!newest || op.metadata.end_time > newest->metadata.end_time) {
+        newest = op;
+        op_id_ = h;
+      }
+    }
+    op_ = *newest;
+    JVS_ASSIGN_OR_RETURN(view_, op_store_->ReadView(op_.view));
+    return OkStatus();
+  }
   if (heads.size() > 1) return MergeHeads(heads);
   JVS_ASSIGN_OR_RETURN(op_, op_store_->ReadOperation(heads[0]));
   JVS_ASSIGN_OR_RETURN(view_, op_store_->ReadView(op_.view));
@@ -405,12 +419,12 @@ Result<View> Repo::MergeViews(const View& base, const View& a, const View& b, st
       w.latest = created(vc->latest) >= created(va->latest) ? vc->latest : va->latest;
       r = w;
       if (va->head != vc->head) conflicts->push_back("worktree:" + n);
-    }
-    for (const auto& w : {va, vc})
-      if (w) {
-        if (w->head) keep.insert(*w->head);
-        if (w->latest) keep.insert(*w->latest);
+      // Both sides moved the worktree: the losing snapshots stay visible.
+      for (const auto& side : {va, vc}) {
+        if (side->head) keep.insert(*side->head);
+        if (side->latest) keep.insert(*side->latest);
       }
+    }
     if (r) out.worktrees[n] = *r;
   }
   // Tags, three-way; different values: the newer side (b) wins, a's stays visible.

@@ -156,6 +156,7 @@ Result<RestoreOutcome> Workspace::UpdateStale(const SnapshotId& old_head) {
   ViewUpdate u;
   u.description = "update stale worktree " + name_;
   u.capture_parent = old_head;
+  u.only_if_stale_from = old_head;
   u.make_view = [](View v) -> Result<View> { return v; };
   return Update(u);
 }
@@ -204,6 +205,7 @@ Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::v
   u.description = "restore worktree " + name_ + " to " + target.hex().substr(0, 12);
   if (!paths.empty()) u.description += " (" + std::to_string(paths.size()) + " path(s))";
   u.attributes["target"] = target.hex();
+  u.capture_becomes_latest = true;
   const std::string name = name_;
   bool whole = paths.empty();
   u.make_view = [name, target, whole](View v) -> Result<View> {
@@ -213,9 +215,23 @@ Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::v
   return Update(u);
 }
 
-Result<RestoreOutcome> Workspace::Update(const ViewUpdate& u) {
+Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo_.LockWorktree(name_));
   JVS_TRY(repo_.Reload());
+  ViewUpdate u = planned;
+  if (planned.replan) {
+    JVS_ASSIGN_OR_RETURN(u, planned.replan());
+  }
+  if (u.only_if_stale_from) {
+    JVS_ASSIGN_OR_RETURN(auto stale, StaleFrom());
+    if (stale != u.only_if_stale_from) {
+      RestoreOutcome none;
+      none.skipped = true;
+      none.op = repo_.op_id();
+      return none;
+    }
+  }
+  u.attributes["worktree"] = name_;
   Env* env = repo_.env();
   Store& store = repo_.store();
   const std::vector<RepoPath>& paths = u.paths;
@@ -259,15 +275,18 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& u) {
     JVS_ASSIGN_OR_RETURN(SnapshotId cid, store.WriteSnapshot(cap));
     captured = cid;
     out.captured = cid;
-    view.worktrees[name_].latest = cid;
-    AddHeads(&view, {cid}, cap.parents);
     attrs["captured_snapshot"] = cid.hex();
   }
+  // The update decides on the view as it is; the capture is added afterwards
+  // (so that a three-way revert sees no change it did not make).
   const std::vector<SnapshotId> pins_before = view.pins;
   JVS_ASSIGN_OR_RETURN(view, u.make_view(std::move(view)));
   // Saved dirty files stay visible whatever view the update chose.
   for (const auto& p : pins_before) AddPin(&view, p);
-  if (captured) AddPin(&view, *captured);
+  if (captured) {
+    AddPin(&view, *captured);
+    if (u.capture_becomes_latest) view.worktrees[name_].latest = *captured;
+  }
   // What the files move to: an explicit snapshot (restore), else the new head.
   std::optional<SnapshotId> target = u.files_from;
   if (!target) {

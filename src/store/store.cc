@@ -14,7 +14,6 @@ constexpr const char* kBlobs = "blobs";
 constexpr const char* kTrees = "trees";
 constexpr const char* kSnapshots = "snapshots";
 constexpr size_t kSmallFile = 1u << 20;  // read whole, hash, then write only if new
-constexpr size_t kChunk = 1u << 20;
 constexpr size_t kMaxObjectSize = 64u << 20;  // trees and descriptors
 constexpr int kMaxIngestAttempts = 5;
 
