@@ -85,6 +85,8 @@ void RegisterOp(CLI::App& app, Context& ctx) {
       out += (e.id == repo->op_id() ? "@ " : "  ") + e.id.hex().substr(0, 12) + "  " + m.end_time + "  " + m.user + "@" +
              m.host + (e.op.parents.size() > 1 ? "  (merge)" : "") + "\n";
       out += "    " + m.description + "\n";
+      if (auto c = m.attributes.find("conflicts"); c != m.attributes.end())
+        out += "    conflicts (the newer side won; the other snapshot stays visible): " + c->second + "\n";
       if (!m.command.empty()) out += "    args: " + m.command + "\n";
     }
     ctx.Out(out);
