@@ -285,6 +285,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   for (const auto& p : pins_before) AddPin(&view, p);
   if (captured) {
     AddPin(&view, *captured);
+    AddHeads(&view, {*captured}, {});
     if (u.capture_becomes_latest) view.worktrees[name_].latest = *captured;
   }
   // What the files move to: an explicit snapshot (restore), else the new head.
