@@ -6,6 +6,17 @@
 
 namespace jvs::cli {
 
+namespace {
+// The keys init --json and info --json share.
+json RepoJson(Repo& repo) {
+  return json{{"repo_root", repo.root().string()},
+              {"repo_id", repo.repo_id()},
+              {"format_version", repo.format_version()},
+              {"engine", std::string(repo.engine().name())},
+              {"engine_reason", repo.engine_reason()}};
+}
+}  // namespace
+
 void RegisterInit(CLI::App& app, Context& ctx) {
   struct Opts {
     std::string name;
@@ -46,12 +57,9 @@ void RegisterInit(CLI::App& app, Context& ctx) {
     }
     auto repo = Check(Repo::Init(Env::Default(), io, ctx.settings));
     if (ctx.g.json) {
-      ctx.PrintJson({{"repo_root", repo->root().string()},
-                     {"repo_id", repo->repo_id()},
-                     {"format_version", repo->format_version()},
-                     {"engine", std::string(repo->engine().name())},
-                     {"engine_reason", repo->engine_reason()},
-                     {"workspace", io.workspace.string()}});
+      json j = RepoJson(*repo);
+      j["workspace"] = io.workspace.string();
+      ctx.PrintJson(j);
       return;
     }
     ctx.Out("Initialized jvs repository in " + repo->root().string() + "\n");
@@ -105,18 +113,15 @@ void RegisterInfo(CLI::App& app, Context& ctx) {
                          {"fallbacks", es.total.fallbacks}, {"bytes_copied", es.total.bytes_copied},
                          {"trees_cloned", es.total.trees_cloned}, {"last_fallback", es.last_fallback}};
     if (ctx.g.json) {
-      ctx.PrintJson({{"repo_root", repo->root().string()},
-                     {"repo_id", repo->repo_id()},
-                     {"format_version", repo->format_version()},
-                     {"engine", std::string(repo->engine().name())},
-                     {"engine_reason", repo->engine_reason()},
-                     {"engine_stats", engine_stats},
+      json j = RepoJson(*repo);
+      j.update(json{{"engine_stats", engine_stats},
                      {"current_worktree", current},
                      {"worktrees", wts},
                      {"operation_id", repo->op_id().hex()},
                      {"snapshot_count", visible.size()},
                      {"object_counts", {{"blobs", counts.blobs}, {"trees", counts.trees}, {"snapshots", counts.snapshots}}},
                      {"store_bytes", counts.bytes}});
+      ctx.PrintJson(j);
       return;
     }
     std::string out;
