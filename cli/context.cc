@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "jvs/fault.h"
 #include "jvs/timeutil.h"
 
 namespace jvs::cli {
@@ -64,6 +65,12 @@ Status Context::Init() {
     settings.lock_wait = std::chrono::milliseconds(v);
   }
   if (auto e = Getenv("JVS_ENGINE")) settings.engine = *e;
+#ifdef JVS_FAULT_INJECTION
+  if (auto f = Getenv("JVS_FAULT_POINT")) {
+    Status armed = fault::Arm(*f);
+    if (!armed.ok()) return armed;
+  }
+#endif
   std::string cmd;
   for (const auto& a : argv) {
     if (!cmd.empty()) cmd += ' ';

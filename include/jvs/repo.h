@@ -22,6 +22,7 @@
 #include "jvs/env.h"
 #include "jvs/objects.h"
 #include "jvs/oplog.h"
+#include "jvs/progress.h"
 #include "jvs/store.h"
 
 namespace jvs {
@@ -41,6 +42,7 @@ struct Settings {
   std::chrono::milliseconds lock_wait{10000};
   std::string command;                    // command line, for the op log
   std::optional<std::string> engine;      // forced engine name
+  ProgressSink* progress = nullptr;        // long work reports here (not owned)
 };
 
 struct InitOptions {
