@@ -82,6 +82,10 @@ struct ViewUpdate {
   // Only update if the worktree is still stale from this head (checked under the lock).
   std::optional<SnapshotId> only_if_stale_from;
   bool publish = true;        // false: only the files move (the view already says so)
+  // The worktree directory was just created empty by this command (fork):
+  // files are cloned straight into place before the operation is published,
+  // without staging; on failure the caller removes the directory.
+  bool fresh_directory = false;
 };
 
 struct RestoreOutcome {
@@ -135,6 +139,9 @@ class Workspace {
       : repo_(repo), name_(std::move(name)), path_(std::move(path)) {}
   fs::path TreeStatePath() const;
   fs::path PendingCheckoutPath() const;
+  Result<RestoreOutcome> MaterializeFresh(const ViewUpdate& u, View view, const std::vector<TreeChange>& changes,
+                                          const TreeId& target_tree, std::map<std::string, std::string> attrs,
+                                          RestoreOutcome out);
   // Fails when an interrupted restore left the working copy half-updated.
   jvs::Status CheckNoPendingCheckout();
 

@@ -311,6 +311,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
                    "check the path with 'jvs diff --name-only " + out.target.hex().substr(0, 12) + "'");
   }
   JVS_ASSIGN_OR_RETURN(auto changes, DiffTrees(getter, scan.root, target_tree, paths));
+  if (u.fresh_directory) return MaterializeFresh(u, std::move(view), changes, target_tree, std::move(attrs), std::move(out));
   // 2. Stage every new file outside the workspace: a full disk fails here,
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
@@ -364,6 +365,42 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   (void)env->Unlink(PendingCheckoutPath());
   for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
   (void)repo_.engine().RecordUsage(env);  // clone/copy/fallback counts for `jvs info`
+  return out;
+}
+
+Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, View view,
+                                                   const std::vector<TreeChange>& changes,
+                                                   const TreeId& target_tree,
+                                                   std::map<std::string, std::string> attrs,
+                                                   RestoreOutcome out) {
+  Env* env = repo_.env();
+  for (const auto& c : changes)
+    if (c.old_entry)
+      return Error(ErrorCode::kRefused, "'" + path_.string() + "' is not empty",
+                   "a new worktree needs an empty directory; choose another path");
+  // Nothing is visible until the operation is published: a crash before it
+  // leaves only a directory that no view names (and the caller removes it on
+  // an error), so no pending-checkout marker is needed.
+  Checkout checkout(env, repo_.store(), repo_.engine(), path_, repo_.WorktreeControlDir(name_));
+  JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes));
+  JVS_ASSIGN_OR_RETURN(OperationId op, repo_.Publish(std::move(view), u.description, attrs));
+  out.op = op;
+  out.files_written = cs.files_written;
+  out.bytes_written = cs.bytes_written;
+  TreeState ns;
+  ns.op = op;
+  ns.tree = target_tree;
+  // Every entry was written by this command and stat'ed right after: the
+  // clock taken now makes them clean for the next snapshot (no re-hash), and
+  // a file changed later in the same clock tick is still re-read.
+  if (auto now = FilesystemNow(env, repo_.WorktreeControlDir(name_)); now.ok()) ns.fs_time_ns = *now;
+  ns.entries = std::move(cs.written);
+  std::sort(ns.entries.begin(), ns.entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (jvs::Status st = ns.Save(env, TreeStatePath()); !st.ok())
+    out.warnings.push_back("forked, but the tree state could not be saved (the next snapshot re-reads files): " +
+                           st.error().message());
+  for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
+  (void)repo_.engine().RecordUsage(env);
   return out;
 }
 

@@ -94,6 +94,8 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
   auto ws = Workspace::ForNew(repo, name, path);
   ViewUpdate u;
   u.files_from = from;
+  u.fresh_directory = true;
+  u.capture_dirty = false;
   u.description = "fork worktree " + name + " from " + from.hex().substr(0, 12);
   u.attributes["fork_of"] = from.hex();
   u.make_view = [name, from](View v) -> Result<View> {

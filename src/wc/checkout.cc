@@ -138,6 +138,78 @@ Status Checkout::EnsureRealDir(const RepoPath& dir, bool create) {
   return OkStatus();
 }
 
+Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& changes) {
+  CheckoutStats stats;
+  // Directories first, parents before children (sorted paths put a parent
+  // before anything below it). mkdir fails on anything already there, so
+  // nothing is ever written through a symlink planted meanwhile.
+  std::set<std::string> made;
+  auto make_dir = [&](const RepoPath& dir) -> Status {
+    RepoPath cur;
+    for (std::string_view comp : dir.components()) {
+      cur = cur.Join(comp);
+      if (!made.insert(cur.str()).second) continue;
+      JVS_TRY(env_->Mkdir(cur.ToFsPath(workspace_)));
+    }
+    return OkStatus();
+  };
+  std::vector<size_t> files;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const TreeChange& c = changes[i];
+    if (c.old_entry || !c.new_entry)
+      return Error(ErrorCode::kInternal, "materialize into a fresh directory got a change of '" + c.path.str() + "'");
+    if (c.new_entry->kind == EntryKind::kTree) {
+      JVS_TRY(make_dir(c.path));
+    } else {
+      JVS_TRY(make_dir(c.path.parent()));
+      files.push_back(i);
+    }
+  }
+  std::vector<std::optional<FileState>> states(changes.size());
+  std::mutex mu;
+  std::optional<Error> error;
+  std::atomic<uint64_t> bytes{0};
+  ParallelFor(ThreadPool::Shared(), files.size(), [&](size_t k) {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      if (error) return;
+    }
+    size_t i = files[k];
+    const TreeEntry& e = *changes[i].new_entry;
+    fs::path dst = changes[i].path.ToFsPath(workspace_);
+    auto run = [&]() -> Status {
+      if (e.kind == EntryKind::kSymlink) {
+        JVS_ASSIGN_OR_RETURN(std::string target, store_.ReadBlob(BlobId(e.id), 1 << 20));
+        JVS_TRY(env_->Symlink(target, dst));
+        JVS_ASSIGN_OR_RETURN(struct stat st, env_->Lstat(dst));
+        states[i] = FileStateFromStat(st, e.kind, e.id);
+        return OkStatus();
+      }
+      JVS_ASSIGN_OR_RETURN(UniqueFd src, store_.OpenBlob(BlobId(e.id)));
+      JVS_ASSIGN_OR_RETURN(UniqueFd out,
+                           env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, ModeFor(e.kind)));
+      JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
+      JVS_TRY(env_->Fchmod(out.get(), ModeFor(e.kind)));
+      JVS_ASSIGN_OR_RETURN(struct stat st, env_->Fstat(out.get()));
+      states[i] = FileStateFromStat(st, e.kind, e.id);
+      bytes.fetch_add(e.size, std::memory_order_relaxed);
+      return OkStatus();
+    };
+    Status st = run();
+    if (!st.ok()) {
+      std::lock_guard<std::mutex> l(mu);
+      if (!error) error = st.error().WithContext("writing '" + changes[i].path.str() + "'");
+    }
+  });
+  if (error) return *error;
+  for (size_t i : files) {
+    stats.written.emplace_back(changes[i].path.str(), *states[i]);
+    stats.files_written++;
+  }
+  stats.bytes_written = bytes.load();
+  return stats;
+}
+
 Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, const TreeGetter& get,
                                       const TreeId& target_root) {
   CheckoutStats stats;

@@ -39,6 +39,11 @@ class Checkout {
   Status Preflight(const std::vector<TreeChange>& changes);
   // Drops staged files (when the operation is abandoned).
   void Abandon();
+  // Writes every entry of `changes` (all additions) into the workspace, which
+  // must be an empty directory nobody else uses yet (a new fork): files are
+  // cloned straight into place in parallel, without staging or renames. On
+  // failure the caller removes the directory.
+  Result<CheckoutStats> Materialize(const std::vector<TreeChange>& changes);
   // Applies the changes. `target_root` (through `get`) is the tree the
   // workspace moves to; directories that it no longer has are removed when empty.
   Result<CheckoutStats> Apply(const std::vector<TreeChange>& changes, const TreeGetter& get,

@@ -257,6 +257,34 @@ TEST_F(WorktreeForkTest, FirstSnapshotInForkHasRefAsParent) {
   EXPECT_EQ(HistoryNotes(Ws()), (std::vector<std::string>{"two", "one"}));
 }
 
+// A fork is cloned straight into its new directory and its tree state is
+// written from what was cloned: its first snapshot re-reads nothing, yet a
+// change made right after the fork is seen.
+TEST_F(WorktreeForkTest, ForkNeedsNoRehashAndSeesChangesMadeRightAfter) {
+  for (int i = 0; i < 40; ++i) Write("d" + std::to_string(i % 4) + "/f" + std::to_string(i) + ".txt", "file " + std::to_string(i) + "\n");
+  Write("bin/run.sh", "#!/bin/sh\necho hi\n");
+  ASSERT_EQ(::chmod((Ws() / "bin/run.sh").c_str(), 0755), 0);
+  ASSERT_EQ(::symlink("../d0/f0.txt", (Ws() / "bin/link").c_str()), 0);
+  fs::create_directories(Ws() / "empty/dir");
+  json base = SnapJsonIn(Ws(), "base");
+  Fork("f");
+  json first = JsonIn(Default("f"), {"snapshot", "in fork"});
+  EXPECT_EQ(first.value("hashed_files", -1), 0) << first.dump(2);
+  EXPECT_EQ(first.value("payload_root_hash", ""), base.value("payload_root_hash", "")) << first.dump(2);
+  EXPECT_TRUE(fs::is_directory(Default("f") / "empty/dir"));
+  EXPECT_EQ(fs::read_symlink(Default("f") / "bin/link"), "../d0/f0.txt");
+  struct stat st {};
+  ASSERT_EQ(::stat((Default("f") / "bin/run.sh").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0755u);
+
+  // Same size, written immediately after a fresh fork: still detected.
+  Fork("g");
+  WriteFile(Default("g") / "d1/f1.txt", "FILE 1\n");
+  json changed = JsonIn(Default("g"), {"snapshot", "changed"});
+  EXPECT_NE(changed.value("payload_root_hash", ""), base.value("payload_root_hash", "")) << changed.dump(2);
+  EXPECT_EQ(changed.value("hashed_files", -1), 1) << changed.dump(2);
+}
+
 TEST_F(WorktreeForkTest, ForkOfAFork) {
   std::string base = MakeBase();
   Fork("a");
