@@ -317,6 +317,13 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   JVS_TRY(checkout.Preflight(changes));
   JVS_TRY(checkout.Stage(changes));
+  // The clock once every new file is staged: restored files (their mtime is
+  // older) are then clean for the next snapshot, and any later write gives
+  // them a newer mtime that stat sees. See "Materialisation and mtimes" in
+  // docs/engines.md.
+  std::optional<int64_t> clock_after_stage;
+  if (!changes.empty())
+    if (auto now = FilesystemClockAfterWrites(env, repo_.WorktreeControlDir(name_)); now.ok()) clock_after_stage = *now;
   // 3. Until the tree state is saved, the working copy may be half-updated: a
   //    marker, written before the operation is published, makes the next
   //    command say so instead of snapshotting a mix.
@@ -349,10 +356,14 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
       if (changed.count(p.substr(0, pos))) return true;  // below a replaced directory
     return false;
   };
+  // Scanned entries that were racy for the capture scan must stay so under
+  // the later clock: they are dropped (the next snapshot re-reads them).
+  const int64_t scan_clock = ns.fs_time_ns;
+  if (clock_after_stage) ns.fs_time_ns = *clock_after_stage;
   std::vector<std::pair<std::string, FileState>> merged;
   merged.reserve(ns.entries.size() + cs.written.size());
   for (auto& e : ns.entries)
-    if (!is_changed(e.first)) merged.push_back(std::move(e));
+    if (!is_changed(e.first) && (e.second.mtime_ns < scan_clock || !clock_after_stage)) merged.push_back(std::move(e));
   for (auto& w : cs.written) merged.push_back(std::move(w));
   std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   merged.erase(std::unique(merged.begin(), merged.end(),
@@ -393,7 +404,7 @@ Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, View vie
   // Every entry was written by this command and stat'ed right after: the
   // clock taken now makes them clean for the next snapshot (no re-hash), and
   // a file changed later in the same clock tick is still re-read.
-  if (auto now = FilesystemNow(env, repo_.WorktreeControlDir(name_)); now.ok()) ns.fs_time_ns = *now;
+  if (auto now = FilesystemClockAfterWrites(env, repo_.WorktreeControlDir(name_)); now.ok()) ns.fs_time_ns = *now;
   ns.entries = std::move(cs.written);
   std::sort(ns.entries.begin(), ns.entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   if (jvs::Status st = ns.Save(env, TreeStatePath()); !st.ok())

@@ -1,5 +1,8 @@
 #include "wc/tree_state.h"
 
+#include <chrono>
+#include <thread>
+
 #include <unistd.h>
 
 #include "base/varint.h"
@@ -138,6 +141,17 @@ Result<int64_t> FilesystemNow(Env* env, const fs::path& dir) {
   (void)env->Unlink(probe);
   if (!st.ok()) return st.error();
   return Ns(st->st_mtim);
+}
+
+Result<int64_t> FilesystemClockAfterWrites(Env* env, const fs::path& dir) {
+  JVS_ASSIGN_OR_RETURN(int64_t first, FilesystemNow(env, dir));
+  // Timestamps advance in ticks of a few milliseconds: wait for the next one.
+  for (int i = 0; i < 100; ++i) {
+    JVS_ASSIGN_OR_RETURN(int64_t now, FilesystemNow(env, dir));
+    if (now > first) return now;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return first;  // a frozen clock: files written before stay racy (re-read), which is safe
 }
 
 }  // namespace jvs

@@ -61,5 +61,10 @@ class TreeStateIndex {
 // The filesystem's idea of "now" in directory `dir` (creates and removes a
 // probe file), so timestamps compare with file mtimes at the same granularity.
 Result<int64_t> FilesystemNow(Env* env, const fs::path& dir);
+// A filesystem time strictly later than the mtime of every file written in
+// `dir`'s filesystem before the call (waits for the next clock tick, a few
+// milliseconds at most). Recorded as a tree state's fs_time_ns after writing
+// files, it makes them clean while any later write still gives a newer mtime.
+Result<int64_t> FilesystemClockAfterWrites(Env* env, const fs::path& dir);
 
 }  // namespace jvs

@@ -635,6 +635,27 @@ TEST_F(RestoreTest, FullRestoreAndHead) {
   EXPECT_EQ(ManifestDiff(m2, TakeManifest(Ws())), "");
 }
 
+// Restored files are recorded clean: the next snapshot re-reads none of
+// them, yet a same-size change made right after the restore is seen.
+TEST_F(RestoreTest, RestoredFilesAreNotReadAgainButLaterChangesAreSeen) {
+  for (int i = 0; i < 20; ++i) Write("f" + std::to_string(i) + ".txt", "one " + std::to_string(i) + "\n");
+  std::string s1 = Snap("one");
+  for (int i = 0; i < 20; ++i) Write("f" + std::to_string(i) + ".txt", "two " + std::to_string(i) + "\n");
+  Snap("two", {"t2"});
+  ASSERT_OK(Run({"restore", s1}));
+  json again = RunJson({"snapshot", "after restore"});
+  EXPECT_EQ(again.value("hashed_files", -1), 0) << again.dump(2);
+  EXPECT_EQ(again.value("parent_id", ""), s1);
+
+  ASSERT_OK(Run({"restore", "t2"}));
+  Write("f3.txt", "TWO 3\n");  // same size as "two 3\n", immediately after
+  json changed = RunJson({"snapshot", "changed"});
+  EXPECT_EQ(changed.value("hashed_files", -1), 1) << changed.dump(2);
+  EXPECT_EQ(Read("f3.txt"), "TWO 3\n");
+  ASSERT_OK(Run({"restore", "@~1"}));
+  EXPECT_EQ(Read("f3.txt"), "two 3\n");
+}
+
 TEST_F(RestoreTest, PartialPaths) {
   Write("a.txt", "a1\n");
   Write("b.txt", "b1\n");
