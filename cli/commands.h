@@ -17,6 +17,8 @@ void RegisterRestore(CLI::App& app, Context& ctx);
 void RegisterTag(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);
+void RegisterVerify(CLI::App& app, Context& ctx);
+void RegisterDoctor(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli
 

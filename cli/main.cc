@@ -82,6 +82,8 @@ int main(int argc, char** argv) {
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);
   RegisterWorktree(app, ctx);
+  RegisterVerify(app, ctx);
+  RegisterDoctor(app, ctx);
   for (auto* sub : app.get_subcommands({})) sub->fallthrough();
 
   try {

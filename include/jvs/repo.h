@@ -151,6 +151,11 @@ class Repo {
   std::vector<std::string> warnings_;
 };
 
+// Finds the root of the repository containing `start`, walking up (a `.jvs`
+// pointer file in a worktree outside the root names the root). Reads nothing
+// else, so it works on a repository too damaged to open (verify, doctor).
+Result<fs::path> FindRepoRoot(Env* env, const fs::path& start);
+
 // Recomputes the visible heads of a view after `added` were created with
 // parents `replaced` (parents stop being heads).
 void AddHeads(View* view, const std::vector<SnapshotId>& added,

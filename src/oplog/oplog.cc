@@ -5,6 +5,7 @@
 
 #include "base/sync_set.h"
 #include "jvs/hash.h"
+#include "jvs/repo_path.h"
 
 namespace jvs {
 
@@ -67,7 +68,8 @@ Result<View> View::Decode(std::string_view data) {
   auto wts = j.find("worktrees");
   if (wts == j.end() || !wts->is_object()) return Corrupt("view: missing worktrees");
   for (const auto& [name, wt] : wts->items()) {
-    if (!wt.is_object() || !wt.contains("head") || !wt.contains("latest"))
+    // Worktree names become folder names under .jvs/worktrees: never a path.
+    if (!ValidateName(name).ok() || !wt.is_object() || !wt.contains("head") || !wt.contains("latest"))
       return Corrupt("view: invalid worktree '" + name + "'");
     WorktreeView w;
     JVS_ASSIGN_OR_RETURN(w.head, ParseOptId(wt["head"], "worktree head"));
@@ -84,7 +86,7 @@ Result<View> View::Decode(std::string_view data) {
   auto ts = j.find("tags");
   if (ts == j.end() || !ts->is_object()) return Corrupt("view: missing tags");
   for (const auto& [name, id] : ts->items()) {
-    if (!id.is_string()) return Corrupt("view: invalid tag '" + name + "'");
+    if (!ValidateName(name).ok() || !id.is_string()) return Corrupt("view: invalid tag '" + name + "'");
     JVS_ASSIGN_OR_RETURN(SnapshotId sid, SnapshotId::FromHex(id.get<std::string>()));
     v.tags[name] = sid;
   }

@@ -35,8 +35,26 @@ bool Checkout::NeedsContent(const TreeChange& c) {
   return true;
 }
 
+Result<std::string> Checkout::ReadLinkTarget(const TreeChange& c) {
+  const TreeEntry& e = *c.new_entry;
+  JVS_ASSIGN_OR_RETURN(std::string target, store_.ReadBlob(BlobId(e.id), 1 << 20));
+  if (target.empty() || target.size() != e.size || target.find('\0') != std::string::npos)
+    return Error(ErrorCode::kCorrupt,
+                 "symlink '" + c.path.str() + "': its target in blob " + BlobId(e.id).hex().substr(0, 12) +
+                     " is empty, contains NUL or does not match the tree entry's size",
+                 "run 'jvs verify --all' to find every damaged object");
+  return target;
+}
+
 Status Checkout::Stage(const std::vector<TreeChange>& changes) {
   staged_.assign(changes.size(), "");
+  // Symlink targets are read and checked here, before anything is published.
+  targets_.assign(changes.size(), std::nullopt);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const TreeChange& c = changes[i];
+    if (!c.new_entry || c.new_entry->kind != EntryKind::kSymlink) continue;
+    JVS_ASSIGN_OR_RETURN(targets_[i], ReadLinkTarget(c));
+  }
   std::vector<size_t> todo;
   for (size_t i = 0; i < changes.size(); ++i)
     if (NeedsContent(changes[i])) todo.push_back(i);
@@ -55,6 +73,14 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes) {
     fs::path dst = staging_ / std::to_string(i);
     auto run = [&]() -> Status {
       JVS_ASSIGN_OR_RETURN(UniqueFd src, store_.OpenBlob(BlobId(e.id)));
+      // The tree entry's size decides how many bytes are placed: it must be
+      // the blob's (a damaged or crafted tree must not truncate or extend).
+      JVS_ASSIGN_OR_RETURN(struct stat bst, env_->Fstat(src.get()));
+      if (!S_ISREG(bst.st_mode) || static_cast<uint64_t>(bst.st_size) != e.size)
+        return Error(ErrorCode::kCorrupt,
+                     "the tree entry says " + std::to_string(e.size) + " bytes but blob " +
+                         BlobId(e.id).hex().substr(0, 12) + " holds " + std::to_string(bst.st_size),
+                     "run 'jvs verify --all' to find every damaged object");
       JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, ModeFor(e.kind)));
       JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
       return env_->Fchmod(out.get(), ModeFor(e.kind));
@@ -274,7 +300,12 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
                    "move '" + c.path.str() + "' away, then run the command again");
     }
     if (e.kind == EntryKind::kSymlink) {
-      JVS_ASSIGN_OR_RETURN(std::string target, store_.ReadBlob(BlobId(e.id), 1 << 20));
+      std::string target;
+      if (targets_.size() > i && targets_[i]) {
+        target = *targets_[i];
+      } else {
+        JVS_ASSIGN_OR_RETURN(target, ReadLinkTarget(c));
+      }
       fs::path tmp = dst.parent_path() / (".jvs-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(i));
       (void)env_->Unlink(tmp);
       JVS_TRY(env_->Symlink(target, tmp));

@@ -6,6 +6,7 @@
 // Untracked and ignored files are never removed. Not thread-safe.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -51,6 +52,9 @@ class Checkout {
 
  private:
   static bool NeedsContent(const TreeChange& c);
+  // Reads a symlink's target from the store; kCorrupt when it is empty,
+  // holds NUL or differs in length from the tree entry.
+  Result<std::string> ReadLinkTarget(const TreeChange& c);
   // Makes sure every component of `dir` (relative to the workspace) is a real
   // directory, never a symlink, creating missing ones when `create` is set, so
   // that nothing is ever written or removed outside the workspace.
@@ -61,6 +65,7 @@ class Checkout {
   fs::path workspace_;
   fs::path staging_;
   std::vector<std::string> staged_;  // per change index: staged file path or ""
+  std::vector<std::optional<std::string>> targets_;  // per change index: symlink target
   std::set<std::string> verified_dirs_;
 };
 
