@@ -46,6 +46,19 @@ Result<std::string> Checkout::ReadLinkTarget(const TreeChange& c) {
   return target;
 }
 
+Result<UniqueFd> Checkout::OpenBlobOfSize(const TreeEntry& e) {
+  JVS_ASSIGN_OR_RETURN(UniqueFd src, store_.OpenBlob(BlobId(e.id)));
+  // The tree entry's size decides how many bytes are placed: it must be
+  // the blob's (a damaged or crafted tree must not truncate or extend).
+  JVS_ASSIGN_OR_RETURN(struct stat bst, env_->Fstat(src.get()));
+  if (!S_ISREG(bst.st_mode) || static_cast<uint64_t>(bst.st_size) != e.size)
+    return Error(ErrorCode::kCorrupt,
+                 "the tree entry says " + std::to_string(e.size) + " bytes but blob " +
+                     BlobId(e.id).hex().substr(0, 12) + " holds " + std::to_string(bst.st_size),
+                 "run 'jvs verify --all' to find every damaged object");
+  return src;
+}
+
 Status Checkout::Stage(const std::vector<TreeChange>& changes) {
   staged_.assign(changes.size(), "");
   // Symlink targets are read and checked here, before anything is published.
@@ -72,15 +85,7 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes) {
     const TreeEntry& e = *changes[i].new_entry;
     fs::path dst = staging_ / std::to_string(i);
     auto run = [&]() -> Status {
-      JVS_ASSIGN_OR_RETURN(UniqueFd src, store_.OpenBlob(BlobId(e.id)));
-      // The tree entry's size decides how many bytes are placed: it must be
-      // the blob's (a damaged or crafted tree must not truncate or extend).
-      JVS_ASSIGN_OR_RETURN(struct stat bst, env_->Fstat(src.get()));
-      if (!S_ISREG(bst.st_mode) || static_cast<uint64_t>(bst.st_size) != e.size)
-        return Error(ErrorCode::kCorrupt,
-                     "the tree entry says " + std::to_string(e.size) + " bytes but blob " +
-                         BlobId(e.id).hex().substr(0, 12) + " holds " + std::to_string(bst.st_size),
-                     "run 'jvs verify --all' to find every damaged object");
+      JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlobOfSize(e));
       JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, ModeFor(e.kind)));
       JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
       return env_->Fchmod(out.get(), ModeFor(e.kind));
@@ -205,13 +210,13 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
     fs::path dst = changes[i].path.ToFsPath(workspace_);
     auto run = [&]() -> Status {
       if (e.kind == EntryKind::kSymlink) {
-        JVS_ASSIGN_OR_RETURN(std::string target, store_.ReadBlob(BlobId(e.id), 1 << 20));
+        JVS_ASSIGN_OR_RETURN(std::string target, ReadLinkTarget(changes[i]));
         JVS_TRY(env_->Symlink(target, dst));
         JVS_ASSIGN_OR_RETURN(struct stat st, env_->Lstat(dst));
         states[i] = FileStateFromStat(st, e.kind, e.id);
         return OkStatus();
       }
-      JVS_ASSIGN_OR_RETURN(UniqueFd src, store_.OpenBlob(BlobId(e.id)));
+      JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlobOfSize(e));
       JVS_ASSIGN_OR_RETURN(UniqueFd out,
                            env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, ModeFor(e.kind)));
       JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));

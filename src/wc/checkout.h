@@ -52,6 +52,8 @@ class Checkout {
 
  private:
   static bool NeedsContent(const TreeChange& c);
+  // Opens the blob of a file entry, refusing one whose size differs from the entry's.
+  Result<UniqueFd> OpenBlobOfSize(const TreeEntry& e);
   // Reads a symlink's target from the store; kCorrupt when it is empty,
   // holds NUL or differs in length from the tree entry.
   Result<std::string> ReadLinkTarget(const TreeChange& c);
