@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);
   RegisterWorktree(app, ctx);
+  RegisterGc(app, ctx);
   for (auto* sub : app.get_subcommands({})) sub->fallthrough();
 
   try {
