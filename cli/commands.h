@@ -19,6 +19,7 @@ void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);
 void RegisterVerify(CLI::App& app, Context& ctx);
 void RegisterDoctor(CLI::App& app, Context& ctx);
+void RegisterGc(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli
 

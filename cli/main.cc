@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   RegisterWorktree(app, ctx);
   RegisterVerify(app, ctx);
   RegisterDoctor(app, ctx);
+  RegisterGc(app, ctx);
   for (auto* sub : app.get_subcommands({})) sub->fallthrough();
 
   try {

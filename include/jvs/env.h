@@ -109,6 +109,9 @@ class Env {
   // Takes an exclusive flock on `path` (created if missing). Waits up to
   // `wait` (zero: try once); kLocked on timeout. The lock lives as long as the fd.
   virtual Result<UniqueFd> LockFile(const fs::path& path, std::chrono::milliseconds wait);
+  // Takes (or converts to) a shared or exclusive flock on the open file `fd`.
+  // Waits up to `wait` (zero: try once); kLocked on timeout.
+  virtual Status Flock(int fd, bool exclusive, std::chrono::milliseconds wait);
 
   // ---- clock and process ----
   virtual int64_t NowNanos();  // CLOCK_REALTIME
@@ -162,6 +165,7 @@ class EnvWrapper : public Env {
   Result<UniqueFd> LockFile(const fs::path& p, std::chrono::milliseconds w) override {
     return target_->LockFile(p, w);
   }
+  Status Flock(int fd, bool x, std::chrono::milliseconds w) override { return target_->Flock(fd, x, w); }
   int64_t NowNanos() override { return target_->NowNanos(); }
   void SleepMillis(int64_t ms) override { target_->SleepMillis(ms); }
 

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,12 +82,32 @@ class OpStore {
   Result<std::vector<OperationId>> FindOperationsByPrefix(std::string_view prefix);
   const fs::path& dir() const { return dir_; }
 
+  // ---- the horizon: where `jvs gc run` cut the op log ----
+  // `op_store/horizon` lists the operations that were cut from the log and
+  // that a remaining operation still names as a parent. Every walk of the
+  // log (op log, undo/redo, @-, merge ancestry) treats those parents as
+  // absent, so the operations that name them are roots. No file: no cut.
+  Status LoadHorizon();
+  const std::set<OperationId>& horizon() const { return horizon_; }
+  bool IsCut(const OperationId& id) const { return horizon_.count(id) > 0; }
+  // `op.parents` without the cut ones.
+  std::vector<OperationId> LiveParents(const Operation& op) const;
+  // Replaces the horizon file atomically and durably (fsync of file and directory).
+  Status WriteHorizon(const std::set<OperationId>& cut);
+
+  // Every stored operation / view (for gc); listing order is unspecified.
+  Result<std::vector<OperationId>> ListOperations();
+  Result<std::vector<ViewId>> ListViews();
+  fs::path OperationPath(const OperationId& id) const { return dir_ / "operations" / id.hex(); }
+  fs::path ViewPath(const ViewId& id) const { return dir_ / "views" / id.hex(); }
+
  private:
   Result<std::string> ReadVerified(const char* kind, const Digest& id);
   Status WriteObject(const char* kind, const Digest& id, std::string_view data);
   Env* env_;
   fs::path dir_;
   SyncSet* sync_set_;
+  std::set<OperationId> horizon_;
 };
 
 // `.jvs/op_heads/<hex id>`: one empty file per head operation.

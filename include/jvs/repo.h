@@ -83,6 +83,13 @@ class Repo {
   // Re-reads the op heads (after taking a worktree lock), merging if needed.
   Status Reload();
 
+  // Every open Repo holds a shared lock on `.jvs/gc.lock` for its lifetime,
+  // so that `jvs gc run` (which converts its own to exclusive) never deletes
+  // objects while another command may be about to reference them. Waits up
+  // to Settings::lock_wait; kLocked on timeout. Only one Repo per process
+  // may call it (a second open Repo in the same process would block it).
+  Status LockRepositoryExclusive();
+
   // ---- worktrees ----
   std::vector<std::string> WorktreeNames() const;
   Result<fs::path> WorktreePath(const std::string& name) const;
@@ -127,6 +134,7 @@ class Repo {
   Repo(Env* env, Settings settings) : env_(env), settings_(std::move(settings)) {}
   Status OpenAt(const fs::path& root);
   Status LoadHeads();
+  Status TakeGcLock();
   Status MergeHeads(const std::vector<OperationId>& heads);
   Result<std::vector<OperationId>> DropAncestorHeads(const std::vector<OperationId>& heads);
   Result<bool> IsAncestor(const OperationId& a, const OperationId& b);
@@ -140,6 +148,7 @@ class Repo {
   std::unique_ptr<Store> store_;
   std::unique_ptr<OpStore> op_store_;
   std::unique_ptr<OpHeads> op_heads_;
+  UniqueFd gc_lock_;  // shared (exclusive while gc deletes)
   std::unique_ptr<CloneEngine> engine_;
   std::string engine_reason_;
   OperationId op_id_;

@@ -248,6 +248,20 @@ Result<UniqueFd> Env::LockFile(const fs::path& path, std::chrono::milliseconds w
   }
 }
 
+Status Env::Flock(int fd, bool exclusive, std::chrono::milliseconds wait) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  int64_t sleep_ms = 2;
+  while (true) {
+    if (::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) return OkStatus();
+    if (errno != EWOULDBLOCK && errno != EINTR) return ErrnoError(errno, "cannot lock a file");
+    if (std::chrono::steady_clock::now() >= deadline)
+      return Error(ErrorCode::kLocked, "a lock is held by another jvs process",
+                   "wait for the other command to finish, or raise JVS_LOCK_TIMEOUT_MS");
+    SleepMillis(sleep_ms);
+    sleep_ms = std::min<int64_t>(sleep_ms * 2, 100);
+  }
+}
+
 int64_t Env::NowNanos() {
   struct timespec ts;
   ::clock_gettime(CLOCK_REALTIME, &ts);

@@ -182,7 +182,13 @@ Status OpStore::WriteObject(const char* kind, const Digest& id, std::string_view
 }
 
 Result<Operation> OpStore::ReadOperation(const OperationId& id) {
-  JVS_ASSIGN_OR_RETURN(std::string data, ReadVerified("operations", id.bytes()));
+  auto read = ReadVerified("operations", id.bytes());
+  if (!read.ok() && read.error().code() == ErrorCode::kNotFound && !horizon_.empty())
+    return Error(ErrorCode::kNotFound,
+                 "operation " + id.hex().substr(0, 12) +
+                     " is not in the op log: it is older than the op log horizon (removed by 'jvs gc run')",
+                 "'jvs op log' lists the operations that remain");
+  JVS_ASSIGN_OR_RETURN(std::string data, std::move(read));
   auto op = Operation::Decode(data);
   if (!op.ok()) return op.error().WithContext("operation " + id.hex());
   return op;
@@ -221,6 +227,78 @@ Result<std::vector<OperationId>> OpStore::FindOperationsByPrefix(std::string_vie
   std::sort(out.begin(), out.end());
   return out;
 }
+
+namespace {
+constexpr const char* kHorizonFile = "horizon";
+
+template <typename Id>
+Result<std::vector<Id>> ListIds(Env* env, const fs::path& dir) {
+  JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env->Open(dir, O_RDONLY | O_DIRECTORY));
+  JVS_ASSIGN_OR_RETURN(auto entries, env->ReadDir(dfd.get()));
+  std::vector<Id> out;
+  for (const auto& e : entries) {
+    if (e.name.size() != kIdHexLength) continue;  // temp files of a writer
+    auto id = Id::FromHex(e.name);
+    if (id.ok()) out.push_back(*id);
+  }
+  return out;
+}
+}  // namespace
+
+Status OpStore::LoadHorizon() {
+  horizon_.clear();
+  auto data = env_->ReadFile(dir_ / kHorizonFile, 256u << 20);
+  if (!data.ok()) {
+    if (data.error().code() == ErrorCode::kNotFound) return OkStatus();
+    return data.error();
+  }
+  json j = json::parse(*data, nullptr, false);
+  auto bad = [] {
+    return Error(ErrorCode::kCorrupt, "the op log horizon file 'op_store/horizon' is malformed",
+                 "run 'jvs doctor' to inspect the repository");
+  };
+  if (j.is_discarded() || !j.is_object()) return bad();
+  auto f = j.find("format");
+  if (f == j.end() || !f->is_number_integer()) return bad();
+  if (f->get<int64_t>() != 1)
+    return Error(ErrorCode::kFormatTooNew, "the op log horizon has an unsupported format",
+                 "upgrade jvs to open this repository");
+  auto cut = j.find("cut");
+  if (cut == j.end() || !cut->is_array()) return bad();
+  for (const auto& c : *cut) {
+    if (!c.is_string()) return bad();
+    auto id = OperationId::FromHex(c.get<std::string>());
+    if (!id.ok()) return bad();
+    horizon_.insert(*id);
+  }
+  return OkStatus();
+}
+
+std::vector<OperationId> OpStore::LiveParents(const Operation& op) const {
+  std::vector<OperationId> out;
+  for (const auto& p : op.parents)
+    if (!IsCut(p)) out.push_back(p);
+  return out;
+}
+
+Status OpStore::WriteHorizon(const std::set<OperationId>& cut) {
+  json j;
+  j["format"] = 1;
+  json list = json::array();
+  for (const auto& c : cut) list.push_back(c.hex());
+  j["cut"] = list;
+  JVS_TRY(env_->WriteFileAtomic(dir_ / kHorizonFile, Dump(j) + "\n", /*sync=*/true));
+  JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(dir_, O_RDONLY | O_DIRECTORY));
+  JVS_TRY(env_->Fsync(dfd.get()));
+  horizon_ = cut;
+  return OkStatus();
+}
+
+Result<std::vector<OperationId>> OpStore::ListOperations() {
+  return ListIds<OperationId>(env_, dir_ / "operations");
+}
+
+Result<std::vector<ViewId>> OpStore::ListViews() { return ListIds<ViewId>(env_, dir_ / "views"); }
 
 Result<std::vector<OperationId>> OpHeads::List() {
   JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(dir_, O_RDONLY | O_DIRECTORY));

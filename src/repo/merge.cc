@@ -118,7 +118,7 @@ Result<bool> Repo::IsAncestor(const OperationId& a, const OperationId& b) {
     queue.pop_front();
     if (id == a) return true;
     JVS_ASSIGN_OR_RETURN(Operation op, op_store_->ReadOperation(id));
-    for (const auto& p : op.parents)
+    for (const auto& p : op_store_->LiveParents(op))  // the log ends at the gc horizon
       if (seen.insert(p).second) queue.push_back(p);
   }
   return false;
@@ -139,7 +139,9 @@ Result<std::optional<OperationId>> Repo::CommonAncestor(const OperationId& a, co
       auto& theirs = side == &qa ? seen_b : seen_a;
       if (theirs.count(id)) return std::optional<OperationId>(id);
       JVS_ASSIGN_OR_RETURN(Operation op, op_store_->ReadOperation(id));
-      for (const auto& p : op.parents) {
+      // Parents cut by gc are absent; with no common ancestor left the views
+      // merge against an empty base (union, newer side wins on conflicts).
+      for (const auto& p : op_store_->LiveParents(op)) {
         if (theirs.count(p)) return std::optional<OperationId>(p);
         if (mine.insert(p).second) side->push_back(p);
       }

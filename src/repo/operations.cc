@@ -18,6 +18,25 @@ std::optional<OperationId> Attr(const Operation& op, const char* key) {
 
 std::string Short(const OperationId& id) { return id.hex().substr(0, 12); }
 
+// `op` names parents but gc cut the first one: nothing before it can be reached.
+bool FirstParentCut(const OpStore& ops, const Operation& op) {
+  return !op.parents.empty() && ops.IsCut(op.parents[0]);
+}
+
+Error PastHorizon(const std::string& what) {
+  return Error(ErrorCode::kRefused,
+               what + ": the operations before it were removed by 'jvs gc run' (the op log horizon)",
+               "'jvs op log' lists the operations that remain; 'jvs op restore OP' goes back to any of them");
+}
+
+// Reads an operation named by an undo/redo attribute: one that gc removed
+// means the undo history goes past the horizon.
+Result<Operation> ReadNamed(OpStore& ops, const OperationId& id, const std::string& what) {
+  auto op = ops.ReadOperation(id);
+  if (!op.ok() && op.error().code() == ErrorCode::kNotFound && !ops.horizon().empty()) return PastHorizon(what);
+  return op;
+}
+
 }  // namespace
 
 Result<std::vector<OpLogEntry>> OperationLog(Repo& repo, std::optional<size_t> limit) {
@@ -28,7 +47,7 @@ Result<std::vector<OpLogEntry>> OperationLog(Repo& repo, std::optional<size_t> l
     OperationId id = queue.front();
     queue.pop_front();
     JVS_ASSIGN_OR_RETURN(Operation op, repo.op_store().ReadOperation(id));
-    for (const auto& p : op.parents)
+    for (const auto& p : repo.op_store().LiveParents(op))  // the log ends at the gc horizon
       if (seen.insert(p).second) queue.push_back(p);
     out.push_back({id, std::move(op)});
   }
@@ -60,8 +79,14 @@ Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec) {
       return Error(ErrorCode::kInvalidArgument, "invalid operation '" + std::string(spec) + "'",
                    "give an operation id prefix (at least 4 hex digits), '@' or '@-'; see 'jvs op log'");
     JVS_ASSIGN_OR_RETURN(auto matches, repo.op_store().FindOperationsByPrefix(lower));
-    if (matches.empty())
+    if (matches.empty()) {
+      if (!repo.op_store().horizon().empty())
+        return Error(ErrorCode::kNotFound,
+                     "no operation matches '" + base +
+                         "' (operations older than the op log horizon were removed by 'jvs gc run')",
+                     "list the operations that remain with 'jvs op log'");
       return Error(ErrorCode::kNotFound, "no operation matches '" + base + "'", "list operations with 'jvs op log'");
+    }
     if (matches.size() > 1) {
       std::string cands;
       for (const auto& m : matches) cands += "\n  " + m.hex().substr(0, 16);
@@ -73,7 +98,13 @@ Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec) {
   for (int i = 0; i < up; ++i) {
     JVS_ASSIGN_OR_RETURN(Operation op, repo.op_store().ReadOperation(target));
     if (op.parents.empty())
-      return Error(ErrorCode::kNotFound, "operation '" + std::string(spec) + "' goes past the first operation");
+      return Error(ErrorCode::kNotFound, "operation '" + std::string(spec) + "' goes past the first operation",
+                   "see 'jvs op log'");
+    if (FirstParentCut(repo.op_store(), op))
+      return Error(ErrorCode::kNotFound,
+                   "operation '" + std::string(spec) +
+                       "' goes past the op log horizon (earlier operations were removed by 'jvs gc run')",
+                   "'jvs op log' lists the operations that remain");
     target = op.parents[0];
   }
   return target;
@@ -86,6 +117,8 @@ namespace {
 Result<ViewUpdate> Revert(Repo& repo, const OperationId& x, const Operation& x_op, const std::string& worktree,
                           std::string description, std::map<std::string, std::string> attributes) {
   OpStore& ops = repo.op_store();
+  if (x_op.parents.empty()) return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation", "see 'jvs op log'");
+  if (FirstParentCut(ops, x_op)) return PastHorizon("cannot go back past operation " + Short(x));
   JVS_ASSIGN_OR_RETURN(View after, ops.ReadView(x_op.view));
   JVS_ASSIGN_OR_RETURN(Operation parent, ops.ReadOperation(x_op.parents[0]));
   JVS_ASSIGN_OR_RETURN(View before, ops.ReadView(parent.view));
@@ -104,24 +137,28 @@ Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& worktree) {
   OperationId c = repo.op_id();
   // Skip operations that are already undone: an undo and what it undid cancel.
   for (int guard = 0; guard < 1000000; ++guard) {
-    JVS_ASSIGN_OR_RETURN(Operation op, ops.ReadOperation(c));
+    JVS_ASSIGN_OR_RETURN(Operation op, ReadNamed(ops, c, "nothing left to undo"));
     if (auto r = Attr(op, "redo_of")) {
-      JVS_ASSIGN_OR_RETURN(Operation undo, ops.ReadOperation(*r));
+      JVS_ASSIGN_OR_RETURN(Operation undo, ReadNamed(ops, *r, "nothing left to undo after operation " + Short(c)));
       auto x = Attr(undo, "undo_of");
       if (!x) return Error(ErrorCode::kCorrupt, "operation " + Short(c) + " redoes a non-undo operation");
       c = *x;  // the redo re-applied x: undoing it undoes x again
       break;
     }
     if (auto x = Attr(op, "undo_of")) {
-      JVS_ASSIGN_OR_RETURN(Operation undone, ops.ReadOperation(*x));
-      if (undone.parents.empty()) return Error(ErrorCode::kRefused, "nothing left to undo");
+      JVS_ASSIGN_OR_RETURN(Operation undone, ReadNamed(ops, *x, "nothing left to undo after operation " + Short(c)));
+      if (undone.parents.empty())
+        return Error(ErrorCode::kRefused, "nothing left to undo", "see 'jvs op log'; 'jvs redo' re-applies what undo took back");
+      if (FirstParentCut(ops, undone)) return PastHorizon("nothing left to undo after operation " + Short(*x));
       c = undone.parents[0];
       continue;
     }
     if (op.parents.size() > 1) {
       // A merge of concurrent operations: undo the newest of them.
       std::optional<Operation> newest;
-      for (const auto& p : op.parents) {
+      auto live = ops.LiveParents(op);
+      if (live.empty()) return PastHorizon("cannot undo merge operation " + Short(c));
+      for (const auto& p : live) {
         JVS_ASSIGN_OR_RETURN(Operation po, ops.ReadOperation(p));
         if (!newest || po.metadata.end_time > newest->metadata.end_time) {
           newest = po;
@@ -132,10 +169,11 @@ Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& worktree) {
     }
     break;
   }
-  JVS_ASSIGN_OR_RETURN(Operation target, ops.ReadOperation(c));
+  JVS_ASSIGN_OR_RETURN(Operation target, ReadNamed(ops, c, "nothing left to undo"));
   if (target.parents.empty())
     return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation",
                  "see 'jvs op log'");
+  if (FirstParentCut(ops, target)) return PastHorizon("cannot undo operation " + Short(c));
   return Revert(repo, c, target, worktree, "undo operation " + Short(c) + ": " + target.metadata.description,
                 {{"undo_of", c.hex()}});
 }
@@ -146,8 +184,9 @@ Result<ViewUpdate> PlanRedoNow(Repo& repo, const std::string& worktree) {
   JVS_ASSIGN_OR_RETURN(Operation cur, ops.ReadOperation(u_id));
   if (auto r = Attr(cur, "redo_of")) {
     // After a redo, the next one re-applies the undo before it in the run.
-    JVS_ASSIGN_OR_RETURN(Operation redone, ops.ReadOperation(*r));
-    if (redone.parents.empty()) return Error(ErrorCode::kRefused, "nothing to redo");
+    JVS_ASSIGN_OR_RETURN(Operation redone, ReadNamed(ops, *r, "nothing more to redo"));
+    if (redone.parents.empty()) return Error(ErrorCode::kRefused, "nothing to redo", "see 'jvs op log'");
+    if (FirstParentCut(ops, redone)) return PastHorizon("nothing more to redo after operation " + Short(*r));
     u_id = redone.parents[0];
     JVS_ASSIGN_OR_RETURN(cur, ops.ReadOperation(u_id));
   }
@@ -155,7 +194,7 @@ Result<ViewUpdate> PlanRedoNow(Repo& repo, const std::string& worktree) {
   if (!x)
     return Error(ErrorCode::kRefused, "nothing to redo: the latest operation is not an undo",
                  "redo works right after 'jvs undo'; to go to any earlier state use 'jvs op restore OP'");
-  JVS_ASSIGN_OR_RETURN(Operation undone, ops.ReadOperation(*x));
+  JVS_ASSIGN_OR_RETURN(Operation undone, ReadNamed(ops, *x, "nothing more to redo"));
   // Reverting the undo re-applies what it took back.
   return Revert(repo, u_id, cur, worktree, "redo operation " + Short(*x) + ": " + undone.metadata.description,
                 {{"redo_of", u_id.hex()}});

@@ -212,9 +212,48 @@ Status Repo::OpenAt(const fs::path& root) {
   JVS_ASSIGN_OR_RETURN(store_, Store::Open(env_, control / "store"));
   op_store_ = std::make_unique<OpStore>(env_, control / "op_store", &store_->sync_set());
   op_heads_ = std::make_unique<OpHeads>(env_, control / "op_heads");
+  JVS_TRY(TakeGcLock());
+  JVS_TRY(op_store_->LoadHorizon());
   start_ns_ = NowNanos();
   JVS_TRY(SelectEngine());
   return LoadHeads();
+}
+
+Status Repo::TakeGcLock() {
+  auto fd = env_->Open(control_dir() / "gc.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (!fd.ok()) {
+    // A repository this user cannot write to (read-only mount, other owner):
+    // reading it needs no lock, and writing fails anyway.
+    if (fd.error().code() == ErrorCode::kPermissionDenied) return OkStatus();
+    return fd.error();
+  }
+  Status st = env_->Flock(fd->get(), /*exclusive=*/false, settings_.lock_wait);
+  if (!st.ok()) {
+    if (st.error().code() == ErrorCode::kLocked)
+      return Error(ErrorCode::kLocked,
+                   "the repository is busy: 'jvs gc run' is deleting objects (waited " +
+                       std::to_string(settings_.lock_wait.count()) + " ms)",
+                   "run the command again when the gc has finished, or raise JVS_LOCK_TIMEOUT_MS");
+    return st;
+  }
+  gc_lock_ = std::move(fd).value();
+  return OkStatus();
+}
+
+Status Repo::LockRepositoryExclusive() {
+  // flock converts shared to exclusive by dropping the shared lock first, so
+  // while this waits the repository is not locked by us at all; nothing has
+  // been read yet that could go stale (the caller re-reads after).
+  if (!gc_lock_.valid())
+    return Error(ErrorCode::kPermissionDenied, "cannot lock the repository (no write access to .jvs)",
+                 "run the command as a user who can write to the repository");
+  Status st = env_->Flock(gc_lock_.get(), /*exclusive=*/true, settings_.lock_wait);
+  if (!st.ok() && st.error().code() == ErrorCode::kLocked)
+    return Error(ErrorCode::kLocked,
+                 "other jvs commands are using the repository (waited " +
+                     std::to_string(settings_.lock_wait.count()) + " ms for them to finish)",
+                 "run 'jvs gc run' again when they have finished, or raise JVS_LOCK_TIMEOUT_MS");
+  return st;
 }
 
 Status Repo::SelectEngine() {

@@ -20,6 +20,7 @@
 #include <cctype>
 #include <cstring>
 #include <deque>
+#include <set>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -145,6 +146,19 @@ class Verifier {
 
   // ---- the op log (VerifyAll) ----
 
+  // The operations `jvs gc run` cut from the log (`op_store/horizon`): a
+  // kept operation may name them as parents; they are legitimately absent.
+  void LoadHorizon() {
+    OpStore store(env_, ops_dir_);
+    Status st = store.LoadHorizon();
+    if (!st.ok()) {
+      AddOpLogProblem(ObjectKind::kOperation, ProblemType::kMalformed, "", true,
+                      "op log horizon: " + st.error().message());
+      return;
+    }
+    horizon_ = store.horizon();
+  }
+
   // The op heads; a head naming a missing operation shows up when it is walked.
   Result<std::vector<OperationId>> ListHeads() {
     JVS_ASSIGN_OR_RETURN(auto names, ListNames(control_ / "op_heads"));
@@ -191,7 +205,7 @@ class Verifier {
         continue;
       }
       for (const auto& p : op.parents)
-        if (ops_.emplace(p, reachable).second)
+        if (!horizon_.count(p) && ops_.emplace(p, reachable).second)
           queue.emplace_back(p, " (parent of operation " + Short(id.hex()) + ")");
       CheckView(op.view, " (view of operation " + Short(id.hex()) + ")", reachable);
     }
@@ -816,6 +830,7 @@ class Verifier {
   VerifyReport report_;
   std::unique_ptr<ProgressScope> walk_progress_;
   std::unordered_map<OperationId, bool, IdHash> ops_;
+  std::set<OperationId> horizon_;
   std::unordered_map<ViewId, bool, IdHash> views_;
   std::map<SnapshotId, SnapRec> snaps_;
   std::vector<std::pair<SnapshotId, std::string>> pending_snapshots_;
@@ -865,6 +880,7 @@ Result<VerifyReport> VerifyAll(Env* env, const fs::path& root, const VerifyOptio
   fs::path control = root / kControlDirName;
   JVS_TRY(CheckFormat(env, control));
   Verifier v(env, control, options);
+  v.LoadHorizon();
   JVS_ASSIGN_OR_RETURN(auto heads, v.ListHeads());
   std::vector<std::pair<OperationId, std::string>> roots;
   for (const auto& h : heads)
