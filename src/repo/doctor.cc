@@ -184,8 +184,18 @@ class DoctorRun {
                              {control_ / "gc", false}};
     JVS_ASSIGN_OR_RETURN(auto worktrees, List(env_, control_ / "worktrees"));
     for (const auto& w : worktrees) dirs.push_back({control_ / "worktrees" / w.name, false});
+    // Every jvs command holds `.jvs/gc.lock` shared while it has the
+    // repository open. When it can be taken exclusively right now, no
+    // command anywhere is using the repository, so no temp file is in use:
+    // neither its age nor its pid matters. Released before the op heads are
+    // looked at (opening the repository takes the lock shared again).
+    UniqueFd quiet_lock;
+    if (auto fd = env_->Open(control_ / "gc.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644); fd.ok())
+      if (env_->Flock(fd->get(), /*exclusive=*/true, std::chrono::milliseconds(0)).ok())
+        quiet_lock = std::move(fd).value();
+    const bool quiet = quiet_lock.valid();
     int64_t now = env_->NowNanos();
-    int64_t min_age = static_cast<int64_t>(options_.temp_min_age.count()) * 1000000000;
+    int64_t min_age = quiet ? 0 : static_cast<int64_t>(options_.temp_min_age.count()) * 1000000000;
     for (const auto& d : dirs) {
       JVS_ASSIGN_OR_RETURN(auto entries, List(env_, d.path));
       for (const auto& e : entries) {
@@ -201,16 +211,18 @@ class DoctorRun {
         std::string description;
         bool removable;
         if (pid != 0) {
-          if (ProcessAlive(pid)) continue;  // its command is still running
-          description =
-              what + " of an interrupted jvs command (process " + std::to_string(pid) + " is gone)";
+          if (!quiet && ProcessAlive(pid)) continue;  // its command is still running
+          description = what + " of an interrupted jvs command (" +
+                        (quiet ? std::string("no jvs command has the repository open")
+                               : "process " + std::to_string(pid) + " is gone") +
+                        ")";
           removable = age >= min_age;
           if (!removable)
             description +=
                 "; younger than " + std::to_string(options_.temp_min_age.count()) +
                 " s, left for a later run (a command on another machine may still be writing it)";
         } else {
-          if (age < kUnknownOwnerAgeNs) continue;  // may be in use
+          if (!quiet && age < kUnknownOwnerAgeNs) continue;  // may be in use
           description = "leftover " + what + " in a jvs temp folder (older than a day)";
           removable = true;
         }
