@@ -82,6 +82,7 @@ struct ViewUpdate {
   // Only update if the worktree is still stale from this head (checked under the lock).
   std::optional<SnapshotId> only_if_stale_from;
   bool publish = true;        // false: only the files move (the view already says so)
+  std::string progress_phase = "restore";  // how Settings::progress names the writing of files
 };
 
 struct RestoreOutcome {

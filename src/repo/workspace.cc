@@ -98,6 +98,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
+  so.progress = repo_.settings().progress;
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
@@ -168,6 +169,7 @@ Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
   ScanOptions so;
   so.store_content = false;
   so.clock_dir = repo_.WorktreeControlDir(name_);
+  so.progress = repo_.settings().progress;
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
   shared_->scanned = std::move(scan.trees);
@@ -240,6 +242,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
+  so.progress = repo_.settings().progress;
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, store, repo_.engine(), path_, old_state,
                                                       so, ThreadPool::Shared()));
@@ -315,7 +318,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   JVS_TRY(checkout.Preflight(changes));
-  JVS_TRY(checkout.Stage(changes));
+  JVS_TRY(checkout.Stage(changes, repo_.settings().progress, u.progress_phase));
   // 3. Until the tree state is saved, the working copy may be half-updated: a
   //    marker, written before the operation is published, makes the next
   //    command say so instead of snapshotting a mix.

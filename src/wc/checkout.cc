@@ -35,7 +35,7 @@ bool Checkout::NeedsContent(const TreeChange& c) {
   return true;
 }
 
-Status Checkout::Stage(const std::vector<TreeChange>& changes) {
+Status Checkout::Stage(const std::vector<TreeChange>& changes, ProgressSink* sink, std::string_view phase) {
   staged_.assign(changes.size(), "");
   std::vector<size_t> todo;
   for (size_t i = 0; i < changes.size(); ++i)
@@ -43,6 +43,9 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes) {
   if (todo.empty()) return OkStatus();
   (void)env_->RemoveAll(staging_);
   JVS_TRY(env_->MkdirAll(staging_));
+  uint64_t total_bytes = 0;
+  for (size_t i : todo) total_bytes += changes[i].new_entry->size;
+  ProgressScope progress(sink, phase, todo.size(), total_bytes);
   std::mutex mu;
   std::optional<Error> error;
   ParallelFor(ThreadPool::Shared(), todo.size(), [&](size_t k) {
@@ -60,6 +63,7 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes) {
       return env_->Fchmod(out.get(), ModeFor(e.kind));
     };
     Status st = run();
+    progress.Add(1, e.size);
     std::lock_guard<std::mutex> l(mu);
     if (!st.ok()) {
       if (!error) error = st.error().WithContext("staging '" + changes[i].path.str() + "'");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "jvs/engine.h"
+#include "jvs/progress.h"
 #include "jvs/store.h"
 #include "jvs/workspace.h"
 #include "wc/tree_state.h"
@@ -31,8 +32,10 @@ class Checkout {
   Checkout(Env* env, Store& store, CloneEngine& engine, fs::path workspace, fs::path control_dir);
   ~Checkout();
 
-  // Stages the content of every added or modified file.
-  Status Stage(const std::vector<TreeChange>& changes);
+  // Stages the content of every added or modified file, reporting files and
+  // bytes written to `progress` (may be null) as phase `phase`.
+  Status Stage(const std::vector<TreeChange>& changes, ProgressSink* progress = nullptr,
+               std::string_view phase = "restore");
   // Checks, without changing anything, that Apply can place every entry: no
   // symlink or file where a directory is needed, no untracked directory where
   // a file goes. Run before the operation is published.
