@@ -186,10 +186,10 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
     }
     std::string out;
     if (r.captured)
-      out += "Saved uncommitted changes as snapshot " + repo->ShortId(*r.captured) +
+      out += "Saved uncommitted changes as snapshot " + ctx.Id(*repo, *r.captured) +
              " (bring them back with 'jvs restore " + repo->ShortId(*r.captured) + "' or 'jvs restore HEAD')\n";
     out += (paths.empty() ? "Restored worktree " + ws->name() : "Restored " + std::to_string(paths.size()) + " path(s) in worktree " + ws->name()) +
-           " to " + repo->ShortId(r.target) + ": " + std::to_string(r.files_written) + " written, " +
+           " to " + ctx.Id(*repo, r.target) + ": " + std::to_string(r.files_written) + " written, " +
            std::to_string(r.files_removed) + " removed\n";
     ctx.Out(out);
   });

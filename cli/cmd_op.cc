@@ -45,9 +45,9 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
   }
   std::string out;
   if (r.captured)
-    out += "Saved uncommitted changes as snapshot " + repo.ShortId(*r.captured) + "\n";
+    out += "Saved uncommitted changes as snapshot " + ctx.Id(repo, *r.captured) + "\n";
   out += verb + ": " + plan.description.substr(plan.description.find(':') == std::string::npos ? 0 : plan.description.find(':') + 2) + "\n";
-  out += "Worktree " + ws.name() + " is at " + (r.target.is_zero() ? std::string("(no snapshot)") : repo.ShortId(r.target)) +
+  out += "Worktree " + ws.name() + " is at " + (r.target.is_zero() ? std::string("(no snapshot)") : ctx.Id(repo, r.target)) +
          ": " + std::to_string(r.files_written) + " written, " + std::to_string(r.files_removed) + " removed\n";
   ctx.Out(out);
 }
@@ -80,10 +80,12 @@ void RegisterOp(CLI::App& app, Context& ctx) {
       return;
     }
     std::string out;
+    const Style& st = ctx.style();
     for (const auto& e : entries) {
       const auto& m = e.op.metadata;
-      out += (e.id == repo->op_id() ? "@ " : "  ") + e.id.hex().substr(0, 12) + "  " + m.end_time + "  " + m.user + "@" +
-             m.host + (e.op.parents.size() > 1 ? "  (merge)" : "") + "\n";
+      out += (e.id == repo->op_id() ? st.Head("@") + " " : "  ") + st.Id(e.id.hex(), 12, 12) + "  " +
+             st.Time(ctx.Ago(m.end_time)) + "  " + m.user + "@" + m.host +
+             (e.op.parents.size() > 1 ? "  (merge)" : "") + "\n";
       out += "    " + m.description + "\n";
       if (auto c = m.attributes.find("conflicts"); c != m.attributes.end())
         out += "    conflicts (the newer side won; the other snapshot stays visible): " + c->second + "\n";

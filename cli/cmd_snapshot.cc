@@ -1,10 +1,13 @@
 // snapshot, history, status, tag
+#include <cstdlib>
 #include <iostream>
 #include <iterator>
 
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "graph.h"
+#include "jvs/suggest.h"
 
 namespace jvs::cli {
 
@@ -89,7 +92,7 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
       ctx.PrintJson(j);
       return;
     }
-    std::string line = "Created snapshot " + repo->ShortId(r.id);
+    std::string line = "Created snapshot " + ctx.Id(*repo, r.id);
     if (!r.snapshot.note.empty()) line += " \"" + FirstLine(r.snapshot.note) + "\"";
     if (!o->tags.empty()) {
       line += " [";
@@ -127,6 +130,13 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     if (o->n >= 0) ho.limit = static_cast<size_t>(o->n);
     if (!o->tag.empty()) ho.tag = o->tag;
     if (!o->grep.empty()) ho.grep = o->grep;
+    if (ho.tag && !repo->view().tags.count(*ho.tag)) {
+      // Nothing can match a tag that does not exist: say so (stderr; the output stays empty).
+      std::vector<std::string> names;
+      for (const auto& [name, id] : repo->view().tags) names.push_back(name);
+      std::string dym = DidYouMean(ClosestNames(*ho.tag, names));
+      ctx.Warn("there is no tag '" + *ho.tag + "'" + (dym.empty() ? "" : "; " + dym));
+    }
     auto entries = Check(History(*repo, wt, ho));
     auto wit = repo->view().worktrees.find(wt);
     std::optional<SnapshotId> head = wit != repo->view().worktrees.end() ? wit->second.head : std::nullopt;
@@ -144,18 +154,46 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       ctx.Out(head ? "No snapshots match.\n" : "No snapshots yet. Create one with 'jvs snapshot'.\n");
       return;
     }
-    std::string out;
-    for (const auto& e : entries) {
-      std::string line = (head && *head == e.id) ? "@ " : "  ";
-      line += repo->ShortId(e.id) + "  " + e.snapshot->created_at.substr(0, 19) + "Z";
-      if (o->all) line += "  " + e.snapshot->worktree;
+    const Style& st = ctx.style();
+    auto describe = [&](const HistoryEntry& e) {
+      std::string line = ctx.Id(*repo, e.id) + "  " + st.Time(ctx.Ago(e.snapshot->created_at));
+      if (o->all) line += "  " + st.Worktree(e.snapshot->worktree);
       if (!e.tags.empty()) {
         line += "  (";
-        for (size_t i = 0; i < e.tags.size(); ++i) line += (i ? ", " : "") + e.tags[i];
+        for (size_t i = 0; i < e.tags.size(); ++i) line += (i ? ", " : "") + st.Tag(e.tags[i]);
         line += ")";
       }
       if (!e.snapshot->note.empty()) line += "  " + FirstLine(e.snapshot->note);
-      out += line + "\n";
+      return line;
+    };
+    std::string out;
+    if (!o->all) {
+      // One line of history: no graph needed, '@' marks the head.
+      for (const auto& e : entries) out += ((head && *head == e.id) ? st.Head("@") + " " : "  ") + describe(e) + "\n";
+      ctx.Out(out);
+      return;
+    }
+    // Every line: drawn as a graph, children above their parents.
+    std::vector<GraphNode> nodes;
+    for (const auto& e : entries) {
+      GraphNode n{e.id.hex(), {}, (head && *head == e.id) ? '@' : 'o'};
+      for (const auto& p : e.snapshot->parents) n.parents.push_back(p.hex());
+      nodes.push_back(std::move(n));
+    }
+    const GraphGlyphs& glyphs = GlyphsForLocale(std::getenv("LC_ALL"), std::getenv("LC_CTYPE"), std::getenv("LANG"));
+    for (const auto& row : LayoutGraph(nodes, glyphs)) {
+      if (row.node < 0) {
+        out += st.Graph(row.prefix) + "\n";
+        continue;
+      }
+      // The node's glyph stands out; the edges are drawn faintly.
+      char glyph = nodes[static_cast<size_t>(row.node)].glyph;
+      size_t at = row.prefix.find(glyph);
+      std::string prefix = row.prefix;
+      if (at != std::string::npos)
+        prefix = st.Graph(row.prefix.substr(0, at)) + (glyph == '@' ? st.Head("@") : std::string(1, glyph)) +
+                 st.Graph(row.prefix.substr(at + 1));
+      out += prefix + describe(entries[static_cast<size_t>(row.node)]) + "\n";
     }
     ctx.Out(out);
   });
@@ -177,7 +215,7 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
                        {"latest_snapshot_id", st.latest ? json(st.latest->hex()) : json(nullptr)}});
       } else {
         ctx.Out("Worktree: " + ws->name() + " (as of operation " + repo->op_id().hex().substr(0, 12) + ")\n");
-        ctx.Out("Head: " + (st.head ? repo->ShortId(*st.head) : std::string("(no snapshot)")) + "\n");
+        ctx.Out("Head: " + (st.head ? ctx.Id(*repo, *st.head) : std::string("(no snapshot)")) + "\n");
       }
       return;
     }
@@ -195,10 +233,10 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
     std::string out = "Worktree: " + ws->name() + " (" + ws->path().string() + ")\n";
     if (r.head) {
       auto s = Check(repo->ReadSnapshot(*r.head));
-      out += "Head: " + repo->ShortId(*r.head) + (s->note.empty() ? "" : " \"" + FirstLine(s->note) + "\"") + "\n";
+      out += "Head: " + ctx.Id(*repo, *r.head) + (s->note.empty() ? "" : " \"" + FirstLine(s->note) + "\"") + "\n";
       auto latest = ws->state().latest;
       if (latest && *latest != *r.head)
-        out += "Latest snapshot of this worktree is " + repo->ShortId(*latest) + " ('jvs restore HEAD' returns to it)\n";
+        out += "Latest snapshot of this worktree is " + ctx.Id(*repo, *latest) + " ('jvs restore HEAD' returns to it)\n";
     } else {
       out += "Head: (no snapshot yet)\n";
     }
@@ -236,7 +274,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
     bool moved = old != view.tags.end() && old->second != id;
     if (old != view.tags.end() && old->second == id) {
       if (ctx.g.json) ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", false}});
-      else ctx.Out("Tag " + o->name + " already points at " + repo->ShortId(id) + "\n");
+      else ctx.Out("Tag " + o->name + " already points at " + ctx.Id(*repo, id) + "\n");
       return;
     }
     view.tags[o->name] = id;
@@ -245,7 +283,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
       ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", true}, {"operation_id", op.hex()}});
       return;
     }
-    ctx.Out(std::string(moved ? "Moved" : "Created") + " tag " + o->name + " -> " + repo->ShortId(id) + "\n");
+    ctx.Out(std::string(moved ? "Moved" : "Created") + " tag " + o->name + " -> " + ctx.Id(*repo, id) + "\n");
   });
   auto* del = tag->add_subcommand("delete", "Delete tag NAME (the snapshot stays)");
   del->alias("rm");
@@ -256,9 +294,14 @@ void RegisterTag(CLI::App& app, Context& ctx) {
     auto it = view.tags.find(o->name);
     if (it == view.tags.end()) {
       std::string names;
-      for (const auto& [n, id] : view.tags) names += (names.empty() ? "" : ", ") + n;
+      std::vector<std::string> all;
+      for (const auto& [n, id] : view.tags) {
+        names += (names.empty() ? "" : ", ") + n;
+        all.push_back(n);
+      }
+      std::string dym = DidYouMean(ClosestNames(o->name, all));
       Fail(ErrorCode::kNotFound, "no tag named '" + o->name + "'",
-           names.empty() ? "there are no tags" : "existing tags: " + names);
+           names.empty() ? "there are no tags" : (dym.empty() ? "" : dym + " ") + "existing tags: " + names);
     }
     SnapshotId id = it->second;
     view.tags.erase(it);
@@ -269,7 +312,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
       ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"deleted", true}, {"operation_id", op.hex()}});
       return;
     }
-    ctx.Out("Deleted tag " + o->name + " (was " + repo->ShortId(id) + ")\n");
+    ctx.Out("Deleted tag " + o->name + " (was " + ctx.Id(*repo, id) + ")\n");
   });
   auto* list = tag->add_subcommand("list", "List tags");
   list->alias("ls");
@@ -284,7 +327,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
     std::string out;
     for (const auto& [n, id] : repo->view().tags) {
       auto s = repo->ReadSnapshot(id);
-      out += n + "  " + repo->ShortId(id) + (s.ok() && !(*s)->note.empty() ? "  " + FirstLine((*s)->note) : "") + "\n";
+      out += n + "  " + ctx.Id(*repo, id) + (s.ok() && !(*s)->note.empty() ? "  " + FirstLine((*s)->note) : "") + "\n";
     }
     if (out.empty()) out = "No tags. Create one with 'jvs tag set NAME [REF]'.\n";
     ctx.Out(out);

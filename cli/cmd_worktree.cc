@@ -39,7 +39,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
                      {"operation_id", r.op.hex()}});
       return;
     }
-    ctx.Out("Created worktree " + name + " at " + path.string() + " from " + repo->ShortId(from) + " (" +
+    ctx.Out("Created worktree " + name + " at " + path.string() + " from " + ctx.Id(*repo, from) + " (" +
             std::to_string(r.files_written) + " files)\n");
   });
 
@@ -64,7 +64,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     std::string out;
     for (const auto& w : all)
       out += std::string(w.name == current ? "* " : "  ") + w.name + "  " +
-             (w.head ? repo->ShortId(*w.head) : std::string("(no snapshot)")) + "  " + w.path.string() +
+             (w.head ? ctx.Id(*repo, *w.head) : std::string("(no snapshot)")) + "  " + w.path.string() +
              (w.directory_exists ? "" : "  (directory missing)") + "\n";
     ctx.Out(out);
   });
@@ -75,8 +75,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
   path->callback([&ctx, pname] {
     auto repo = ctx.OpenRepo();
     std::string name = pname->empty() ? ctx.CurrentWorktree(*repo) : *pname;
-    if (!repo->view().worktrees.count(name))
-      Fail(ErrorCode::kNotFound, "worktree '" + name + "' does not exist", "see 'jvs worktree list'");
+    if (!repo->view().worktrees.count(name)) throw CommandError{UnknownWorktree(*repo, name)};
     fs::path p = Check(repo->WorktreePath(name));
     if (ctx.g.json) {
       ctx.PrintJson({{"name", name}, {"path", p.string()}});
@@ -121,7 +120,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
       return;
     }
     std::string out;
-    if (r.captured) out += "Saved uncommitted changes as snapshot " + repo->ShortId(*r.captured) + "\n";
+    if (r.captured) out += "Saved uncommitted changes as snapshot " + ctx.Id(*repo, *r.captured) + "\n";
     if (ro->force) out += "Removed without saving uncommitted changes (--force)\n";
     out += "Removed worktree " + ro->name + " (" + r.path.string() + "); 'jvs undo' brings it back\n";
     ctx.Out(out);

@@ -3,6 +3,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -99,6 +101,9 @@ std::unique_ptr<Repo> Context::OpenRepo(bool allow_at_op) {
   if (!g.repo.empty() && !fs::exists(start))
     Fail(ErrorCode::kNotFound, "--repo path '" + g.repo + "' does not exist",
          "give the path of a repository or of one of its worktrees");
+  // Long work shows progress on a terminal (never with --json or --quiet).
+  if (!progress_ && !g.json && !g.quiet && !g.no_progress) progress_ = MakeTerminalProgress();
+  settings.progress = progress_.get();
   std::optional<std::string> at;
   if (!g.at_op.empty()) {
     if (!allow_at_op)
@@ -190,12 +195,54 @@ void Context::Out(const std::string& text) const {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
+const Style& Context::style() {
+  if (!style_) {
+    ColorWhen when = ColorWhen::kAuto;
+    (void)ParseColorWhen(g.color, &when);  // validated by the option parser
+    style_ = Style(!g.json && ColorEnabled(when, g.no_color, std::getenv("NO_COLOR"), std::getenv("TERM"),
+                                           ::isatty(STDOUT_FILENO) != 0));
+  }
+  return *style_;
+}
+
+std::string Context::Id(Repo& repo, const SnapshotId& id) {
+  if (!style().enabled()) return repo.ShortId(id);
+  // The shortest prefix that identifies `id` (what Repo::ShortId widens to 8),
+  // but at least the 4 digits a reference needs.
+  std::string hex = id.hex();
+  size_t unique = 1;
+  if (auto matches = repo.store().FindSnapshotsByPrefix(hex.substr(0, 2)); matches.ok()) {
+    for (const auto& m : *matches) {
+      if (m == id) continue;
+      std::string other = m.hex();
+      size_t common = 0;
+      while (common < hex.size() && hex[common] == other[common]) ++common;
+      unique = std::max(unique, common + 1);
+    }
+  }
+  size_t shown = repo.ShortId(id).size();
+  return style().Id(hex, std::max<size_t>(unique, 4), shown);
+}
+
+std::string Context::Ago(const std::string& rfc3339) const {
+  auto then = ParseTimestamp(rfc3339);
+  if (!then.ok()) return rfc3339;
+  int64_t now = settings.pinned_time_ns
+                    ? *settings.pinned_time_ns
+                    : std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return RelativeTime(*then, now);
+}
+
 void Context::Warn(const std::string& text) const {
   if (g.quiet) return;
+  if (progress_) progress_->Clear();
   std::fprintf(stderr, "jvs: warning: %s\n", text.c_str());
 }
 
 void Context::Debug(const std::string& text) const {
+  if (g.debug && progress_) progress_->Clear();
   if (g.debug) std::fprintf(stderr, "jvs: debug: %s\n", text.c_str());
 }
 
@@ -223,20 +270,6 @@ json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s) {
               {"engine", s.engine},
               {"payload_root_hash", s.tree.hex()},
               {"descriptor_checksum", id.hex()}};
-}
-
-std::string HumanBytes(uint64_t n) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(n);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  if (u == 0) std::snprintf(buf, sizeof(buf), "%llu B", static_cast<unsigned long long>(n));
-  else std::snprintf(buf, sizeof(buf), "%.1f %s", v, units[u]);
-  return buf;
 }
 
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }

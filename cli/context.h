@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "color.h"
+#include "humanize.h"
 #include "jvs/repo.h"
 #include "jvs/workspace.h"
+#include "progress.h"
 
 namespace jvs::cli {
 
@@ -22,6 +25,7 @@ struct GlobalOptions {
   std::string repo;  // -R
   bool json = false;
   bool no_color = false;
+  std::string color = "auto";  // --color=auto|always|never
   bool no_progress = false;
   bool quiet = false;
   bool debug = false;
@@ -59,6 +63,17 @@ class Context {
   RepoPath ToRepoPath(const Workspace& ws, const std::string& arg);
   SnapshotId Resolve(Repo& repo, const std::string& worktree, const std::string& ref);
 
+  // Colour for text on stdout (decided on first use, once options are parsed).
+  const Style& style();
+  // A snapshot id for text output: Repo::ShortId, with the part that
+  // identifies it highlighted when colour is on.
+  std::string Id(Repo& repo, const SnapshotId& id);
+  // "3 minutes ago" for an RFC 3339 time, against JVS_TIMESTAMP when set (so
+  // that tests are reproducible), else the clock; the time itself if unreadable.
+  std::string Ago(const std::string& rfc3339) const;
+  // The terminal progress line, if any (created by OpenRepo on a terminal).
+  TerminalProgress* progress() const { return progress_.get(); }
+
   // Output. Text goes to stdout unless --json; `Out` prints text mode only.
   void Out(const std::string& text) const;
   void Warn(const std::string& text) const;  // stderr, unless --quiet
@@ -66,6 +81,10 @@ class Context {
   void PrintJson(const json& j) const;
 
   fs::path cwd;
+
+ private:
+  std::optional<Style> style_;
+  std::unique_ptr<TerminalProgress> progress_;
 };
 
 // Throws CommandError (caught in main) when `r` is an error.
@@ -85,7 +104,6 @@ int ExitCodeFor(ErrorCode code);
 
 // JSON of one snapshot with the keys of docs/cli.md.
 json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s);
-std::string HumanBytes(uint64_t n);
 std::string FirstLine(const std::string& s);
 
 }  // namespace jvs::cli

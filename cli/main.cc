@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "typos.h"
 
 namespace {
 
@@ -62,7 +63,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.add_option("-R,--repo", ctx.g.repo, "Repository or worktree path (default: found from the current directory)");
   app.add_flag("--json", ctx.g.json, "Machine-readable output on stdout");
-  app.add_flag("--no-color", ctx.g.no_color, "Never use colour");
+  app.add_flag("--no-color", ctx.g.no_color, "Never use colour (also: NO_COLOR set, TERM=dumb, output not a terminal)");
+  app.add_option("--color", ctx.g.color, "When to use colour: auto (default), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("--no-progress", ctx.g.no_progress, "Never show progress");
   app.add_flag("-q,--quiet", ctx.g.quiet, "Print less");
   app.add_flag("--debug", ctx.g.debug, "Timings and internals on stderr");
@@ -94,6 +97,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     jvs::Error err(jvs::ErrorCode::kInvalidArgument, e.what(), "run 'jvs --help' or 'jvs COMMAND --help'");
+    // A mistyped command or option: name it and suggest the closest ones.
+    std::vector<std::string> args(ctx.argv.begin() + 1, ctx.argv.begin() + parse_argc);
+    if (auto typo = FindUsageTypo(app, args)) err = jvs::Error(jvs::ErrorCode::kInvalidArgument, typo->message, typo->hint);
     PrintError(ctx, err);
     return kExitUsage;
   } catch (const CommandError& e) {

@@ -86,6 +86,7 @@ struct ViewUpdate {
   // files are cloned straight into place before the operation is published,
   // without staging; on failure the caller removes the directory.
   bool fresh_directory = false;
+  std::string progress_phase = "restore";  // how Settings::progress names the writing of files
 };
 
 struct RestoreOutcome {

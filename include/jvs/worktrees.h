@@ -23,6 +23,9 @@ struct WorktreeInfo {
 
 std::vector<WorktreeInfo> ListWorktrees(Repo& repo);
 
+// The not-found error for worktree `name`, naming the closest existing ones.
+Error UnknownWorktree(const Repo& repo, const std::string& name);
+
 // Where `worktree fork` puts NAME by default: ROOT/worktrees/NAME, or, when the
 // main workspace is the repository root (init --here), ROOT/../<root>.worktrees/NAME
 // so that a fork is never inside another workspace's payload.

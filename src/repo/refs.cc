@@ -3,6 +3,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "jvs/suggest.h"
 #include "jvs/workspace.h"
 
 namespace jvs {
@@ -16,10 +17,23 @@ std::vector<std::string> TagsOf(const View& view, const SnapshotId& id) {
 
 namespace {
 
-Error NotFound(std::string_view ref) {
-  return Error(ErrorCode::kNotFound, "unknown reference '" + std::string(ref) + "'",
-               "use a snapshot id prefix (4+ hex digits), a tag, @, latest, REF~N or a note prefix; "
-               "see 'jvs history --all' and 'jvs tag list'");
+Error NotFound(std::string_view ref, const View* view = nullptr) {
+  std::string hint = "use a snapshot id prefix (4+ hex digits), a tag, @, latest, REF~N or a note prefix; "
+                     "see 'jvs history --all' and 'jvs tag list'";
+  if (view) {
+    // Worktree names are not references: say where a worktree's snapshots are.
+    if (view->worktrees.count(std::string(ref)))
+      return Error(ErrorCode::kNotFound, "unknown reference '" + std::string(ref) + "'",
+                   "'" + std::string(ref) + "' is a worktree, not a reference ('jvs history --all' shows its "
+                   "snapshots); " + hint);
+    // A mistyped tag or keyword: name the closest ones first.
+    std::vector<std::string> names;
+    for (const auto& [name, id] : view->tags) names.push_back(name);
+    for (const char* k : {"@", "HEAD", "latest"}) names.push_back(k);
+    std::string dym = DidYouMean(ClosestNames(ref, names));
+    if (!dym.empty()) hint = dym + " Or " + hint;
+  }
+  return Error(ErrorCode::kNotFound, "unknown reference '" + std::string(ref) + "'", hint);
 }
 
 Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::string_view ref) {
@@ -71,7 +85,7 @@ Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::str
                    "use a snapshot id prefix or a tag instead");
     }
   }
-  return NotFound(ref);
+  return NotFound(ref, &view);
 }
 
 }  // namespace

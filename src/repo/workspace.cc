@@ -98,6 +98,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
+  so.progress = repo_.settings().progress;
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
@@ -168,6 +169,7 @@ Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
   ScanOptions so;
   so.store_content = false;
   so.clock_dir = repo_.WorktreeControlDir(name_);
+  so.progress = repo_.settings().progress;
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
   shared_->scanned = std::move(scan.trees);
@@ -240,6 +242,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
+  so.progress = repo_.settings().progress;
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, store, repo_.engine(), path_, old_state,
                                                       so, ThreadPool::Shared()));
@@ -316,7 +319,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   JVS_TRY(checkout.Preflight(changes));
-  JVS_TRY(checkout.Stage(changes));
+  JVS_TRY(checkout.Stage(changes, repo_.settings().progress, u.progress_phase));
   // The clock once every new file is staged: restored files (their mtime is
   // older) are then clean for the next snapshot, and any later write gives
   // them a newer mtime that stat sees. See "Materialisation and mtimes" in
@@ -393,7 +396,7 @@ Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, View vie
   // leaves only a directory that no view names (and the caller removes it on
   // an error), so no pending-checkout marker is needed.
   Checkout checkout(env, repo_.store(), repo_.engine(), path_, repo_.WorktreeControlDir(name_));
-  JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes));
+  JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes, repo_.settings().progress, u.progress_phase));
   JVS_ASSIGN_OR_RETURN(OperationId op, repo_.Publish(std::move(view), u.description, attrs));
   out.op = op;
   out.files_written = cs.files_written;

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "jvs/suggest.h"
+
 namespace jvs {
 
 std::vector<WorktreeInfo> ListWorktrees(Repo& repo) {
@@ -27,6 +29,14 @@ fs::path DefaultWorktreePath(Repo& repo, const std::string& name) {
     return root.parent_path() / (root.filename().string() + ".worktrees") / name;
   }
   return repo.root() / "worktrees" / name;
+}
+
+Error UnknownWorktree(const Repo& repo, const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& [n, wt] : repo.view().worktrees) names.push_back(n);
+  std::string hint = DidYouMean(ClosestNames(name, names));
+  return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist",
+               (hint.empty() ? "" : hint + " ") + "'jvs worktree list' shows the worktrees");
 }
 
 namespace {
@@ -98,6 +108,7 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
   u.capture_dirty = false;
   u.description = "fork worktree " + name + " from " + from.hex().substr(0, 12);
   u.attributes["fork_of"] = from.hex();
+  u.progress_phase = "fork";
   u.make_view = [name, from](View v) -> Result<View> {
     // The fork starts at `from`: its first snapshot's parent is `from`.
     v.worktrees[name] = WorktreeView{from, std::nullopt};
@@ -115,7 +126,7 @@ Status RenameWorktree(Repo& repo, const std::string& old_name, const std::string
   if (old_name == kMainWorktree)
     return Error(ErrorCode::kRefused, "the main worktree cannot be renamed", "fork it under the new name instead");
   if (!repo.view().worktrees.count(old_name))
-    return Error(ErrorCode::kNotFound, "worktree '" + old_name + "' does not exist", "see 'jvs worktree list'");
+    return UnknownWorktree(repo, old_name);
   JVS_TRY(CheckNewName(repo, new_name));
   Env* env = repo.env();
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(old_name));
@@ -165,7 +176,7 @@ Result<RemoveOutcome> RemoveWorktree(Repo& repo, const std::string& name, bool f
   if (name == kMainWorktree)
     return Error(ErrorCode::kRefused, "the main worktree cannot be removed", "remove other worktrees by name");
   if (!repo.view().worktrees.count(name))
-    return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist", "see 'jvs worktree list'");
+    return UnknownWorktree(repo, name);
   RemoveOutcome out;
   JVS_ASSIGN_OR_RETURN(out.path, repo.WorktreePath(name));
   Env* env = repo.env();

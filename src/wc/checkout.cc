@@ -59,7 +59,7 @@ Result<UniqueFd> Checkout::OpenBlobOfSize(const TreeEntry& e) {
   return src;
 }
 
-Status Checkout::Stage(const std::vector<TreeChange>& changes) {
+Status Checkout::Stage(const std::vector<TreeChange>& changes, ProgressSink* sink, std::string_view phase) {
   staged_.assign(changes.size(), "");
   // Symlink targets are read and checked here, before anything is published.
   targets_.assign(changes.size(), std::nullopt);
@@ -74,6 +74,9 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes) {
   if (todo.empty()) return OkStatus();
   (void)env_->RemoveAll(staging_);
   JVS_TRY(env_->MkdirAll(staging_));
+  uint64_t total_bytes = 0;
+  for (size_t i : todo) total_bytes += changes[i].new_entry->size;
+  ProgressScope progress(sink, phase, todo.size(), total_bytes);
   std::mutex mu;
   std::optional<Error> error;
   ParallelFor(ThreadPool::Shared(), todo.size(), [&](size_t k) {
@@ -91,6 +94,7 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes) {
       return env_->Fchmod(out.get(), ModeFor(e.kind));
     };
     Status st = run();
+    progress.Add(1, e.size);
     std::lock_guard<std::mutex> l(mu);
     if (!st.ok()) {
       if (!error) error = st.error().WithContext("staging '" + changes[i].path.str() + "'");
@@ -169,7 +173,8 @@ Status Checkout::EnsureRealDir(const RepoPath& dir, bool create) {
   return OkStatus();
 }
 
-Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& changes) {
+Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& changes, ProgressSink* sink,
+                                            std::string_view phase) {
   CheckoutStats stats;
   // Directories first, parents before children (sorted paths put a parent
   // before anything below it). mkdir fails on anything already there, so
@@ -196,6 +201,9 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
       files.push_back(i);
     }
   }
+  uint64_t total_bytes = 0;
+  for (size_t i : files) total_bytes += changes[i].new_entry->size;
+  ProgressScope progress(sink, phase, files.size(), total_bytes);
   std::vector<std::optional<FileState>> states(changes.size());
   std::mutex mu;
   std::optional<Error> error;
@@ -214,6 +222,7 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
         JVS_TRY(env_->Symlink(target, dst));
         JVS_ASSIGN_OR_RETURN(struct stat st, env_->Lstat(dst));
         states[i] = FileStateFromStat(st, e.kind, e.id);
+        progress.Add(1, e.size);
         return OkStatus();
       }
       JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlobOfSize(e));
@@ -224,6 +233,7 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
       JVS_ASSIGN_OR_RETURN(struct stat st, env_->Fstat(out.get()));
       states[i] = FileStateFromStat(st, e.kind, e.id);
       bytes.fetch_add(e.size, std::memory_order_relaxed);
+      progress.Add(1, e.size);
       return OkStatus();
     };
     Status st = run();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "jvs/engine.h"
+#include "jvs/progress.h"
 #include "jvs/store.h"
 #include "jvs/workspace.h"
 #include "wc/tree_state.h"
@@ -32,8 +33,10 @@ class Checkout {
   Checkout(Env* env, Store& store, CloneEngine& engine, fs::path workspace, fs::path control_dir);
   ~Checkout();
 
-  // Stages the content of every added or modified file.
-  Status Stage(const std::vector<TreeChange>& changes);
+  // Stages the content of every added or modified file, reporting files and
+  // bytes written to `progress` (may be null) as phase `phase`.
+  Status Stage(const std::vector<TreeChange>& changes, ProgressSink* progress = nullptr,
+               std::string_view phase = "restore");
   // Checks, without changing anything, that Apply can place every entry: no
   // symlink or file where a directory is needed, no untracked directory where
   // a file goes. Run before the operation is published.
@@ -44,7 +47,8 @@ class Checkout {
   // must be an empty directory nobody else uses yet (a new fork): files are
   // cloned straight into place in parallel, without staging or renames. On
   // failure the caller removes the directory.
-  Result<CheckoutStats> Materialize(const std::vector<TreeChange>& changes);
+  Result<CheckoutStats> Materialize(const std::vector<TreeChange>& changes, ProgressSink* progress = nullptr,
+                                    std::string_view phase = "fork");
   // Applies the changes. `target_root` (through `get`) is the tree the
   // workspace moves to; directories that it no longer has are removed when empty.
   Result<CheckoutStats> Apply(const std::vector<TreeChange>& changes, const TreeGetter& get,

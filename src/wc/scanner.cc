@@ -47,11 +47,14 @@ class Scanner {
                          FilesystemNow(env_, options_.clock_dir.empty() ? root_ : options_.clock_dir));
     int64_t t0 = env_->NowNanos();
     {
+      ProgressScope progress(options_.progress, "scan");
+      walk_progress_ = &progress;
       TaskGroup group(pool_);
       size_t root_index = AddDir(RepoPath(), 0);
       group_ = &group;
       group.Run([this, root_index] { ScanDirTask(root_index, IgnoreMatcher::Empty()); });
       group.Wait();
+      walk_progress_ = nullptr;
     }
     if (error_) return *error_;
     int64_t t1 = env_->NowNanos();
@@ -169,6 +172,7 @@ class Scanner {
       }
       entries.push_back(std::move(e));
     }
+    walk_progress_->Add(entries.size());  // one atomic add per directory
     ScanDir& d = DirAt(dir_index);
     d.entries = std::move(entries);
   }
@@ -203,6 +207,9 @@ class Scanner {
     }
     std::vector<std::optional<IngestResult>> results(todo.size());
     std::atomic<uint64_t> hashed_bytes{0}, stored_bytes{0};
+    uint64_t total_bytes = 0;
+    for (size_t i : work) total_bytes += static_cast<uint64_t>(E(todo[i]).st.st_size);
+    ProgressScope progress(options_.progress, "hash", work.size(), total_bytes);
     ParallelFor(pool_, work.size(), [&](size_t w) {
       if (failed()) return;
       size_t i = work[w];
@@ -223,6 +230,7 @@ class Scanner {
       }
       hashed_bytes += r->size;
       if (r->stored) stored_bytes += r->size;
+      progress.Add(1, r->size);
       results[i] = std::move(r).value();
     });
     if (error_) return *error_;
@@ -328,6 +336,7 @@ class Scanner {
   const ScanOptions& options_;
   ThreadPool& pool_;
   TaskGroup* group_ = nullptr;
+  const ProgressScope* walk_progress_ = nullptr;  // set while the walk runs
 
   std::mutex mu_;
   std::deque<ScanDir> dirs_;

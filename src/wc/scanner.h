@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "jvs/engine.h"
+#include "jvs/progress.h"
 #include "jvs/store.h"
 #include "jvs/thread_pool.h"
 #include "wc/tree_state.h"
@@ -23,6 +24,9 @@ namespace jvs {
 struct ScanOptions {
   bool store_content = true;  // snapshot mode (false: status mode)
   fs::path clock_dir;         // where to probe the filesystem clock (a control folder)
+  // Reports phase "scan" (entries seen, one Add per directory) and then "hash"
+  // (files and bytes read, with totals). Not owned; may be null.
+  ProgressSink* progress = nullptr;
 };
 
 struct ScanStats {

@@ -426,7 +426,8 @@ TEST_F(HistoryTest, FiltersLimitAndAll) {
   EXPECT_EQ(std::set<std::string>(all.begin(), all.end()), (std::set<std::string>{a, b, c, d}));
   RunResult all_text = Run({"history", "--all"});
   ASSERT_OK(all_text);
-  EXPECT_EQ(Lines(all_text.out).size(), 4u) << all_text.Describe();
+  // One row per snapshot, plus the row where the two lines meet at a (a graph).
+  EXPECT_EQ(Lines(all_text.out).size(), 5u) << all_text.Describe();
   for (const auto& id : {a, b, c, d}) EXPECT_TRUE(Contains(all_text.out, id.substr(0, 8))) << all_text.Describe();
   EXPECT_TRUE(Contains(all_text.out, "@ " + d.substr(0, 8))) << all_text.Describe();
   // `log` is an alias.
