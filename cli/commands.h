@@ -17,6 +17,7 @@ void RegisterRestore(CLI::App& app, Context& ctx);
 void RegisterTag(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);
+void RegisterConfig(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli
 

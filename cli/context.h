@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "jvs/config.h"
 #include "jvs/repo.h"
 #include "jvs/workspace.h"
 
@@ -22,6 +23,7 @@ struct GlobalOptions {
   std::string repo;  // -R
   bool json = false;
   bool no_color = false;
+  bool force_color = false;  // ui.color = always
   bool no_progress = false;
   bool quiet = false;
   bool debug = false;
@@ -44,6 +46,16 @@ class Context {
 
   // Builds settings from JVS_* variables; errors on malformed values.
   Status Init();
+  // Loads the user and repository configuration files and the environment
+  // overrides (see jvs/config.h) into `config`, and fills `settings` and the
+  // ui options from them. Called once the command line is parsed.
+  Status LoadConfig();
+  // The user configuration file: $XDG_CONFIG_HOME/jvs/config.toml, else
+  // ~/.config/jvs/config.toml (nullopt without HOME).
+  std::optional<fs::path> UserConfigPath() const;
+  // The configuration file of the repository found from -R or the current
+  // directory (nullopt outside a repository).
+  std::optional<fs::path> RepoConfigPath() const;
 
   // Fails when "-- PATHS" was given to a command that takes none.
   void RejectPaths() const;
@@ -66,6 +78,7 @@ class Context {
   void PrintJson(const json& j) const;
 
   fs::path cwd;
+  Config config;  // the effective configuration, after LoadConfig
 };
 
 // Throws CommandError (caught in main) when `r` is an error.

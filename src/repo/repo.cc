@@ -143,8 +143,7 @@ Result<std::unique_ptr<Repo>> Repo::Init(Env* env, const InitOptions& options, c
   return repo;
 }
 
-Result<std::unique_ptr<Repo>> Repo::Open(Env* env, const fs::path& start, const Settings& settings,
-                                         std::optional<std::string> at_op) {
+Result<fs::path> Repo::FindRoot(Env* env, const fs::path& start) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec);
   if (ec) return Error(ErrorCode::kNotFound, "cannot resolve '" + start.string() + "'");
@@ -181,6 +180,12 @@ Result<std::unique_ptr<Repo>> Repo::Open(Env* env, const fs::path& start, const 
                  "not inside a jvs repository: '" + dir.string() + "'",
                  "run 'jvs init NAME' to create one, 'jvs init --here' to adopt this directory, "
                  "or pass --repo PATH");
+  return found;
+}
+
+Result<std::unique_ptr<Repo>> Repo::Open(Env* env, const fs::path& start, const Settings& settings,
+                                         std::optional<std::string> at_op) {
+  JVS_ASSIGN_OR_RETURN(fs::path found, FindRoot(env, start));
   std::unique_ptr<Repo> repo(new Repo(env, settings));
   if (at_op) {
     repo->read_only_ = true;
@@ -213,7 +218,7 @@ Status Repo::OpenAt(const fs::path& root) {
 }
 
 Status Repo::SelectEngine() {
-  JVS_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(env_, control_dir(), settings_.engine));
+  JVS_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(env_, control_dir(), settings_.engine, settings_.engine_origin));
   engine_ = std::move(choice.engine);
   engine_reason_ = std::move(choice.reason);
   return OkStatus();

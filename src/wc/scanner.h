@@ -23,6 +23,9 @@ namespace jvs {
 struct ScanOptions {
   bool store_content = true;  // snapshot mode (false: status mode)
   fs::path clock_dir;         // where to probe the filesystem clock (a control folder)
+  // Patterns (gitignore syntax) applied at the workspace root before its
+  // .jvsignore, whose rules take precedence (Settings::ignore_patterns).
+  std::vector<std::string> ignore_patterns;
 };
 
 struct ScanStats {
