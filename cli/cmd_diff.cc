@@ -50,7 +50,6 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
   cmd->add_option("FROM TO", o->refs, "FROM (default @) and TO (default: the working copy)")->expected(0, 2);
   cmd->add_flag("--stat", o->stat, "Per-file line counts");
   cmd->add_flag("--name-only", o->name_only, "Only the changed paths");
-  cmd->footer("Examples:\n  jvs diff                 # @ against the working copy\n  jvs diff v1 v2 --stat\n  jvs diff @~1 @ -- data/");
   cmd->callback([&ctx, o] {
     ctx.paths_used = true;
     if (o->stat && o->name_only) Fail(ErrorCode::kInvalidArgument, "--stat and --name-only cannot be combined", "choose one of them");
@@ -159,7 +158,6 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("restore", "Bring the worktree (or only PATHS) to REF in place; dirty changes are saved first");
   cmd->add_option("REF", o->ref, "Snapshot to restore (HEAD: the worktree's latest snapshot)")->required();
-  cmd->footer("Examples:\n  jvs restore baseline\n  jvs restore HEAD            # back to the latest snapshot\n  jvs restore @~2 -- data/config.json");
   cmd->callback([&ctx, o] {
     ctx.paths_used = true;
     auto repo = ctx.OpenRepo(false);

@@ -58,8 +58,15 @@ void RegisterGc(CLI::App& app, Context& ctx) {
   plan->callback([&ctx, keep_days, keep_last, grace] {
     auto repo = ctx.OpenRepo(false);
     GcOptions o;
-    if (*keep_days >= 0) o.keep_days = *keep_days;
-    if (*keep_last >= 0) o.keep_last = *keep_last;
+    // The options, else gc.keep_days / gc.keep_last from the configuration
+    // (or JVS_GC_KEEP_DAYS / JVS_GC_KEEP_LAST), else the defaults.
+    if (*keep_days >= 0 || *keep_last >= 0) {
+      if (*keep_days >= 0) o.keep_days = *keep_days;
+      if (*keep_last >= 0) o.keep_last = *keep_last;
+    } else {
+      if (auto d = ctx.config.gc_keep_days()) o.keep_days = *d;
+      if (auto n = ctx.config.gc_keep_last()) o.keep_last = *n;
+    }
     o.grace_seconds = *grace * 60;
     GcPlan p = Check(MakeGcPlan(*repo, o));
     for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);

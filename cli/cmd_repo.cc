@@ -26,7 +26,6 @@ void RegisterInit(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("init", "Create a repository: NAME/.jvs with workspace NAME/main, or adopt a directory with --here");
   cmd->add_option("NAME", o->name, "Directory to create (with --here: the directory to adopt, default .)");
   cmd->add_flag("--here", o->here, "Adopt an existing directory in place (control folder inside it, never snapshotted)");
-  cmd->footer("Examples:\n  jvs init myproject        # creates myproject/.jvs and myproject/main/\n  jvs init --here ./data    # versions ./data in place");
   cmd->callback([&ctx, o] {
     ctx.RejectPaths();
     InitOptions io;

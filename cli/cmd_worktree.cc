@@ -17,7 +17,6 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
   auto* fork = wt->add_subcommand("fork", "Create worktree NAME holding the files of REF (default @)");
   fork->add_option("REF NAME", fo->args, "[REF] NAME")->expected(1, 2)->required();
   fork->add_option("--path", fo->path, "Directory for the worktree (default: ROOT/worktrees/NAME)");
-  fork->footer("Examples:\n  jvs worktree fork experiment        # from @\n  jvs wt fork baseline eval --path /fast/eval");
   fork->callback([&ctx, fo] {
     auto repo = ctx.OpenRepo(false);
     std::string name = fo->args.back();

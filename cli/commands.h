@@ -20,6 +20,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx);
 void RegisterVerify(CLI::App& app, Context& ctx);
 void RegisterDoctor(CLI::App& app, Context& ctx);
 void RegisterGc(CLI::App& app, Context& ctx);
+void RegisterConfig(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli
 

@@ -36,9 +36,8 @@ Status Context::Init() {
   std::error_code ec;
   cwd = fs::current_path(ec);
   if (ec) return Error(ErrorCode::kNotFound, "the current directory no longer exists", "cd to a valid directory");
-  if (auto u = Getenv("JVS_USER")) {
-    settings.user = *u;
-  } else if (auto u2 = Getenv("USER")) {
+  // JVS_USER is applied with the configuration (it overrides user.name).
+  if (auto u2 = Getenv("USER")) {
     settings.user = *u2;
   } else if (struct passwd* pw = getpwuid(getuid())) {
     settings.user = pw->pw_name;
@@ -66,7 +65,6 @@ Status Context::Init() {
     if (!end || *end || v < 0) return Error(ErrorCode::kInvalidArgument, "JVS_LOCK_TIMEOUT_MS must be a number of milliseconds");
     settings.lock_wait = std::chrono::milliseconds(v);
   }
-  if (auto e = Getenv("JVS_ENGINE")) settings.engine = *e;
 #ifdef JVS_FAULT_INJECTION
   if (auto f = Getenv("JVS_FAULT_POINT")) {
     Status armed = fault::Arm(*f);
@@ -86,6 +84,46 @@ Status Context::Init() {
     }
   }
   settings.command = cmd;
+  return OkStatus();
+}
+
+std::optional<fs::path> Context::UserConfigPath() const {
+  if (auto x = Getenv("XDG_CONFIG_HOME"); x && fs::path(*x).is_absolute()) return fs::path(*x) / "jvs" / "config.toml";
+  if (auto h = Getenv("HOME")) return fs::path(*h) / ".config" / "jvs" / "config.toml";
+  return std::nullopt;
+}
+
+std::optional<fs::path> Context::RepoConfigPath() const {
+  fs::path start = g.repo.empty() ? cwd : fs::path(g.repo);
+  auto root = Repo::FindRoot(Env::Default(), start);
+  if (!root.ok()) return std::nullopt;
+  return *root / kControlDirName / "config.toml";
+}
+
+Status Context::LoadConfig() {
+  ConfigSources src;
+  src.user_file = UserConfigPath();
+  src.repo_file = RepoConfigPath();
+  for (const auto& k : ConfigKeys())
+    if (!k.env_var.empty())
+      if (auto v = Getenv(std::string(k.env_var).c_str())) src.env[std::string(k.env_var)] = *v;
+  auto loaded = Config::Load(Env::Default(), src);
+  if (!loaded.ok()) return loaded.error();
+  config = std::move(*loaded);
+  for (const auto& w : config.warnings()) Warn(w);
+  if (auto name = config.user_name()) settings.user = *name;
+  if (auto email = config.user_email()) settings.email = *email;
+  if (auto engine = config.Get("core.engine")) {
+    settings.engine = std::get<std::string>(engine->value);
+    settings.engine_origin = engine->origin == ConfigOrigin::kEnv
+                                 ? std::string()
+                                 : "core.engine = " + *settings.engine + " in " + engine->source;
+  }
+  settings.ignore_patterns = config.ignore_patterns();
+  // ui.color is the default of --color (JVS_COLOR, then the files).
+  std::string color = config.ui_color();
+  if (g.color == "auto" && (color == "always" || color == "never")) g.color = color;
+  if (!config.ui_progress()) g.no_progress = true;
   return OkStatus();
 }
 

@@ -10,6 +10,7 @@
 
 #include "color.h"
 #include "humanize.h"
+#include "jvs/config.h"
 #include "jvs/repo.h"
 #include "jvs/workspace.h"
 #include "progress.h"
@@ -48,6 +49,16 @@ class Context {
 
   // Builds settings from JVS_* variables; errors on malformed values.
   Status Init();
+  // Loads the user and repository configuration files and the environment
+  // overrides (see jvs/config.h) into `config`, and fills `settings` and the
+  // ui options from them. Called once the command line is parsed.
+  Status LoadConfig();
+  // The user configuration file: $XDG_CONFIG_HOME/jvs/config.toml, else
+  // ~/.config/jvs/config.toml (nullopt without HOME).
+  std::optional<fs::path> UserConfigPath() const;
+  // The configuration file of the repository found from -R or the current
+  // directory (nullopt outside a repository).
+  std::optional<fs::path> RepoConfigPath() const;
 
   // Fails when "-- PATHS" was given to a command that takes none.
   void RejectPaths() const;
@@ -81,6 +92,7 @@ class Context {
   void PrintJson(const json& j) const;
 
   fs::path cwd;
+  Config config;  // the effective configuration, after LoadConfig
 
  private:
   std::optional<Style> style_;

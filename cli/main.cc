@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "typos.h"
+#include "help.h"
 
 namespace {
 
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
   app.add_option("--at-op", ctx.g.at_op, "Look at the repository as of an earlier operation (read-only commands)");
   app.footer(
       "References: a snapshot id prefix (4+ hex digits), a tag, @ or HEAD, latest, REF~N, a note prefix.\n"
-      "Environment: JVS_ENGINE, JVS_USER, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, JVS_LOCK_TIMEOUT_MS.\n"
+      "Configuration: ~/.config/jvs/config.toml and .jvs/config.toml ('jvs config --help').\n"
+      "Environment: JVS_ENGINE, JVS_USER, JVS_EMAIL, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, JVS_LOCK_TIMEOUT_MS.\n"
       "Exit codes: 0 ok, 1 failed, 2 usage, 3 integrity, 4 locked, 130 interrupted.");
 
   RegisterInit(app, ctx);
@@ -88,7 +90,20 @@ int main(int argc, char** argv) {
   RegisterVerify(app, ctx);
   RegisterDoctor(app, ctx);
   RegisterGc(app, ctx);
+  RegisterConfig(app, ctx);
+  RegisterCompletion(app, ctx);
+  RegisterHelpCommands(app, ctx);
   for (auto* sub : app.get_subcommands({})) sub->fallthrough();
+  ApplyExamples(app);
+  // The configuration is read once the command line is known (-R decides the
+  // repository file). `config` reads the files itself, so that a broken file
+  // can still be inspected; completion and the man page need none.
+  app.parse_complete_callback([&ctx, &app] {
+    for (const char* own : {"config", "completion", "__man", "__complete"})
+      if (app.got_subcommand(own)) return;
+    jvs::Status st = ctx.LoadConfig();
+    if (!st.ok()) throw CommandError{st.error()};
+  });
 
   try {
     jvs::Status st = ctx.Init();

@@ -54,7 +54,7 @@ struct Snapshot {
   std::string note;
   std::string created_at;           // RFC 3339, UTC
   std::string worktree;
-  std::string author;               // user@host
+  std::string author;               // user@host, or "name <email>" (user.email set)
   std::string engine;               // the engine that really ran
 
   // Canonical JSON: compact, keys sorted.

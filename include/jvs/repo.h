@@ -32,16 +32,22 @@ inline constexpr const char* kControlDirName = ".jvs";
 inline constexpr const char* kMainWorktree = "main";
 
 // Everything a command needs to know about its caller; filled by the CLI
-// (from JVS_USER, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, ...). The library never
-// reads the environment or configuration itself.
+// (from JVS_USER, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, ..., and the
+// configuration files, see jvs/config.h). The library never reads the
+// environment or configuration itself.
 struct Settings {
   std::string user = "unknown";
   std::string host = "localhost";
+  std::string email;                      // user.email; empty: none
   std::optional<int64_t> pinned_time_ns;  // every timestamp written uses it
   std::optional<uint64_t> random_seed;    // deterministic change ids
   std::chrono::milliseconds lock_wait{10000};
   std::string command;                    // command line, for the op log
   std::optional<std::string> engine;      // forced engine name
+  std::string engine_origin;              // what forced it, for `jvs info` (default "JVS_ENGINE=<engine>")
+  // Ignore patterns (gitignore syntax) applied at every workspace root before
+  // its .jvsignore files, which can override them (config ignore.patterns).
+  std::vector<std::string> ignore_patterns;
   ProgressSink* progress = nullptr;        // long work reports here (not owned)
 };
 
@@ -63,6 +69,9 @@ class Repo {
   static Result<std::unique_ptr<Repo>> Open(Env* env, const fs::path& start,
                                             const Settings& settings,
                                             std::optional<std::string> at_op = {});
+  // The root of the repository containing `start` (walking up; a worktree
+  // outside the root names it in its `.jvs` file), without opening it.
+  static Result<fs::path> FindRoot(Env* env, const fs::path& start);
 
   Env* env() const { return env_; }
   const Settings& settings() const { return settings_; }
@@ -118,7 +127,11 @@ class Repo {
   // ---- time and identity ----
   int64_t NowNanos();
   std::string Now();  // RFC 3339
-  std::string Author() const { return settings_.user + "@" + settings_.host; }
+  // "user@host", or "user <email>" when an e-mail is configured.
+  std::string Author() const {
+    return settings_.email.empty() ? settings_.user + "@" + settings_.host
+                                   : settings_.user + " <" + settings_.email + ">";
+  }
   std::string NewChangeId();
 
   // ---- snapshots ----

@@ -153,6 +153,7 @@ void WriteCache(Env* env, const fs::path& control_dir, const CacheRecord& r) {
 Result<EngineChoice> Forced(Env* env, const fs::path& control_dir, const EngineOptions& o,
                             const std::string& forced) {
   EngineChoice c;
+  const std::string by = o.forced_by.empty() ? "JVS_ENGINE=" + forced : o.forced_by;
   if (forced == "juicefs") {
     auto id = IdentifyFilesystem(control_dir);
     std::optional<MountEntry> m = id.ok() ? MountOf(env, control_dir, o, id->dev) : std::nullopt;
@@ -160,7 +161,7 @@ Result<EngineChoice> Forced(Env* env, const fs::path& control_dir, const EngineO
     auto program = JuiceFsProgram(o);
     c.engine = MakeJuiceFsEngine(on_juicefs, program);
     c.fs_type = m ? m->fstype : "";
-    c.reason = "forced by JVS_ENGINE=juicefs; " +
+    c.reason = "forced by " + by + "; " +
                (on_juicefs ? JuiceFsDetail(*m, program)
                            : std::string("the control folder is not on a JuiceFS mount, so "
                                          "copy_file_range copies bytes here (counted as copies)"));
@@ -168,9 +169,9 @@ Result<EngineChoice> Forced(Env* env, const fs::path& control_dir, const EngineO
   }
   c.engine = MakeNamed(forced, false, std::nullopt);
   if (!c.engine)
-    return Error(ErrorCode::kInvalidArgument, "unknown engine '" + forced + "' in JVS_ENGINE",
-                 "use JVS_ENGINE=juicefs, reflink or copy (or unset it)");
-  c.reason = "forced by JVS_ENGINE=" + forced;
+    return Error(ErrorCode::kInvalidArgument, "unknown engine '" + forced + "' (" + by + ")",
+                 "use juicefs, reflink or copy (JVS_ENGINE or core.engine)");
+  c.reason = "forced by " + by;
   if (forced == "reflink") c.reason += " (files that cannot be cloned are copied, and counted as fallbacks)";
   if (auto id = IdentifyFilesystem(control_dir); id.ok()) c.fs_type = FsTypeName(id->magic);
   return c;
@@ -268,9 +269,11 @@ std::optional<fs::path> FindProgramInPath(std::string_view name, std::string_vie
 }
 
 Result<EngineChoice> ChooseEngine(Env* env, const fs::path& control_dir,
-                                  const std::optional<std::string>& forced) {
+                                  const std::optional<std::string>& forced,
+                                  const std::string& forced_by) {
   EngineOptions o;
   o.forced = forced;
+  o.forced_by = forced_by;
   return ChooseEngine(env, control_dir, o);
 }
 

@@ -32,6 +32,7 @@ struct EngineChoice {
 
 struct EngineOptions {
   std::optional<std::string> forced;        // JVS_ENGINE: juicefs | reflink | copy
+  std::string forced_by;                    // what forced it (default "JVS_ENGINE=<forced>")
   std::optional<std::string> mountinfo;     // mountinfo text (tests); default /proc/self/mountinfo
   std::optional<fs::path> juicefs_program;  // default: `juicefs` looked up in $PATH
   std::optional<uint64_t> magic;            // statfs f_type to assume (tests); default: statfs
@@ -40,7 +41,8 @@ struct EngineOptions {
 
 Result<EngineChoice> ChooseEngine(Env* env, const fs::path& control_dir, const EngineOptions& options);
 Result<EngineChoice> ChooseEngine(Env* env, const fs::path& control_dir,
-                                  const std::optional<std::string>& forced);
+                                  const std::optional<std::string>& forced,
+                                  const std::string& forced_by = {});
 
 // The cache file inside the control folder.
 inline constexpr const char* kEngineCacheFile = "engine_cache";

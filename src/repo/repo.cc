@@ -183,6 +183,8 @@ Result<fs::path> FindRepoRoot(Env* env, const fs::path& start) {
   return found;
 }
 
+Result<fs::path> Repo::FindRoot(Env* env, const fs::path& start) { return FindRepoRoot(env, start); }
+
 Result<std::unique_ptr<Repo>> Repo::Open(Env* env, const fs::path& start, const Settings& settings,
                                          std::optional<std::string> at_op) {
   JVS_ASSIGN_OR_RETURN(fs::path found, FindRepoRoot(env, start));
@@ -257,7 +259,7 @@ Status Repo::LockRepositoryExclusive() {
 }
 
 Status Repo::SelectEngine() {
-  JVS_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(env_, control_dir(), settings_.engine));
+  JVS_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(env_, control_dir(), settings_.engine, settings_.engine_origin));
   engine_ = std::move(choice.engine);
   engine_reason_ = std::move(choice.reason);
   return OkStatus();

@@ -99,6 +99,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
   so.progress = repo_.settings().progress;
+  so.ignore_patterns = repo_.settings().ignore_patterns;
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
@@ -170,6 +171,7 @@ Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
   so.store_content = false;
   so.clock_dir = repo_.WorktreeControlDir(name_);
   so.progress = repo_.settings().progress;
+  so.ignore_patterns = repo_.settings().ignore_patterns;
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
   shared_->scanned = std::move(scan.trees);
@@ -243,6 +245,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
   so.progress = repo_.settings().progress;
+  so.ignore_patterns = repo_.settings().ignore_patterns;
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, store, repo_.engine(), path_, old_state,
                                                       so, ThreadPool::Shared()));

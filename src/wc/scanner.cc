@@ -52,7 +52,13 @@ class Scanner {
       TaskGroup group(pool_);
       size_t root_index = AddDir(RepoPath(), 0);
       group_ = &group;
-      group.Run([this, root_index] { ScanDirTask(root_index, IgnoreMatcher::Empty()); });
+      std::shared_ptr<const IgnoreMatcher> base = IgnoreMatcher::Empty();
+      if (!options_.ignore_patterns.empty()) {
+        std::string rules;
+        for (const auto& p : options_.ignore_patterns) rules += p + "\n";
+        base = base->WithRules(RepoPath(), rules);
+      }
+      group.Run([this, root_index, base] { ScanDirTask(root_index, base); });
       group.Wait();
       walk_progress_ = nullptr;
     }

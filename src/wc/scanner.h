@@ -27,6 +27,9 @@ struct ScanOptions {
   // Reports phase "scan" (entries seen, one Add per directory) and then "hash"
   // (files and bytes read, with totals). Not owned; may be null.
   ProgressSink* progress = nullptr;
+  // Patterns (gitignore syntax) applied at the workspace root before its
+  // .jvsignore, whose rules take precedence (Settings::ignore_patterns).
+  std::vector<std::string> ignore_patterns;
 };
 
 struct ScanStats {

@@ -172,6 +172,7 @@ class ScannerTest : public ::testing::Test {
     ScanOptions o;
     o.store_content = store_content;
     o.clock_dir = clock_;
+    o.ignore_patterns = ignore_patterns_;
     return ScanWorkspace(env ? env : Env::Default(), *store_, *engine_, ws_, old, o, pool_);
   }
   ScanResult ScanOk(const TreeState& old, bool store_content = true, Env* env = nullptr) {
@@ -220,6 +221,7 @@ class ScannerTest : public ::testing::Test {
 
   TempDir tmp_;
   fs::path ws_, clock_;
+  std::vector<std::string> ignore_patterns_;  // ScanOptions::ignore_patterns
   std::unique_ptr<Store> store_;
   std::unique_ptr<CloneEngine> engine_ = MakeCopyEngine();
   ThreadPool pool_{4};
@@ -437,6 +439,27 @@ TEST_F(ScannerTest, HonoursJvsIgnore) {
                         "ignored nested log", "ignored by the nested file"})
     EXPECT_FALSE(store_->HasBlob(BlobId(Sha256Of(c)))) << c;
   EXPECT_EQ(r.stats.files, paths.size());
+}
+
+// Configured patterns (ignore.patterns) apply at the root; .jvsignore files
+// take precedence over them.
+TEST_F(ScannerTest, ConfiguredIgnorePatternsComeBeforeJvsIgnore) {
+  ignore_patterns_ = {"*.tmp", "cache/", "/top-only"};
+  WriteFile(ws_ / "a.tmp", "ignored by the configuration");
+  WriteFile(ws_ / "keep.tmp", "re-included by .jvsignore");
+  WriteFile(ws_ / ".jvsignore", "!keep.tmp\n");
+  WriteFile(ws_ / "sub" / "b.tmp", "ignored below too");
+  WriteFile(ws_ / "sub" / "cache" / "x", "ignored cache");
+  WriteFile(ws_ / "sub" / "top-only", "kept: anchored at the root");
+  WriteFile(ws_ / "top-only", "ignored at the root");
+  WriteFile(ws_ / "main.c", "kept");
+  ScanResult r = ScanOk(TreeState{});
+  std::set<std::string> paths;
+  for (const auto& [p, s] : r.new_state.entries) paths.insert(p);
+  EXPECT_EQ(paths, (std::set<std::string>{".jvsignore", "keep.tmp", "main.c", "sub/top-only"}));
+  ignore_patterns_.clear();
+  ScanResult all = ScanOk(TreeState{});
+  EXPECT_EQ(all.new_state.entries.size(), 8u);
 }
 
 TEST_F(ScannerTest, ControlFolderExcludedOnlyAtRoot) {
