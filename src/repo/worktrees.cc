@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "jvs/fault.h"
+
 namespace jvs {
 
 std::vector<WorktreeInfo> ListWorktrees(Repo& repo) {
@@ -91,8 +93,13 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
     cleanup();
     return st.error();
   }
+  if (Status f = fault::Point("fork.after_prepare"); !f.ok()) {
+    cleanup();
+    return f.error();
+  }
   auto ws = Workspace::ForNew(repo, name, path);
   ViewUpdate u;
+  u.fault_flow = "fork";
   u.files_from = from;
   u.description = "fork worktree " + name + " from " + from.hex().substr(0, 12);
   u.attributes["fork_of"] = from.hex();
@@ -103,8 +110,14 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
   };
   auto r = ws->Update(u);
   if (!r.ok()) {
-    cleanup();
-    return r.error();
+    // Once the operation is published the worktree exists: its directory and
+    // path record stay, and the interrupted-restore marker says how to finish.
+    if (!repo.view().worktrees.count(name)) {
+      cleanup();
+      return r.error();
+    }
+    return r.error().WithHint("the worktree was created but not all of its files were written; run 'jvs restore " +
+                              from.hex().substr(0, 12) + "' inside it to finish");
   }
   return r;
 }

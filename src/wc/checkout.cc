@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "jvs/fault.h"
 #include "jvs/thread_pool.h"
 
 namespace jvs {
@@ -28,6 +29,11 @@ void Checkout::Abandon() {
   staged_.clear();
 }
 
+Status Checkout::FaultPoint(const char* step) const {
+  if (!fault::Armed()) return OkStatus();
+  return fault::Point(fault_flow_ + "." + step);
+}
+
 bool Checkout::NeedsContent(const TreeChange& c) {
   if (!c.new_entry || !IsFileKind(c.new_entry->kind)) return false;
   // Only the executable bit changed: a chmod, no content to move.
@@ -35,7 +41,20 @@ bool Checkout::NeedsContent(const TreeChange& c) {
   return true;
 }
 
+void Checkout::RemoveStaleStaging() {
+  // Only the holder of the worktree lock stages: any other staging folder was
+  // left by a process that died (killed mid-restore).
+  fs::path dir = staging_.parent_path();
+  auto dfd = env_->Open(dir, O_RDONLY | O_DIRECTORY);
+  if (!dfd.ok()) return;
+  auto entries = env_->ReadDir(dfd->get());
+  if (!entries.ok()) return;
+  for (const auto& e : *entries)
+    if (e.name.rfind("staging-", 0) == 0 && e.name != staging_.filename().string()) (void)env_->RemoveAll(dir / e.name);
+}
+
 Status Checkout::Stage(const std::vector<TreeChange>& changes) {
+  RemoveStaleStaging();
   staged_.assign(changes.size(), "");
   std::vector<size_t> todo;
   for (size_t i = 0; i < changes.size(); ++i)
@@ -54,6 +73,7 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes) {
     const TreeEntry& e = *changes[i].new_entry;
     fs::path dst = staging_ / std::to_string(i);
     auto run = [&]() -> Status {
+      JVS_TRY(FaultPoint("stage_file"));
       JVS_ASSIGN_OR_RETURN(UniqueFd src, store_.OpenBlob(BlobId(e.id)));
       JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, ModeFor(e.kind)));
       JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
@@ -152,6 +172,7 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
     bool symlink_flip = c.new_entry && ((c.old_entry->kind == EntryKind::kSymlink) !=
                                         (c.new_entry->kind == EntryKind::kSymlink));
     if (c.new_entry && !kind_flip && !symlink_flip) continue;
+    JVS_TRY(FaultPoint("apply_file"));  // removals count as applied entries too
     fs::path p = c.path.ToFsPath(workspace_);
     if (Status guard = EnsureRealDir(c.path.parent(), false); !guard.ok()) {
       if (guard.error().code() == ErrorCode::kNotFound) continue;  // already gone
@@ -194,6 +215,7 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
       JVS_TRY(EnsureRealDir(c.path, true));
       continue;
     }
+    JVS_TRY(FaultPoint("apply_file"));
     JVS_TRY(EnsureRealDir(c.path.parent(), true));
     if (auto cur = env_->Lstat(dst); cur.ok() && S_ISDIR(cur->st_mode)) {
       // A directory the snapshot does not have (untracked content kept it alive).

@@ -30,6 +30,8 @@ class Checkout {
  public:
   Checkout(Env* env, Store& store, CloneEngine& engine, fs::path workspace, fs::path control_dir);
   ~Checkout();
+  // Names the per-file fault points "<flow>.stage_file" and "<flow>.apply_file".
+  void set_fault_flow(std::string flow) { fault_flow_ = std::move(flow); }
 
   // Stages the content of every added or modified file.
   Status Stage(const std::vector<TreeChange>& changes);
@@ -50,6 +52,8 @@ class Checkout {
   // directory, never a symlink, creating missing ones when `create` is set, so
   // that nothing is ever written or removed outside the workspace.
   Status EnsureRealDir(const RepoPath& dir, bool create);
+  Status FaultPoint(const char* step) const;
+  void RemoveStaleStaging();
   Env* env_;
   Store& store_;
   CloneEngine& engine_;
@@ -57,6 +61,7 @@ class Checkout {
   fs::path staging_;
   std::vector<std::string> staged_;  // per change index: staged file path or ""
   std::set<std::string> verified_dirs_;
+  std::string fault_flow_ = "restore";
 };
 
 }  // namespace jvs

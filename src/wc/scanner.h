@@ -23,6 +23,7 @@ namespace jvs {
 struct ScanOptions {
   bool store_content = true;  // snapshot mode (false: status mode)
   fs::path clock_dir;         // where to probe the filesystem clock (a control folder)
+  bool snapshot_fault_points = false;  // the snapshot.* fault points of the scan steps
 };
 
 struct ScanStats {
