@@ -18,14 +18,17 @@
 
 namespace jvs::fault {
 
-// Arms the points named by `spec`. Fails on a malformed spec.
+// Arms the points named by `spec` (replacing what was armed; "" disarms).
+// Fails on a malformed spec and on a NAME that matches no known point.
 Status Arm(std::string_view spec);
 // True when any point is armed (cheap check for hot paths).
 bool Armed();
-// A named point. Returns an injected error when armed with `error`; never
-// returns when armed with `kill` and this is the chosen hit.
+// A named point. Returns an injected error ("injected fault at NAME") when
+// armed with `error`; never returns when armed with `kill` and this is the
+// chosen hit. While anything is armed, a name missing from KnownPoints() is
+// an internal error, so that no point escapes the crash tests.
 Status Point(std::string_view name);
-// Every point name the code has declared (for tests that iterate over them).
+// Every point name the code has declared, in flow order (src/base/fault.cc).
 const std::vector<std::string_view>& KnownPoints();
 
 }  // namespace jvs::fault

@@ -117,6 +117,11 @@ class OpHeads {
   Result<std::vector<OperationId>> List();
   // Adds `new_head`, then removes `old_heads` (publication order).
   Status Update(const OperationId& new_head, const std::vector<OperationId>& old_heads);
+  // The two steps of Update. Once Add succeeded the operation is published;
+  // RemoveOld is best effort (a superseded head is an ancestor of the new one,
+  // and readers drop ancestor heads).
+  Status Add(const OperationId& new_head);
+  void RemoveOld(const OperationId& new_head, const std::vector<OperationId>& old_heads);
   const fs::path& dir() const { return dir_; }
 
  private:

@@ -23,6 +23,7 @@
 #include "jvs/objects.h"
 #include "jvs/oplog.h"
 #include "jvs/progress.h"
+#include "jvs/repo_path.h"
 #include "jvs/store.h"
 
 namespace jvs {
@@ -186,9 +187,6 @@ void AddHeads(View* view, const std::vector<SnapshotId>& added,
 // Adds `id` to the view's pins (kept sorted and unique).
 void AddPin(View* view, const SnapshotId& id);
 
-// Checks a tag name: a valid path component, not a keyword (@, HEAD, latest),
-// without whitespace, '~', ':' or a leading '-'.
-Status ValidateTagName(std::string_view name);
-Status ValidateWorktreeName(std::string_view name);
+// ValidateTagName and ValidateWorktreeName: see jvs/repo_path.h.
 
 }  // namespace jvs

@@ -16,6 +16,13 @@ namespace jvs {
 // Checks one path component (a file or directory name).
 Status ValidateName(std::string_view name);
 
+// Checks a tag name: a valid path component, not a keyword (@, HEAD, latest),
+// without whitespace, '~', ':' or a leading '-'.
+Status ValidateTagName(std::string_view name);
+// A worktree name: a valid tag name, at most 100 bytes, not starting with '.'
+// (it names a directory in .jvs/worktrees/).
+Status ValidateWorktreeName(std::string_view name);
+
 class RepoPath {
  public:
   RepoPath() = default;  // the root

@@ -87,6 +87,8 @@ struct ViewUpdate {
   // without staging; on failure the caller removes the directory.
   bool fresh_directory = false;
   std::string progress_phase = "restore";  // how Settings::progress names the writing of files
+  // Names this flow's fault points: "<fault_flow>.<step>" (see src/base/fault.cc).
+  std::string fault_flow = "restore";
 };
 
 struct RestoreOutcome {
@@ -158,6 +160,18 @@ class Workspace {
 // REF~N, and a unique note prefix as a last resort. Ambiguity lists the
 // candidates. `worktree` gives the meaning of @ and latest.
 Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref);
+
+// The syntax of a reference, without looking anything up: BASE followed by
+// "~N" steps (REF~N, repeatable as a~1~2; "~" alone is ~1; at most 6 digits).
+// A '~' at the start belongs to the base. Fails only on an empty reference;
+// a malformed suffix is kept in `suffix_error` and reported after the base is
+// resolved and the valid steps before it are walked (ResolveRef's order).
+struct RefExpr {
+  std::string base;
+  std::vector<uint32_t> steps;       // first-parent steps, one per "~N", in order
+  std::optional<Error> suffix_error;
+};
+Result<RefExpr> ParseRefExpr(std::string_view ref);
 
 // ---- history ----
 struct HistoryOptions {

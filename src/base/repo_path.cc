@@ -13,6 +13,32 @@ Status ValidateName(std::string_view name) {
   return OkStatus();
 }
 
+Status ValidateTagName(std::string_view name) {
+  auto bad = [&](const std::string& why) {
+    return Error(ErrorCode::kInvalidArgument, "invalid tag name '" + std::string(name) + "': " + why,
+                 "tag names are single words such as v1.0 or baseline");
+  };
+  if (name.empty()) return bad("empty");
+  if (!ValidateName(name).ok()) return bad("not a valid name");
+  if (name == "@" || name == "HEAD" || name == "latest" || name == "@-") return bad("reserved word");
+  if (name[0] == '-') return bad("starts with '-'");
+  for (char c : name)
+    if (c == '~' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '^' || c == '\\' ||
+        static_cast<unsigned char>(c) < 0x20)
+      return bad("contains a forbidden character");
+  return OkStatus();
+}
+
+Status ValidateWorktreeName(std::string_view name) {
+  auto st = ValidateTagName(name);
+  if (!st.ok())
+    return Error(ErrorCode::kInvalidArgument, "invalid worktree name '" + std::string(name) + "'",
+                 "use letters, digits, '-', '_' or '.'");
+  if (name.size() > 100 || name[0] == '.')
+    return Error(ErrorCode::kInvalidArgument, "invalid worktree name '" + std::string(name) + "'");
+  return OkStatus();
+}
+
 Result<RepoPath> RepoPath::Parse(std::string_view s) {
   if (s.find('\0') != std::string_view::npos)
     return Error(ErrorCode::kInvalidArgument, "path contains a NUL byte");

@@ -68,8 +68,10 @@ Result<View> View::Decode(std::string_view data) {
   auto wts = j.find("worktrees");
   if (wts == j.end() || !wts->is_object()) return Corrupt("view: missing worktrees");
   for (const auto& [name, wt] : wts->items()) {
-    // Worktree names become folder names under .jvs/worktrees: never a path.
-    if (!ValidateName(name).ok() || !wt.is_object() || !wt.contains("head") || !wt.contains("latest"))
+    // A worktree name becomes a directory name under .jvs/worktrees/: only
+    // names the commands accept (never "..", "/" or a leading '.').
+    if (!ValidateWorktreeName(name).ok()) return Corrupt("view: invalid worktree name '" + name + "'");
+    if (!wt.is_object() || !wt.contains("head") || !wt.contains("latest"))
       return Corrupt("view: invalid worktree '" + name + "'");
     WorktreeView w;
     JVS_ASSIGN_OR_RETURN(w.head, ParseOptId(wt["head"], "worktree head"));
@@ -86,7 +88,8 @@ Result<View> View::Decode(std::string_view data) {
   auto ts = j.find("tags");
   if (ts == j.end() || !ts->is_object()) return Corrupt("view: missing tags");
   for (const auto& [name, id] : ts->items()) {
-    if (!ValidateName(name).ok() || !id.is_string()) return Corrupt("view: invalid tag '" + name + "'");
+    if (!ValidateTagName(name).ok()) return Corrupt("view: invalid tag name '" + name + "'");
+    if (!id.is_string()) return Corrupt("view: invalid tag '" + name + "'");
     JVS_ASSIGN_OR_RETURN(SnapshotId sid, SnapshotId::FromHex(id.get<std::string>()));
     v.tags[name] = sid;
   }
@@ -314,15 +317,21 @@ Result<std::vector<OperationId>> OpHeads::List() {
 }
 
 Status OpHeads::Update(const OperationId& new_head, const std::vector<OperationId>& old_heads) {
-  JVS_TRY(env_->WriteFileAtomic(dir_ / new_head.hex(), ""));
+  JVS_TRY(Add(new_head));
   // The new head exists: the operation is published. An old head that cannot
   // be removed is harmless (it is an ancestor of the new one, and readers drop
   // ancestor heads), so removal is best effort.
+  RemoveOld(new_head, old_heads);
+  return OkStatus();
+}
+
+Status OpHeads::Add(const OperationId& new_head) { return env_->WriteFileAtomic(dir_ / new_head.hex(), ""); }
+
+void OpHeads::RemoveOld(const OperationId& new_head, const std::vector<OperationId>& old_heads) {
   for (const auto& old : old_heads) {
     if (old == new_head) continue;
     (void)env_->Unlink(dir_ / old.hex());
   }
-  return OkStatus();
 }
 
 }  // namespace jvs

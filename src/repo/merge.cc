@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "jvs/fault.h"
 #include "jvs/repo.h"
 
 namespace jvs {
@@ -56,6 +57,7 @@ Status Repo::MergeHeads(const std::vector<OperationId>& heads_in) {
     merged_id = sides[i].id;
   }
   JVS_ASSIGN_OR_RETURN(ViewId vid, op_store_->WriteView(merged));
+  JVS_FAULT("merge.after_view");
   Operation op;
   for (const auto& s : sides) op.parents.push_back(s.id);
   op.view = vid;
@@ -68,6 +70,7 @@ Status Repo::MergeHeads(const std::vector<OperationId>& heads_in) {
     op.metadata.attributes["conflicts"] = list;
   }
   JVS_ASSIGN_OR_RETURN(OperationId oid, op_store_->WriteOperation(op));
+  JVS_FAULT("merge.after_op");
   {
     // Two readers may merge the same heads at once: a short lock keeps the
     // op-heads directory from getting two identical merges. Waiting is cheap.
@@ -80,7 +83,13 @@ Status Repo::MergeHeads(const std::vector<OperationId>& heads_in) {
       return LoadHeads();  // someone else merged or published meanwhile: start over
     }
     JVS_TRY(store_->Sync());
-    JVS_TRY(op_heads_->Update(oid, heads_in));
+    JVS_FAULT("merge.after_barrier");
+    JVS_TRY(op_heads_->Add(oid));
+    // Published. Failing the command from here on is harmless: it has not
+    // done its own work yet, and a retry finds the merge as the only head.
+    JVS_FAULT("merge.after_new_head");
+    op_heads_->RemoveOld(oid, heads_in);
+    JVS_FAULT("merge.after_remove_old_heads");
     JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY));
     JVS_TRY(env_->Fsync(dfd.get()));
   }

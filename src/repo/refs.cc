@@ -90,35 +90,52 @@ Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::str
 
 }  // namespace
 
-Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref) {
+Result<RefExpr> ParseRefExpr(std::string_view ref) {
   if (ref.empty()) return Error(ErrorCode::kInvalidArgument, "empty reference", "give a snapshot id, tag or @");
-  // REF~N (repeatable: a~1~2) and REF~ (= ~1).
+  RefExpr e;
   size_t tilde = ref.find('~');
-  if (tilde != std::string_view::npos && tilde > 0) {
-    JVS_ASSIGN_OR_RETURN(SnapshotId id, ResolveBase(repo, worktree, ref.substr(0, tilde)));
-    std::string_view rest = ref.substr(tilde);
-    while (!rest.empty()) {
-      if (rest[0] != '~') return NotFound(ref);
-      rest.remove_prefix(1);
-      size_t n = 0, digits = 0;
-      while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') {
-        n = n * 10 + static_cast<size_t>(rest[digits] - '0');
-        if (++digits > 6) return Error(ErrorCode::kInvalidArgument, "invalid reference '" + std::string(ref) + "'");
-      }
-      if (digits == 0) n = 1;
-      rest.remove_prefix(digits);
-      for (size_t i = 0; i < n; ++i) {
-        JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(id));
-        if (s->parents.empty())
-          return Error(ErrorCode::kNotFound,
-                       "'" + std::string(ref) + "' goes past the first snapshot of its line",
-                       "use a smaller N; see 'jvs history'");
-        id = s->parents[0];
+  if (tilde == std::string_view::npos || tilde == 0) {
+    e.base = std::string(ref);
+    return e;
+  }
+  e.base = std::string(ref.substr(0, tilde));
+  std::string_view rest = ref.substr(tilde);
+  while (!rest.empty()) {
+    if (rest[0] != '~') {
+      e.suffix_error = NotFound(ref);
+      return e;
+    }
+    rest.remove_prefix(1);
+    uint32_t n = 0;
+    size_t digits = 0;
+    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') {
+      n = n * 10 + static_cast<uint32_t>(rest[digits] - '0');
+      if (++digits > 6) {
+        e.suffix_error = Error(ErrorCode::kInvalidArgument, "invalid reference '" + std::string(ref) + "'");
+        return e;
       }
     }
-    return id;
+    if (digits == 0) n = 1;
+    rest.remove_prefix(digits);
+    e.steps.push_back(n);
   }
-  return ResolveBase(repo, worktree, ref);
+  return e;
+}
+
+Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref) {
+  JVS_ASSIGN_OR_RETURN(RefExpr e, ParseRefExpr(ref));
+  JVS_ASSIGN_OR_RETURN(SnapshotId id, ResolveBase(repo, worktree, e.base));
+  for (uint32_t n : e.steps) {
+    for (uint32_t i = 0; i < n; ++i) {
+      JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(id));
+      if (s->parents.empty())
+        return Error(ErrorCode::kNotFound, "'" + std::string(ref) + "' goes past the first snapshot of its line",
+                     "use a smaller N; see 'jvs history'");
+      id = s->parents[0];
+    }
+  }
+  if (e.suffix_error) return *e.suffix_error;
+  return id;
 }
 
 Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree, const HistoryOptions& o) {

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "engine/select.h"
+#include "jvs/fault.h"
 #include "jvs/hash.h"
 #include "jvs/operations.h"
 #include "jvs/repo_path.h"
@@ -39,32 +40,6 @@ Result<int> ReadFormat(Env* env, const fs::path& control) {
 }  // namespace
 
 Repo::~Repo() = default;
-
-Status ValidateTagName(std::string_view name) {
-  auto bad = [&](const std::string& why) {
-    return Error(ErrorCode::kInvalidArgument, "invalid tag name '" + std::string(name) + "': " + why,
-                 "tag names are single words such as v1.0 or baseline");
-  };
-  if (name.empty()) return bad("empty");
-  if (!ValidateName(name).ok()) return bad("not a valid name");
-  if (name == "@" || name == "HEAD" || name == "latest" || name == "@-") return bad("reserved word");
-  if (name[0] == '-') return bad("starts with '-'");
-  for (char c : name)
-    if (c == '~' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '^' || c == '\\' ||
-        static_cast<unsigned char>(c) < 0x20)
-      return bad("contains a forbidden character");
-  return OkStatus();
-}
-
-Status ValidateWorktreeName(std::string_view name) {
-  auto st = ValidateTagName(name);
-  if (!st.ok())
-    return Error(ErrorCode::kInvalidArgument, "invalid worktree name '" + std::string(name) + "'",
-                 "use letters, digits, '-', '_' or '.'");
-  if (name.size() > 100 || name[0] == '.')
-    return Error(ErrorCode::kInvalidArgument, "invalid worktree name '" + std::string(name) + "'");
-  return OkStatus();
-}
 
 void AddPin(View* view, const SnapshotId& id) {
   auto it = std::lower_bound(view->pins.begin(), view->pins.end(), id);
@@ -302,6 +277,7 @@ Result<OperationId> Repo::Publish(View view, std::string description,
     return Error(ErrorCode::kRefused, "cannot change the repository while looking at an earlier operation",
                  "drop --at-op to run commands that change the repository");
   JVS_ASSIGN_OR_RETURN(ViewId vid, op_store_->WriteView(view));
+  JVS_FAULT("publish.after_view");
   Operation op;
   op.parents = {op_id_};
   op.view = vid;
@@ -309,14 +285,26 @@ Result<OperationId> Repo::Publish(View view, std::string description,
                  static_cast<int64_t>(::getpid()), settings_.command, std::move(description),
                  std::move(attributes)};
   JVS_ASSIGN_OR_RETURN(OperationId oid, op_store_->WriteOperation(op));
+  JVS_FAULT("publish.after_op");
   // One durability barrier for every object of this operation, then the head.
   JVS_TRY(store_->Sync());
-  JVS_TRY(op_heads_->Update(oid, {op_id_}));
+  JVS_FAULT("publish.after_barrier");
+  JVS_TRY(op_heads_->Add(oid));
   // From here on the operation is published: a failure is a warning, never
   // the command's error (a retry would repeat the operation).
+  if (Status f = fault::Point("publish.after_new_head"); !f.ok()) {
+    // As if the old head could not be removed: two heads, one an ancestor.
+    warnings_.push_back("the operation was recorded, but the previous head could not be removed: " +
+                        f.error().message());
+  } else {
+    op_heads_->RemoveOld(oid, {op_id_});
+  }
   {
-    auto dfd = env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY);
-    Status st = dfd.ok() ? env_->Fsync(dfd->get()) : Status(dfd.error());
+    Status st = fault::Point("publish.after_remove_old_head");
+    if (st.ok()) {
+      auto dfd = env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY);
+      st = dfd.ok() ? env_->Fsync(dfd->get()) : Status(dfd.error());
+    }
     if (!st.ok())
       warnings_.push_back("the operation was recorded but may not survive a power loss: " + st.error().message());
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "jvs/fault.h"
 #include "wc/checkout.h"
 #include "wc/scanner.h"
 
@@ -27,6 +28,17 @@ ScanSummary Summarize(const ScanStats& s) {
   o.read_ns = s.read_ns;
   o.build_ns = s.build_ns;
   return o;
+}
+
+// `snapshot_pending`: the tree id of a snapshot being published from this
+// worktree's files, written before its operation is published and removed
+// once the tree state (which names the operation) is saved. If the command
+// dies or fails in between, the tree state names an older operation although
+// the files are exactly the new head: the marker keeps the next command from
+// taking the worktree for stale (and moving the user's later edits into a
+// "dirty changes" snapshot).
+fs::path SnapshotPendingPath(Repo& repo, const std::string& worktree) {
+  return repo.WorktreeControlDir(worktree) / "snapshot_pending";
 }
 
 std::string ShortNote(const std::string& note) {
@@ -100,6 +112,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   so.clock_dir = repo_.WorktreeControlDir(name_);
   so.progress = repo_.settings().progress;
   so.ignore_patterns = repo_.settings().ignore_patterns;
+  so.snapshot_fault_points = true;
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
@@ -115,6 +128,9 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   // The engine that really ran for this snapshot's files ("copy" when every clone fell back).
   snap.engine = repo_.engine().RanAs(repo_.engine().counters().Load() - engine_before);
   JVS_ASSIGN_OR_RETURN(SnapshotId id, repo_.store().WriteSnapshot(snap));
+  JVS_FAULT("snapshot.before_publish");
+  const fs::path pending = SnapshotPendingPath(repo_, name_);
+  JVS_TRY(env->WriteFileAtomic(pending, snap.tree.hex() + "\n"));
   View view = repo_.view();
   view.worktrees[name_].head = id;
   view.worktrees[name_].latest = id;
@@ -123,12 +139,27 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   std::string desc = "snapshot " + id.hex().substr(0, 12) + " in worktree " + name_;
   if (!snap.note.empty()) desc += ": " + ShortNote(snap.note);
   int64_t t0 = env->NowNanos();
-  JVS_ASSIGN_OR_RETURN(OperationId op, repo_.Publish(std::move(view), desc));
+  auto published = repo_.Publish(std::move(view), desc);
+  if (!published.ok()) {
+    (void)env->Unlink(pending);
+    return published.error();
+  }
+  const OperationId op = *published;
+  // Published: from here on a failure is a warning, never the command's error.
   scan.new_state.op = op;
-  if (jvs::Status st = scan.new_state.Save(env, TreeStatePath()); !st.ok())
+  jvs::Status saved = fault::Point("snapshot.after_publish");
+  if (saved.ok()) saved = scan.new_state.Save(env, TreeStatePath());
+  if (saved.ok()) {
+    (void)env->Unlink(pending);
+  } else {
     repo_.AddWarning("snapshot recorded, but the tree state could not be saved (the next snapshot re-reads files): " +
-                     st.error().message());
-  (void)repo_.engine().RecordUsage(env);  // clone/copy/fallback counts for `jvs info`
+                     saved.error().message());
+  }
+  if (jvs::Status f = fault::Point("snapshot.after_tree_state"); !f.ok()) {
+    repo_.AddWarning("snapshot recorded, but its engine statistics were not: " + f.error().message());
+  } else {
+    (void)repo_.engine().RecordUsage(env);  // clone/copy/fallback counts for `jvs info`
+  }
   int64_t publish_ns = env->NowNanos() - t0;
   SnapshotOutcome out;
   out.id = id;
@@ -145,6 +176,12 @@ Result<std::optional<SnapshotId>> Workspace::StaleFrom() {
   Env* env = repo_.env();
   JVS_ASSIGN_OR_RETURN(TreeState ts, TreeState::Load(env, TreeStatePath()));
   if (ts.op.is_zero()) return std::optional<SnapshotId>();
+  if (auto pending = env->ReadFile(SnapshotPendingPath(repo_, name_), 4096); pending.ok() && state().head) {
+    // A snapshot of these files was published but its tree state not saved:
+    // if that snapshot is still the head, the files are not stale.
+    auto head = repo_.store().ReadSnapshot(*state().head);
+    if (head.ok() && pending->substr(0, kIdHexLength) == (*head)->tree.hex()) return std::optional<SnapshotId>();
+  }
   auto op = repo_.op_store().ReadOperation(ts.op);
   if (!op.ok()) return std::optional<SnapshotId>();  // e.g. collected: nothing to compare
   JVS_ASSIGN_OR_RETURN(View then, repo_.op_store().ReadView(op->view));
@@ -226,6 +263,11 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   if (planned.replan) {
     JVS_ASSIGN_OR_RETURN(u, planned.replan());
   }
+  // The fault points of this flow: "<fault_flow>.<step>" (restore.*, fork.*).
+  auto fault_point = [&u](const char* step) -> jvs::Status {
+    if (!fault::Armed()) return OkStatus();
+    return fault::Point(u.fault_flow + "." + step);
+  };
   if (u.only_if_stale_from) {
     JVS_ASSIGN_OR_RETURN(auto stale, StaleFrom());
     if (stale != u.only_if_stale_from) {
@@ -257,6 +299,22 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     JVS_ASSIGN_OR_RETURN(auto hs, store.ReadSnapshot(*wt.head));
     head_tree = hs->tree;
   }
+  if (u.only_if_stale_from && scan.root == head_tree) {
+    // The files already are the head: a command published it and was
+    // interrupted (or failed) before saving the tree state. Nothing to save,
+    // nothing to move, no operation: only the tree state is brought up to date.
+    scan.new_state.op = repo_.op_id();
+    if (jvs::Status st = scan.new_state.Save(env, TreeStatePath()); !st.ok()) {
+      out.warnings.push_back("the tree state could not be saved (the next snapshot re-reads files): " +
+                             st.error().message());
+    } else {
+      (void)env->Unlink(SnapshotPendingPath(repo_, name_));
+    }
+    out.skipped = true;
+    out.op = repo_.op_id();
+    if (wt.head) out.target = *wt.head;
+    return out;
+  }
   TreeGetter getter = StoreGetter();
   View view = repo_.view();
   std::map<std::string, std::string> attrs = u.attributes;
@@ -283,6 +341,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     out.captured = cid;
     attrs["captured_snapshot"] = cid.hex();
   }
+  if (!u.fresh_directory) JVS_TRY(fault_point("after_capture"));  // (a fork captures nothing)
   // The update decides on the view as it is; the capture is added afterwards
   // (so that a three-way revert sees no change it did not make).
   const std::vector<SnapshotId> pins_before = view.pins;
@@ -321,12 +380,14 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   // 2. Stage every new file outside the workspace: a full disk fails here,
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
+  checkout.set_fault_flow(u.fault_flow);
   JVS_TRY(checkout.Preflight(changes));
   JVS_TRY(checkout.Stage(changes, repo_.settings().progress, u.progress_phase));
   // The clock once every new file is staged: restored files (their mtime is
   // older) are then clean for the next snapshot, and any later write gives
   // them a newer mtime that stat sees. See "Materialisation and mtimes" in
   // docs/engines.md.
+  JVS_TRY(fault_point("after_stage"));
   std::optional<int64_t> clock_after_stage;
   if (!changes.empty())
     if (auto now = FilesystemClockAfterWrites(env, repo_.WorktreeControlDir(name_)); now.ok()) clock_after_stage = *now;
@@ -337,7 +398,13 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     checkout.Abandon();
     return st.error();
   }
-  // 4. Publish the operation, then 5. apply the changes in place.
+  if (jvs::Status f = fault_point("after_marker"); !f.ok()) {
+    checkout.Abandon();
+    (void)env->Unlink(PendingCheckoutPath());
+    return f.error();
+  }
+  // 4. Publish the operation, then 5. apply the changes in place. A failure
+  //    from here on leaves the marker: the next command says how to finish.
   auto op = u.publish ? repo_.Publish(std::move(view), u.description, attrs) : Result<OperationId>(repo_.op_id());
   if (!op.ok()) {
     checkout.Abandon();
@@ -345,6 +412,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     return op.error();
   }
   out.op = *op;
+  JVS_TRY(fault_point("after_publish"));
   JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Apply(changes, getter, target_tree));
   out.warnings.insert(out.warnings.end(), cs.warnings.begin(), cs.warnings.end());
   out.files_written = cs.files_written;
@@ -376,9 +444,14 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
                            [](const auto& a, const auto& b) { return a.first == b.first; }),
                merged.end());
   ns.entries = std::move(merged);
-  if (jvs::Status st = ns.Save(env, TreeStatePath()); !st.ok())
+  jvs::Status saved = fault_point("before_tree_state");
+  if (saved.ok()) saved = ns.Save(env, TreeStatePath());
+  if (saved.ok()) (void)env->Unlink(SnapshotPendingPath(repo_, name_));
+  if (!saved.ok())
     out.warnings.push_back("restored, but the tree state could not be saved (the next snapshot re-reads files): " +
-                           st.error().message());
+                           saved.error().message());
+  if (jvs::Status f = fault_point("before_clear_marker"); !f.ok())
+    out.warnings.push_back("restored, but: " + f.error().message());
   (void)env->Unlink(PendingCheckoutPath());
   for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
   (void)repo_.engine().RecordUsage(env);  // clone/copy/fallback counts for `jvs info`
@@ -398,10 +471,23 @@ Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, View vie
   // Nothing is visible until the operation is published: a crash before it
   // leaves only a directory that no view names (and the caller removes it on
   // an error), so no pending-checkout marker is needed.
+  auto fault_point = [&u](const char* step) -> jvs::Status {
+    if (!fault::Armed()) return OkStatus();
+    return fault::Point(u.fault_flow + "." + step);
+  };
   Checkout checkout(env, repo_.store(), repo_.engine(), path_, repo_.WorktreeControlDir(name_));
+  checkout.set_fault_flow(u.fault_flow);
   JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes, repo_.settings().progress, u.progress_phase));
+  JVS_TRY(fault_point("after_materialize"));
   JVS_ASSIGN_OR_RETURN(OperationId op, repo_.Publish(std::move(view), u.description, attrs));
   out.op = op;
+  // Published: every file is in place, only the tree state is still to be
+  // written, so a failure from here on is a warning (the next snapshot then
+  // re-reads the files).
+  if (jvs::Status f = fault_point("after_publish"); !f.ok()) {
+    out.warnings.push_back("forked, but the tree state was not saved: " + f.error().message());
+    return out;
+  }
   out.files_written = cs.files_written;
   out.bytes_written = cs.bytes_written;
   TreeState ns;
@@ -416,6 +502,8 @@ Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, View vie
   if (jvs::Status st = ns.Save(env, TreeStatePath()); !st.ok())
     out.warnings.push_back("forked, but the tree state could not be saved (the next snapshot re-reads files): " +
                            st.error().message());
+  else if (jvs::Status f = fault_point("after_tree_state"); !f.ok())
+    out.warnings.push_back(f.error().message());
   for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
   (void)repo_.engine().RecordUsage(env);
   return out;

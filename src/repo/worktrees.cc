@@ -3,6 +3,7 @@
 #include <set>
 
 #include "jvs/suggest.h"
+#include "jvs/fault.h"
 
 namespace jvs {
 
@@ -84,6 +85,18 @@ Status WritePointerIfOutside(Repo& repo, const fs::path& path) {
 Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name, const fs::path& path) {
   JVS_TRY(CheckNewName(repo, name));
   Env* env = repo.env();
+  // A fork of this name killed before it published left a marker naming its
+  // directory, which holds only files it cloned from a snapshot: remove them
+  // (under the worktree lock, so never while that fork still runs).
+  const fs::path marker = repo.WorktreeControlDir(name) / "fork_pending";
+  if (auto m = env->ReadFile(marker, 4096); m.ok() && *m == path.string() + "\n") {
+    JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
+    JVS_TRY(repo.Reload());
+    JVS_TRY(CheckNewName(repo, name));
+    JVS_TRY(env->RemoveAll(path));
+    (void)env->Unlink(marker);
+    repo.AddWarning("removed the files of an interrupted fork of '" + name + "' in " + path.string());
+  }
   JVS_TRY(CheckFreeDirectory(env, path));
   JVS_ASSIGN_OR_RETURN(auto snap, repo.ReadSnapshot(from));
   (void)snap;
@@ -97,12 +110,21 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
     cleanup();
     return st.error();
   }
+  if (Status st = env->WriteFileAtomic(marker, path.string() + "\n"); !st.ok()) {
+    cleanup();
+    return st.error();
+  }
   if (Status st = WritePointerIfOutside(repo, path); !st.ok()) {
     cleanup();
     return st.error();
   }
+  if (Status f = fault::Point("fork.after_prepare"); !f.ok()) {
+    cleanup();
+    return f.error();
+  }
   auto ws = Workspace::ForNew(repo, name, path);
   ViewUpdate u;
+  u.fault_flow = "fork";
   u.files_from = from;
   u.fresh_directory = true;
   u.capture_dirty = false;
@@ -115,9 +137,16 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
     return v;
   };
   auto r = ws->Update(u);
+  if (repo.view().worktrees.count(name)) (void)env->Unlink(marker);  // published
   if (!r.ok()) {
-    cleanup();
-    return r.error();
+    // Once the operation is published the worktree exists: its directory and
+    // path record stay, and the interrupted-restore marker says how to finish.
+    if (!repo.view().worktrees.count(name)) {
+      cleanup();
+      return r.error();
+    }
+    return r.error().WithHint("the worktree was created but not all of its files were written; run 'jvs restore " +
+                              from.hex().substr(0, 12) + "' inside it to finish");
   }
   return r;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "jvs/fault.h"
 #include "jvs/thread_pool.h"
 
 namespace jvs {
@@ -26,6 +27,11 @@ Checkout::~Checkout() { Abandon(); }
 void Checkout::Abandon() {
   if (!staged_.empty() || env_->Exists(staging_)) (void)env_->RemoveAll(staging_);
   staged_.clear();
+}
+
+Status Checkout::FaultPoint(const char* step) const {
+  if (!fault::Armed()) return OkStatus();
+  return fault::Point(fault_flow_ + "." + step);
 }
 
 bool Checkout::NeedsContent(const TreeChange& c) {
@@ -59,7 +65,20 @@ Result<UniqueFd> Checkout::OpenBlobOfSize(const TreeEntry& e) {
   return src;
 }
 
+void Checkout::RemoveStaleStaging() {
+  // Only the holder of the worktree lock stages: any other staging folder was
+  // left by a process that died (killed mid-restore).
+  fs::path dir = staging_.parent_path();
+  auto dfd = env_->Open(dir, O_RDONLY | O_DIRECTORY);
+  if (!dfd.ok()) return;
+  auto entries = env_->ReadDir(dfd->get());
+  if (!entries.ok()) return;
+  for (const auto& e : *entries)
+    if (e.name.rfind("staging-", 0) == 0 && e.name != staging_.filename().string()) (void)env_->RemoveAll(dir / e.name);
+}
+
 Status Checkout::Stage(const std::vector<TreeChange>& changes, ProgressSink* sink, std::string_view phase) {
+  RemoveStaleStaging();
   staged_.assign(changes.size(), "");
   // Symlink targets are read and checked here, before anything is published.
   targets_.assign(changes.size(), std::nullopt);
@@ -88,6 +107,7 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes, ProgressSink* sin
     const TreeEntry& e = *changes[i].new_entry;
     fs::path dst = staging_ / std::to_string(i);
     auto run = [&]() -> Status {
+      JVS_TRY(FaultPoint("stage_file"));
       JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlobOfSize(e));
       JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, ModeFor(e.kind)));
       JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
@@ -217,6 +237,7 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
     const TreeEntry& e = *changes[i].new_entry;
     fs::path dst = changes[i].path.ToFsPath(workspace_);
     auto run = [&]() -> Status {
+      JVS_TRY(FaultPoint("materialize_file"));
       if (e.kind == EntryKind::kSymlink) {
         JVS_ASSIGN_OR_RETURN(std::string target, ReadLinkTarget(changes[i]));
         JVS_TRY(env_->Symlink(target, dst));
@@ -265,6 +286,7 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
     bool symlink_flip = c.new_entry && ((c.old_entry->kind == EntryKind::kSymlink) !=
                                         (c.new_entry->kind == EntryKind::kSymlink));
     if (c.new_entry && !kind_flip && !symlink_flip) continue;
+    JVS_TRY(FaultPoint("apply_file"));  // removals count as applied entries too
     fs::path p = c.path.ToFsPath(workspace_);
     if (Status guard = EnsureRealDir(c.path.parent(), false); !guard.ok()) {
       if (guard.error().code() == ErrorCode::kNotFound) continue;  // already gone
@@ -307,6 +329,7 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
       JVS_TRY(EnsureRealDir(c.path, true));
       continue;
     }
+    JVS_TRY(FaultPoint("apply_file"));
     JVS_TRY(EnsureRealDir(c.path.parent(), true));
     if (auto cur = env_->Lstat(dst); cur.ok() && S_ISDIR(cur->st_mode)) {
       // A directory the snapshot does not have (untracked content kept it alive).

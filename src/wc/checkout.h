@@ -32,6 +32,8 @@ class Checkout {
  public:
   Checkout(Env* env, Store& store, CloneEngine& engine, fs::path workspace, fs::path control_dir);
   ~Checkout();
+  // Names the per-file fault points "<flow>.stage_file" and "<flow>.apply_file".
+  void set_fault_flow(std::string flow) { fault_flow_ = std::move(flow); }
 
   // Stages the content of every added or modified file, reporting files and
   // bytes written to `progress` (may be null) as phase `phase`.
@@ -65,6 +67,8 @@ class Checkout {
   // directory, never a symlink, creating missing ones when `create` is set, so
   // that nothing is ever written or removed outside the workspace.
   Status EnsureRealDir(const RepoPath& dir, bool create);
+  Status FaultPoint(const char* step) const;
+  void RemoveStaleStaging();
   Env* env_;
   Store& store_;
   CloneEngine& engine_;
@@ -73,6 +77,7 @@ class Checkout {
   std::vector<std::string> staged_;  // per change index: staged file path or ""
   std::vector<std::optional<std::string>> targets_;  // per change index: symlink target
   std::set<std::string> verified_dirs_;
+  std::string fault_flow_ = "restore";
 };
 
 }  // namespace jvs

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 
+#include "jvs/fault.h"
 #include "jvs/hash.h"
 #include "wc/ignore.h"
 
@@ -63,10 +64,13 @@ class Scanner {
       walk_progress_ = nullptr;
     }
     if (error_) return *error_;
+    JVS_TRY(FaultPoint("snapshot.after_scan"));
     int64_t t1 = env_->NowNanos();
     JVS_TRY(HashPending());
+    JVS_TRY(FaultPoint("snapshot.after_ingest"));
     int64_t t2 = env_->NowNanos();
     JVS_TRY(BuildTrees(&result));
+    JVS_TRY(FaultPoint("snapshot.after_trees"));
     int64_t t3 = env_->NowNanos();
     result.stats.walk_ns = t1 - t0;
     result.stats.read_ns = t2 - t1;
@@ -75,6 +79,10 @@ class Scanner {
   }
 
  private:
+  Status FaultPoint(const char* name) {
+    return options_.snapshot_fault_points ? fault::Point(name) : OkStatus();
+  }
+
   size_t AddDir(RepoPath path, size_t depth) {
     std::lock_guard<std::mutex> l(mu_);
     dirs_.push_back(ScanDir{std::move(path), depth, {}, {}, 0});
@@ -222,6 +230,7 @@ class Scanner {
       auto [d, e] = todo[i];
       std::string rel = dirs_[d].path.Join(dirs_[d].entries[e].name).str();
       fs::path abs = root_ / rel;
+      if (Status f = FaultPoint("snapshot.ingest_file"); !f.ok()) return Fail(f.error());
       Result<IngestResult> r = Error(ErrorCode::kInternal, "");
       if (options_.store_content) {
         r = store_.IngestFile(AT_FDCWD, abs.c_str(), engine_);

@@ -30,6 +30,7 @@ struct ScanOptions {
   // Patterns (gitignore syntax) applied at the workspace root before its
   // .jvsignore, whose rules take precedence (Settings::ignore_patterns).
   std::vector<std::string> ignore_patterns;
+  bool snapshot_fault_points = false;  // the snapshot.* fault points of the scan steps
 };
 
 struct ScanStats {

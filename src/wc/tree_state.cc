@@ -82,7 +82,9 @@ Result<TreeState> TreeState::Decode(std::string_view d) {
     if (!GetVarint(&d, &len) || len > d.size()) return Corrupt("truncated path");
     std::string path(d.substr(0, len));
     d.remove_prefix(len);
-    if (!RepoPath::Parse(path).ok() || path.empty()) return Corrupt("invalid path");
+    // Exactly the normalised form the scanner writes ("a/" would parse as "a").
+    auto parsed = RepoPath::Parse(path);
+    if (!parsed.ok() || parsed->is_root() || parsed->str() != path) return Corrupt("invalid path");
     if (!t.entries.empty() && !(t.entries.back().first < path)) return Corrupt("entries not sorted");
     FileState s;
     if (d.empty()) return Corrupt("truncated");
@@ -96,6 +98,7 @@ Result<TreeState> TreeState::Decode(std::string_view d) {
       return Corrupt("truncated entry");
     s.mtime_ns = static_cast<int64_t>(mt);
     s.ctime_ns = static_cast<int64_t>(ct);
+    if (mode > UINT32_MAX) return Corrupt("bad mode");
     s.mode = static_cast<uint32_t>(mode);
     std::memcpy(s.id.data(), d.data(), kIdBytes);
     d.remove_prefix(kIdBytes);

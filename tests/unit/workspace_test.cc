@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "jvs/fault.h"
 #include "jvs/hash.h"
 #include "jvs/repo.h"
 #include "test_util.h"
@@ -861,6 +862,78 @@ TEST_F(WorkspaceTest, OperationLogIsHashLinked) {
   auto pub = (*old)->Publish((*old)->view(), "nope");
   ASSERT_FALSE(pub.ok());
   EXPECT_EQ(pub.error().code(), ErrorCode::kRefused);
+}
+
+TEST_F(WorkspaceTest, UnsavedTreeStateAfterPublishingMakesNoCaptureSnapshot) {
+  // Regression (found by the crash tests, snapshot.after_publish): a snapshot
+  // published, then died (or failed to write) before saving its tree state.
+  // The next command found the worktree "stale" and saved its files -- exactly
+  // the new head -- as a spurious "dirty changes" snapshot, published an
+  // operation for nothing and warned that another command changed the files.
+  WriteFile(ws_ / "f", "1");
+  SnapshotOutcome s1 = Snap("one");
+  fs::path ts = root_ / ".jvs" / "worktrees" / "main" / "tree_state";
+  std::string old_state = testing::ReadFile(ts);
+  WriteFile(ws_ / "f", "2");
+  WriteFile(ws_ / "g", "new");
+  SnapshotOutcome s2 = Snap("two");
+  WriteFile(ts, old_state);  // as if the tree state had not been saved
+  Session s = Open();
+  auto stale = s.ws->StaleFrom();
+  ASSERT_TRUE(stale.ok());
+  ASSERT_EQ(*stale, std::optional<SnapshotId>(s1.id));
+  auto r = s.ws->UpdateStale(s1.id);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_TRUE(r->skipped);
+  EXPECT_FALSE(r->captured.has_value());
+  EXPECT_EQ(s.repo->op_id(), s2.op) << "no operation for nothing";
+  EXPECT_EQ(HistoryIds(HistoryOptions{true}), (std::vector<SnapshotId>{s2.id, s1.id}));
+  Session again = Open();
+  auto now = again.ws->StaleFrom();
+  ASSERT_TRUE(now.ok());
+  EXPECT_FALSE(now->has_value()) << "the tree state is up to date again";
+  EXPECT_EQ(testing::ReadFile(ws_ / "f"), "2");
+  // A real local change is still saved when the worktree is stale.
+  WriteFile(ts, old_state);
+  WriteFile(ws_ / "f", "local");
+  Session third = Open();
+  auto r2 = third.ws->UpdateStale(s1.id);
+  ASSERT_TRUE(r2.ok()) << r2.error().message();
+  EXPECT_FALSE(r2->skipped);
+  EXPECT_TRUE(r2->captured.has_value());
+}
+
+TEST_F(WorkspaceTest, LaterEditsAfterAnUnsavedTreeStateStayInPlace) {
+  // Regression (crash tests: snapshot.after_publish, publish.after_new_head):
+  // a snapshot published, then died or failed before saving its tree state;
+  // the user kept working. The next command took the worktree for stale,
+  // moved the new edits into a "dirty changes" snapshot and removed them from
+  // the workspace. The snapshot_pending marker says the files are the head.
+  WriteFile(ws_ / "f", "1");
+  SnapshotOutcome s1 = Snap("one");
+  WriteFile(ws_ / "f", "2");
+  ASSERT_TRUE(fault::Arm("snapshot.after_publish:error").ok());
+  SnapshotOutcome s2 = Snap("two");
+  ASSERT_TRUE(fault::Arm("").ok());
+  ASSERT_FALSE(s2.warnings.empty()) << "the unsaved tree state is reported";
+  fs::path pending = root_ / ".jvs" / "worktrees" / "main" / "snapshot_pending";
+  ASSERT_TRUE(fs::exists(pending));
+  WriteFile(ws_ / "g", "a later edit");
+  {
+    Session s = Open();
+    auto stale = s.ws->StaleFrom();
+    ASSERT_TRUE(stale.ok());
+    EXPECT_FALSE(stale->has_value()) << "the files are the head plus later edits, not stale";
+  }
+  SnapshotOutcome s3 = Snap("three");
+  EXPECT_EQ(s3.snapshot.parents, (std::vector<SnapshotId>{s2.id}));
+  EXPECT_EQ(testing::ReadFile(ws_ / "g"), "a later edit");
+  EXPECT_EQ(HistoryIds(HistoryOptions{true}), (std::vector<SnapshotId>{s3.id, s2.id, s1.id}));
+  EXPECT_FALSE(fs::exists(pending)) << "a saved tree state removes the marker";
+  // Any other saved tree state (here: a restore's) removes a marker too.
+  WriteFile(pending, s1.snapshot.tree.hex() + "\n");
+  Restore(s1.id);
+  EXPECT_FALSE(fs::exists(pending));
 }
 
 }  // namespace

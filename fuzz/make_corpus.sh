@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Regenerates the seed corpora in fuzz/corpus/<target>/ from a real
+# repository made by the jvs binary (trees, descriptors, operations, views,
+# tree states) plus hand-written samples for the text parsers.
+# Usage: fuzz/make_corpus.sh [PATH_TO_JVS]   (default: build/jvs)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+jvs="$(realpath "${1:-$here/../build/jvs}")"
+out="$here/corpus"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+export JVS_USER=fuzz JVS_HOST=corpus JVS_TIMESTAMP=2026-01-02T03:04:05Z JVS_RANDOMNESS_SEED=7
+
+# put FILE TARGET: copy FILE into the corpus of TARGET, named by its SHA-1.
+put() { mkdir -p "$out/$2"; cp "$1" "$out/$2/$(sha1sum < "$1" | cut -c1-40)"; }
+# text TARGET STRING: a seed from a string.
+text() { printf '%s' "$2" > "$tmp/seed"; put "$tmp/seed" "$1"; }
+
+cd "$tmp"
+"$jvs" -q init repo > /dev/null
+cd repo/main
+printf 'alpha\n' > a.txt
+mkdir -p dir/sub empty
+printf 'beta\n' > dir/b.txt
+printf '\0\1\2' > dir/sub/c.bin
+printf '#!/bin/sh\n' > run.sh && chmod +x run.sh
+ln -s a.txt link
+printf '*.log\n!keep.log\n/build/\n**/tmp/**\n' > .jvsignore
+"$jvs" -q snapshot "first snapshot" --tag v1 > /dev/null
+printf 'alpha 2\n' > a.txt
+printf 'unicode \xc3\xa9\n' > dir/$'\xc3\xa9t\xc3\xa9.txt'
+"$jvs" -q snapshot "second: a note
+with two lines" > /dev/null
+"$jvs" -q restore v1 > /dev/null
+"$jvs" -q worktree fork v1 other > /dev/null
+"$jvs" -q tag set v2 @ > /dev/null
+"$jvs" -q undo > /dev/null
+cd ../..
+for f in repo/.jvs/store/trees/*/*; do put "$f" tree_fuzz; done
+for f in repo/.jvs/store/snapshots/*/*; do put "$f" snapshot_fuzz; done
+for f in repo/.jvs/op_store/operations/*; do put "$f" operation_fuzz; done
+for f in repo/.jvs/op_store/views/*; do put "$f" view_fuzz; done
+for f in repo/.jvs/worktrees/*/tree_state; do put "$f" tree_state_fuzz; done
+
+for s in '*.log' $'# comment\n*.tmp\n!important.tmp\n' $'/build/\n**/cache/**\ndocs/**/*.md\n' \
+         $'[a-z]*.o\n[!0-9]?\\ x\n[[:digit:][:upper:]]\n' $'dir/\n\\#not-comment\n\\!bang\ntrailing\\ \n' \
+         $'\xef\xbb\xbf*.bak\r\nfoo/**/bar\r\n' $'a/b/c\x00dir/x\nsub/a/b/c\nother\n'; do
+  text ignore_fuzz "$s"
+done
+for s in '@' 'HEAD' 'latest' 'v1' 'v1~2' '@~' '@~~' '@~1~2' 'deadbeef~3' '~1' 'note~x' '@~1234567' 'a~0'; do
+  text ref_expr_fuzz "$s"
+done
+for s in 'a' 'a/b/c' 'dir/' '/abs' '../up' 'a//b' './a' 'a/./b' $'nul\x01' "caf\xc3\xa9/x"; do
+  text repo_path_fuzz "$s"
+done
+for s in '2026-01-02T03:04:05Z' '2026-01-02T03:04:05.123Z' '2026-01-02T03:04:05+02:00' \
+         '1767323045' '2026-13-01T00:00:00Z' '1999-12-31T23:59:60.999999999-11:30'; do
+  text timestamp_fuzz "$s"
+done
+text mountinfo_fuzz $'22 1 0:21 / /proc rw,nosuid - proc proc rw\n30 22 252:1 / /mnt/jfs rw shared:1 - fuse.juicefs JuiceFS:vol rw\n31 22 8:1 /sub /mnt/my\\040disk rw - xfs /dev/sda1 rw\n'
+[ -r /proc/self/mountinfo ] && { cat /proc/self/mountinfo > "$tmp/mi"; put "$tmp/mi" mountinfo_fuzz; }
+echo "seed corpora in $out:"
+for d in "$out"/*/; do echo "  $(basename "$d"): $(ls "$d" | wc -l)"; done
