@@ -1,14 +1,19 @@
-// Micro benchmarks: hashing, tree encoding/decoding, tree-state lookups and
-// a no-change scan of a generated workspace. Numbers, not pass/fail.
+// Micro benchmarks: hashing, tree encoding/decoding, tree-state lookups, a
+// no-change scan of a generated workspace, store writes and reads, and
+// reading a long history with and without the snapshot index. Numbers, not
+// pass/fail.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <optional>
 #include <random>
 
 #include "jvs/hash.h"
 #include "jvs/objects.h"
+#include "jvs/store.h"
 #include "wc/scanner.h"
 #include "wc/tree_state.h"
 
@@ -20,7 +25,7 @@ void BM_Sha256(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(Sha256Of(data));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
-BENCHMARK(BM_Sha256)->Arg(4 << 10)->Arg(1 << 20);
+BENCHMARK(BM_Sha256)->Arg(64)->Arg(300)->Arg(4 << 10)->Arg(1 << 20);
 
 Tree MakeTree(int n) {
   Tree t;
@@ -100,6 +105,117 @@ void BM_NoChangeScan(benchmark::State& state) {
   fs::remove_all(root, ec);
 }
 BENCHMARK(BM_NoChangeScan)->Arg(20000)->Unit(benchmark::kMillisecond);
+
+// A scratch directory removed at the end (read-only store files included).
+struct ScratchDir {
+  fs::path path;
+  ScratchDir() {
+    char tmpl[] = "/tmp/jvs-bench-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it); it.increment(ec))
+      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(path, ec);
+  }
+};
+
+std::unique_ptr<Store> OpenStore(const fs::path& dir) {
+  Env* env = Env::Default();
+  if (!fs::exists(dir)) (void)Store::Create(env, dir);
+  return std::move(Store::Open(env, dir)).value();
+}
+
+Snapshot BenchSnapshot(int i, std::optional<SnapshotId> parent) {
+  Snapshot s;
+  s.tree = TreeId(Sha256Of("tree"));
+  if (parent) s.parents.push_back(*parent);
+  s.change_id = TreeId(Sha256Of("change" + std::to_string(i))).hex().substr(0, 32);
+  s.note = "benchmark snapshot " + std::to_string(i);
+  s.created_at = "2026-01-01T00:00:00." + std::to_string(100 + i % 900) + "Z";
+  s.worktree = "main";
+  s.author = "bench@host";
+  s.engine = "copy";
+  return s;
+}
+
+void BM_SnapshotDecode(benchmark::State& state) {
+  std::string enc = BenchSnapshot(1, SnapshotId(Sha256Of("p"))).Encode();
+  for (auto _ : state) benchmark::DoNotOptimize(Snapshot::Decode(enc));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_SnapshotDecode);
+
+// New 4 KiB blobs into the store (temp file + rename each; no fsync).
+void BM_StoreWriteBlob(benchmark::State& state) {
+  ScratchDir dir;
+  auto store = OpenStore(dir.path / "store");
+  std::string data(4096, 'b');
+  uint64_t n = 0;
+  for (auto _ : state) {
+    std::memcpy(data.data(), &n, sizeof(n));
+    ++n;
+    benchmark::DoNotOptimize(store->WriteBlob(data));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_StoreWriteBlob)->Unit(benchmark::kMicrosecond);
+
+// Reading trees back from the store (a fresh Store each round: no cache).
+void BM_StoreReadTree(benchmark::State& state) {
+  ScratchDir dir;
+  std::vector<TreeId> ids;
+  {
+    auto store = OpenStore(dir.path / "store");
+    for (int i = 0; i < 1000; ++i) {
+      Tree t = MakeTree(20);
+      t.entries[0].size = static_cast<uint64_t>(i);
+      ids.push_back(*store->WriteTree(t));
+    }
+  }
+  for (auto _ : state) {
+    auto store = OpenStore(dir.path / "store");
+    for (const auto& id : ids) benchmark::DoNotOptimize(store->ReadTree(id));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * 1000);
+}
+BENCHMARK(BM_StoreReadTree)->Unit(benchmark::kMillisecond);
+
+// Walking a line of N snapshots by first parent, as `jvs history` does, from
+// the descriptor files (arg 1 = 0) or from the snapshot index (arg 1 = 1).
+void BM_HistoryWalk(benchmark::State& state) {
+  ScratchDir dir;
+  const int n = static_cast<int>(state.range(0));
+  const bool indexed = state.range(1) != 0;
+  SnapshotId head;
+  {
+    auto store = OpenStore(dir.path / "store");
+    std::optional<SnapshotId> parent;
+    for (int i = 0; i < n; ++i) parent = *store->WriteSnapshot(BenchSnapshot(i, parent));
+    head = *parent;
+    if (indexed) {
+      store->UseSnapshotIndex(true);
+      for (std::optional<SnapshotId> cur = head; cur;) {
+        auto s = *store->ReadSnapshot(*cur);
+        cur = s->parents.empty() ? std::nullopt : std::optional<SnapshotId>(s->parents[0]);
+      }
+      (void)store->FlushSnapshotIndex();
+    }
+  }
+  for (auto _ : state) {
+    auto store = OpenStore(dir.path / "store");
+    store->UseSnapshotIndex(indexed);
+    size_t count = 0;
+    for (std::optional<SnapshotId> cur = head; cur; ++count) {
+      auto s = *store->ReadSnapshot(*cur);
+      cur = s->parents.empty() ? std::nullopt : std::optional<SnapshotId>(s->parents[0]);
+    }
+    benchmark::DoNotOptimize(count);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * n);
+}
+BENCHMARK(BM_HistoryWalk)->Args({10000, 0})->Args({10000, 1})->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace jvs

@@ -23,6 +23,7 @@
 #include "jvs/objects.h"
 
 namespace jvs {
+class SnapshotIndex;
 class SyncSet;
 }
 
@@ -62,8 +63,18 @@ class Store {
   Result<std::shared_ptr<const Snapshot>> ReadSnapshot(const SnapshotId& id);
   Result<SnapshotId> WriteSnapshot(const Snapshot& snapshot);
   bool HasSnapshot(const SnapshotId& id);
-  // Every stored snapshot whose hex id starts with `prefix` (>= 2 hex digits).
+  // Every stored snapshot whose hex id starts with `prefix` (>= 2 hex digits),
+  // sorted. Each fan-out directory is listed once per Store (and again after
+  // this Store writes a snapshot into it).
   Result<std::vector<SnapshotId>> FindSnapshotsByPrefix(std::string_view prefix);
+
+  // The snapshot index (store/snapshot_index, see snapshot_index.h): with it
+  // on, ReadSnapshot takes descriptors from that one cache file and files the
+  // ones it lacks there. Off by default, so that verify, doctor and gc always
+  // read the objects themselves; history turns it on. FlushSnapshotIndex
+  // writes what was added (best effort: the index is only a cache).
+  void UseSnapshotIndex(bool on);
+  Status FlushSnapshotIndex();
 
   // The durability barrier: everything written so far (objects here and any
   // file added to sync_set()) reaches stable storage.
@@ -97,6 +108,9 @@ class Store {
   std::mutex cache_mu_;
   std::unordered_map<TreeId, std::shared_ptr<const Tree>, IdHash> tree_cache_;
   std::unordered_map<SnapshotId, std::shared_ptr<const Snapshot>, IdHash> snapshot_cache_;
+  std::unordered_map<std::string, std::vector<SnapshotId>> fanout_cache_;  // "xx" -> sorted ids
+  bool use_snapshot_index_ = false;
+  std::unique_ptr<SnapshotIndex> snapshot_index_;  // guarded by cache_mu_
 };
 
 }  // namespace jvs

@@ -139,27 +139,43 @@ Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::stri
 }
 
 Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree, const HistoryOptions& o) {
-  std::vector<SnapshotId> ids;
-  if (o.all) {
-    JVS_ASSIGN_OR_RETURN(ids, repo.AllVisibleSnapshots());
-  } else {
+  // Descriptors come from the snapshot index (one cache file, verified
+  // against the ids); what it lacked is filed there at the end.
+  Store& store = repo.store();
+  store.UseSnapshotIndex(true);
+  struct IndexOff {
+    Store& s;
+    ~IndexOff() {
+      (void)s.FlushSnapshotIndex();  // a cache: a read-only repository just stays slower
+      s.UseSnapshotIndex(false);
+    }
+  } index_off{store};
+  std::vector<HistoryEntry> out;
+  auto keep = [&](const SnapshotId& id, std::shared_ptr<const Snapshot> s) {
+    HistoryEntry e{id, std::move(s), TagsOf(repo.view(), id)};
+    if (o.tag && std::find(e.tags.begin(), e.tags.end(), *o.tag) == e.tags.end()) return;
+    if (o.grep && e.snapshot->note.find(*o.grep) == std::string::npos) return;
+    out.push_back(std::move(e));
+  };
+  if (!o.all) {
+    // The worktree's line, newest first: stop reading once `limit` matched.
     auto wt = repo.view().worktrees.find(worktree);
     if (wt != repo.view().worktrees.end() && wt->second.head) {
       std::set<SnapshotId> seen;
-      for (std::optional<SnapshotId> cur = wt->second.head; cur && seen.insert(*cur).second;) {
-        ids.push_back(*cur);
-        JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(*cur));
+      for (std::optional<SnapshotId> cur = wt->second.head;
+           cur && seen.insert(*cur).second && !(o.limit && out.size() >= *o.limit);) {
+        SnapshotId id = *cur;
+        JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
         cur = s->parents.empty() ? std::nullopt : std::optional<SnapshotId>(s->parents[0]);
+        keep(id, std::move(s));
       }
     }
+    return out;
   }
-  std::vector<HistoryEntry> out;
+  JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> ids, repo.AllVisibleSnapshots());
   for (const auto& id : ids) {
-    JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(id));
-    HistoryEntry e{id, s, TagsOf(repo.view(), id)};
-    if (o.tag && std::find(e.tags.begin(), e.tags.end(), *o.tag) == e.tags.end()) continue;
-    if (o.grep && s->note.find(*o.grep) == std::string::npos) continue;
-    out.push_back(std::move(e));
+    JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
+    keep(id, std::move(s));
   }
   if (o.all) {
     // Newest first; among equal times (pinned clocks, fast scripts) children

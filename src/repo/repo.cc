@@ -427,16 +427,25 @@ Result<std::vector<SnapshotId>> Repo::AllVisibleSnapshots() {
 
 std::string Repo::ShortId(const SnapshotId& id) {
   std::string hex = id.hex();
+  // The fan-out listing is sorted and cached by the store: only the two
+  // neighbours of `id` can share a longer prefix with it.
   auto matches = store_->FindSnapshotsByPrefix(hex.substr(0, 2));
   size_t len = 8;
   if (matches.ok()) {
-    for (const auto& m : *matches) {
-      if (m == id) continue;
-      std::string other = m.hex();
-      size_t common = 0;
-      while (common < hex.size() && hex[common] == other[common]) ++common;
-      len = std::max(len, common + 1);
-    }
+    const auto& ids = *matches;
+    auto common_hex = [&](const SnapshotId& other) {
+      const auto& a = id.bytes();
+      const auto& b = other.bytes();
+      size_t i = 0;
+      while (i < a.size() && a[i] == b[i]) ++i;
+      if (i == a.size()) return 2 * i;
+      return 2 * i + ((a[i] >> 4) == (b[i] >> 4) ? 1 : 0);
+    };
+    auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    auto next = it;
+    if (next != ids.end() && *next == id) ++next;
+    if (next != ids.end()) len = std::max(len, common_hex(*next) + 1);
+    if (it != ids.begin()) len = std::max(len, common_hex(*std::prev(it)) + 1);
   }
   return hex.substr(0, std::min(len, hex.size()));
 }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "base/varint.h"
 #include "jvs/hash.h"
 #include "jvs/repo_path.h"
@@ -113,7 +115,106 @@ std::string Snapshot::Encode() const {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+
+// Valid UTF-8 as RFC 3629 defines it (no overlong forms, no surrogates, at
+// most U+10FFFF): what the JSON parser accepts inside a string.
+bool ValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (end - p <= n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int i = 2; i <= n; ++i)
+      if (p[i] < 0x80 || p[i] > 0xbf) return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+// The fast path of Snapshot::Decode: the exact canonical encoding that
+// Snapshot::Encode writes (compact, sorted keys, format 1) whose strings need
+// no escapes and whose fields are all valid. Anything else returns false and
+// the general JSON parser decides (and words the error), so both paths accept
+// exactly the same descriptors with the same result.
+bool DecodeCanonicalSnapshot(std::string_view d, Snapshot* s) {
+  auto lit = [&](std::string_view l) {
+    if (d.substr(0, l.size()) != l) return false;
+    d.remove_prefix(l.size());
+    return true;
+  };
+  auto str = [&](std::string_view* out) {
+    if (d.empty() || d[0] != '"') return false;
+    size_t end = d.find('"', 1);
+    if (end == std::string_view::npos) return false;
+    std::string_view v = d.substr(1, end - 1);
+    for (char c : v)
+      if (static_cast<unsigned char>(c) < 0x20 || c == '\\') return false;
+    if (!ValidUtf8(v)) return false;
+    *out = v;
+    d.remove_prefix(end + 1);
+    return true;
+  };
+  std::string_view author, change_id, created_at, engine, note, tree, worktree, parent;
+  if (!lit("{\"author\":") || !str(&author) || !lit(",\"change_id\":") || !str(&change_id) ||
+      !lit(",\"created_at\":") || !str(&created_at) || !lit(",\"engine\":") || !str(&engine) ||
+      !lit(",\"format\":1,\"note\":") || !str(&note) || !lit(",\"parents\":["))
+    return false;
+  if (!lit("]")) {
+    for (;;) {
+      if (!str(&parent) || s->parents.size() >= 64) return false;
+      auto pid = SnapshotId::FromHex(parent);
+      if (!pid.ok()) return false;
+      s->parents.push_back(*pid);
+      if (lit("]")) break;
+      if (!lit(",")) return false;
+    }
+  }
+  if (!lit(",\"tree\":") || !str(&tree) || !lit(",\"worktree\":") || !str(&worktree) || !lit("}") ||
+      !d.empty())
+    return false;
+  auto tid = TreeId::FromHex(tree);
+  if (!tid.ok()) return false;
+  s->tree = *tid;
+  if (change_id.size() != 32 || !IsHexString(change_id) ||
+      std::any_of(change_id.begin(), change_id.end(), [](char c) { return c >= 'A' && c <= 'F'; }))
+    return false;
+  s->change_id = change_id;
+  s->note = note;
+  s->created_at = created_at;
+  s->worktree = worktree;
+  s->author = author;
+  s->engine = engine;
+  return true;
+}
+
+}  // namespace
+
 Result<Snapshot> Snapshot::Decode(std::string_view data) {
+  {
+    Snapshot fast;
+    if (DecodeCanonicalSnapshot(data, &fast)) return fast;
+  }
   nlohmann::json j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Corrupt("snapshot descriptor is not valid JSON");
   auto str = [&](const char* key) -> Result<std::string> {

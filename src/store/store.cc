@@ -6,6 +6,7 @@
 
 #include "base/sync_set.h"
 #include "jvs/hash.h"
+#include "store/snapshot_index.h"
 
 namespace jvs {
 
@@ -239,7 +240,26 @@ Result<std::shared_ptr<const Snapshot>> Store::ReadSnapshot(const SnapshotId& id
     auto it = snapshot_cache_.find(id);
     if (it != snapshot_cache_.end()) return it->second;
   }
-  JVS_ASSIGN_OR_RETURN(std::string data, ReadObject(kSnapshots, id.bytes()));
+  std::string data;
+  bool use_index = false, indexed = false;
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    use_index = use_snapshot_index_;
+    if (use_index) {
+      snapshot_index_->Load(env_);
+      if (const std::string* d = snapshot_index_->Find(id)) {
+        data = *d;
+        indexed = true;
+      }
+    }
+  }
+  if (!indexed) {
+    JVS_ASSIGN_OR_RETURN(data, ReadObject(kSnapshots, id.bytes()));
+    if (use_index) {
+      std::lock_guard<std::mutex> l(cache_mu_);
+      snapshot_index_->Add(id, data);
+    }
+  }
   auto snap = Snapshot::Decode(data);
   if (!snap.ok()) return snap.error().WithContext("snapshot " + id.hex());
   auto ptr = std::make_shared<const Snapshot>(std::move(snap).value());
@@ -253,6 +273,8 @@ Result<SnapshotId> Store::WriteSnapshot(const Snapshot& snapshot) {
   std::string data = snapshot.Encode();
   SnapshotId id(Sha256Of(data));
   JVS_TRY(WriteObject(kSnapshots, id.bytes(), data));
+  std::lock_guard<std::mutex> l(cache_mu_);
+  fanout_cache_.erase(id.hex().substr(0, 2));
   return id;
 }
 
@@ -265,21 +287,45 @@ Result<std::vector<SnapshotId>> Store::FindSnapshotsByPrefix(std::string_view pr
   if (prefix.size() < 2 || prefix.size() > kIdHexLength || !IsHexString(prefix)) return out;
   std::string lower(prefix);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  fs::path fan = dir_ / kSnapshots / lower.substr(0, 2);
-  auto dfd = env_->Open(fan, O_RDONLY | O_DIRECTORY);
-  if (!dfd.ok()) {
-    if (dfd.error().code() == ErrorCode::kNotFound) return out;
-    return dfd.error();
+  std::string fan_name = lower.substr(0, 2);
+  std::vector<SnapshotId> fan;
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    auto it = fanout_cache_.find(fan_name);
+    if (it != fanout_cache_.end()) fan = it->second;
   }
-  JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd->get()));
-  std::string_view rest = std::string_view(lower).substr(2);
-  for (const auto& e : entries) {
-    if (e.name.size() != kIdHexLength - 2 || e.name.compare(0, rest.size(), rest) != 0) continue;
-    auto id = SnapshotId::FromHex(lower.substr(0, 2) + e.name);
-    if (id.ok()) out.push_back(*id);
+  if (fan.empty()) {
+    auto dfd = env_->Open(dir_ / kSnapshots / fan_name, O_RDONLY | O_DIRECTORY);
+    if (!dfd.ok()) {
+      if (dfd.error().code() == ErrorCode::kNotFound) return out;
+      return dfd.error();
+    }
+    JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd->get()));
+    for (const auto& e : entries) {
+      if (e.name.size() != kIdHexLength - 2) continue;
+      auto id = SnapshotId::FromHex(fan_name + e.name);
+      if (id.ok()) fan.push_back(*id);
+    }
+    std::sort(fan.begin(), fan.end());
+    std::lock_guard<std::mutex> l(cache_mu_);
+    fanout_cache_[fan_name] = fan;
   }
-  std::sort(out.begin(), out.end());
+  if (lower.size() == 2) return fan;
+  for (const auto& id : fan)
+    if (id.hex().compare(0, lower.size(), lower) == 0) out.push_back(id);
   return out;
+}
+
+void Store::UseSnapshotIndex(bool on) {
+  std::lock_guard<std::mutex> l(cache_mu_);
+  use_snapshot_index_ = on;
+  if (on && !snapshot_index_) snapshot_index_ = std::make_unique<SnapshotIndex>(dir_ / "snapshot_index");
+}
+
+Status Store::FlushSnapshotIndex() {
+  std::lock_guard<std::mutex> l(cache_mu_);
+  if (!snapshot_index_) return OkStatus();
+  return snapshot_index_->Flush(env_);
 }
 
 Status Store::Sync() {

@@ -5,6 +5,9 @@
 
 #include <unistd.h>
 
+#include <functional>
+#include <string_view>
+
 #include "base/varint.h"
 #include "jvs/repo_path.h"
 
@@ -126,13 +129,39 @@ Status TreeState::Save(Env* env, const fs::path& path) const {
 }
 
 TreeStateIndex::TreeStateIndex(const TreeState& state) : state_(state) {
-  index_.reserve(state.entries.size());
-  for (size_t i = 0; i < state.entries.size(); ++i) index_.emplace(state.entries[i].first, i);
+  JVS_CHECK(state.entries.size() < (uint64_t{1} << 32) - 1);
+  size_t cap = 16;
+  while (cap < 2 * state.entries.size()) cap *= 2;
+  slots_.assign(cap, 0);
+  mask_ = cap - 1;
+  std::hash<std::string_view> hash;
+  for (size_t i = 0; i < state.entries.size(); ++i) {
+    const std::string& path = state.entries[i].first;
+    uint64_t h = hash(path);
+    size_t pos = h & mask_;
+    bool duplicate = false;
+    while (slots_[pos] != 0) {
+      uint64_t s = slots_[pos];
+      if ((s >> 32) == (h >> 32) && state.entries[(s & 0xffffffffu) - 1].first == path) {
+        duplicate = true;
+        break;
+      }
+      pos = (pos + 1) & mask_;
+    }
+    if (!duplicate) slots_[pos] = (h >> 32) << 32 | (i + 1);
+  }
 }
 
 const FileState* TreeStateIndex::Find(std::string_view path) const {
-  auto it = index_.find(path);
-  return it == index_.end() ? nullptr : &state_.entries[it->second].second;
+  uint64_t h = std::hash<std::string_view>()(path);
+  for (size_t pos = h & mask_;; pos = (pos + 1) & mask_) {
+    uint64_t s = slots_[pos];
+    if (s == 0) return nullptr;
+    if ((s >> 32) == (h >> 32)) {
+      const auto& e = state_.entries[(s & 0xffffffffu) - 1];
+      if (e.first == path) return &e.second;
+    }
+  }
 }
 
 Result<int64_t> FilesystemNow(Env* env, const fs::path& dir) {

@@ -47,7 +47,10 @@ struct TreeState {
   bool IsRacy(const FileState& s) const { return s.mtime_ns >= fs_time_ns; }
 };
 
-// Path -> index into entries, for lookups during a scan.
+// Path -> entry, for lookups during a scan (one per scanned path, so it is
+// a flat open-addressing table: one allocation, no node per path; at 200,000
+// paths the node-based map was the largest user-space cost of a no-change
+// snapshot). With duplicate paths the first entry wins.
 class TreeStateIndex {
  public:
   explicit TreeStateIndex(const TreeState& state);
@@ -55,7 +58,9 @@ class TreeStateIndex {
 
  private:
   const TreeState& state_;
-  std::unordered_map<std::string_view, size_t> index_;
+  // 0 = empty; else (high 32 bits of the path's hash) << 32 | (entry index + 1).
+  std::vector<uint64_t> slots_;
+  size_t mask_ = 0;
 };
 
 // The filesystem's idea of "now" in directory `dir` (creates and removes a

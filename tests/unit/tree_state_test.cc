@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <limits>
 #include <string>
 
@@ -222,6 +224,40 @@ TEST(TreeState, FilesystemNow) {
   ASSERT_EQ(::lstat((tmp.path() / "later").c_str(), &st), 0);
   EXPECT_GE(int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec, *now);
   EXPECT_FALSE(FilesystemNow(env, tmp.path() / "missing").ok());
+}
+
+TEST(TreeStateIndexTest, FindsEveryPathAmongManyAndNothingElse) {
+  TreeState t;
+  for (int i = 0; i < 50000; ++i) {
+    FileState s;
+    s.size = static_cast<uint64_t>(i);
+    t.entries.emplace_back("d" + std::to_string(i % 97) + "/f" + std::to_string(i), s);
+  }
+  std::sort(t.entries.begin(), t.entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  TreeStateIndex idx(t);
+  for (const auto& [path, s] : t.entries) {
+    const FileState* f = idx.Find(path);
+    ASSERT_NE(f, nullptr) << path;
+    EXPECT_EQ(f, &s);
+  }
+  EXPECT_EQ(idx.Find(""), nullptr);
+  EXPECT_EQ(idx.Find("d1/f"), nullptr);
+  EXPECT_EQ(idx.Find("d1/f1x"), nullptr);
+  EXPECT_EQ(idx.Find("d0/f97/"), nullptr);
+  TreeState empty;
+  EXPECT_EQ(TreeStateIndex(empty).Find("a"), nullptr);
+}
+
+TEST(TreeStateIndexTest, FirstOfDuplicatePathsWins) {
+  TreeState t;
+  FileState a, b;
+  a.size = 1;
+  b.size = 2;
+  t.entries = {{"x", a}, {"x", b}, {"y", b}};
+  TreeStateIndex idx(t);
+  ASSERT_NE(idx.Find("x"), nullptr);
+  EXPECT_EQ(idx.Find("x")->size, 1u);
+  EXPECT_EQ(idx.Find("y")->size, 2u);
 }
 
 }  // namespace

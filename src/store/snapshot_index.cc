@@ -1,0 +1,108 @@
+#include "store/snapshot_index.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+
+#include "base/varint.h"
+#include "jvs/hash.h"
+
+namespace jvs {
+
+std::string SnapshotIndex::Header() {
+  std::string h(kMagic);
+  h.push_back(static_cast<char>(kFormatVersion));
+  return h;
+}
+
+std::string SnapshotIndex::EncodeRecord(const SnapshotId& id, std::string_view data) {
+  std::string out;
+  out.reserve(data.size() + kIdBytes + 4);
+  PutVarint(&out, data.size());
+  out.append(reinterpret_cast<const char*>(id.bytes().data()), kIdBytes);
+  out.append(data);
+  return out;
+}
+
+void SnapshotIndex::Load(Env* env) {
+  if (loaded_) return;
+  loaded_ = true;
+  auto file = env->ReadFile(path_, kMaxFileSize);
+  if (!file.ok()) {
+    // Missing: built from scratch on the next Flush. Unreadable or too large:
+    // replaced by a fresh one.
+    rewrite_ = file.error().code() != ErrorCode::kNotFound;
+    return;
+  }
+  std::string_view d = *file;
+  const std::string header = Header();
+  if (d.substr(0, header.size()) != header) {
+    rewrite_ = true;
+    return;
+  }
+  d.remove_prefix(header.size());
+  while (!d.empty()) {
+    uint64_t len;
+    if (!GetVarint(&d, &len) || len > kMaxRecordSize || d.size() < kIdBytes + len) {
+      rewrite_ = true;  // torn append or damage: keep what parsed, rewrite the rest
+      break;
+    }
+    Digest dg;
+    std::memcpy(dg.data(), d.data(), kIdBytes);
+    d.remove_prefix(kIdBytes);
+    records_.emplace(SnapshotId(dg), std::string(d.substr(0, len)));
+    d.remove_prefix(len);
+  }
+}
+
+const std::string* SnapshotIndex::Find(const SnapshotId& id) {
+  auto it = records_.find(id);
+  if (it == records_.end()) return nullptr;
+  auto [v, fresh] = verified_.emplace(id, false);
+  if (fresh) v->second = SnapshotId(Sha256Of(it->second)) == id;
+  if (!v->second) {
+    records_.erase(it);
+    verified_.erase(v);
+    rewrite_ = true;
+    return nullptr;
+  }
+  return &it->second;
+}
+
+void SnapshotIndex::Add(const SnapshotId& id, std::string_view data) {
+  if (data.size() > kMaxRecordSize) return;
+  auto [it, added] = records_.emplace(id, std::string(data));
+  if (!added) return;
+  verified_[id] = true;
+  pending_.push_back(id);
+}
+
+Status SnapshotIndex::Flush(Env* env) {
+  if (!loaded_ || (pending_.empty() && !rewrite_)) return OkStatus();
+  if (!rewrite_) {
+    std::string batch;
+    for (const auto& id : pending_) batch += EncodeRecord(id, records_.at(id));
+    auto fd = env->Open(path_, O_WRONLY | O_APPEND);
+    if (fd.ok()) {
+      // One write: appenders in other processes never interleave within it.
+      JVS_TRY(env->Write(fd->get(), batch.data(), batch.size()));
+      pending_.clear();
+      return OkStatus();
+    }
+    if (fd.error().code() != ErrorCode::kNotFound) return fd.error();
+  }
+  // New or damaged: write every record that verifies, then rename into place.
+  std::vector<SnapshotId> ids;
+  ids.reserve(records_.size());
+  for (const auto& r : records_) ids.push_back(r.first);
+  std::sort(ids.begin(), ids.end());  // deterministic files
+  std::string out = Header();
+  for (const auto& id : ids)
+    if (const std::string* data = Find(id)) out += EncodeRecord(id, *data);
+  JVS_TRY(env->WriteFileAtomic(path_, out));
+  pending_.clear();
+  rewrite_ = false;
+  return OkStatus();
+}
+
+}  // namespace jvs

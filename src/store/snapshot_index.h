@@ -1,0 +1,63 @@
+// SnapshotIndex: a per-repository cache of snapshot descriptors in one file
+// (`.jvs/store/snapshot_index`, docs/formats.md), so that walking a long
+// history reads one file instead of one file per snapshot. It is never a
+// source of truth: every record carries the descriptor's canonical bytes, and
+// a record is used only after its bytes hash to the id it is filed under, so
+// a damaged, truncated or stale index costs speed, never correctness. Records
+// missing from it are appended (O_APPEND, one write per batch, so concurrent
+// appenders do not interleave); a damaged file is rewritten atomically from
+// the records that still verify. Thread-compatible (Store serialises access).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "jvs/env.h"
+#include "jvs/object_id.h"
+
+namespace jvs {
+
+class SnapshotIndex {
+ public:
+  static constexpr std::string_view kMagic = "JVSI";
+  static constexpr uint8_t kFormatVersion = 1;
+  static constexpr size_t kMaxFileSize = size_t{1} << 30;
+  static constexpr size_t kMaxRecordSize = size_t{1} << 20;
+
+  explicit SnapshotIndex(fs::path path) : path_(std::move(path)) {}
+
+  // Reads the file once (a missing, unreadable or damaged file is an empty or
+  // partial index that will be rewritten). Later calls do nothing.
+  void Load(Env* env);
+  bool loaded() const { return loaded_; }
+
+  // The descriptor bytes filed under `id`, verified against it; nullptr when
+  // absent. A record that does not verify is dropped and the file is marked
+  // for rewrite.
+  const std::string* Find(const SnapshotId& id);
+  // Records a descriptor read from the store (its bytes hash to `id`).
+  void Add(const SnapshotId& id, std::string_view data);
+
+  // Appends the records added since Load, or rewrites the whole file when it
+  // was damaged. Best effort for callers: the index is only a cache.
+  Status Flush(Env* env);
+
+  // For tests and --debug.
+  size_t size() const { return records_.size(); }
+  bool needs_rewrite() const { return rewrite_; }
+  static std::string EncodeRecord(const SnapshotId& id, std::string_view data);
+  static std::string Header();
+
+ private:
+  fs::path path_;
+  bool loaded_ = false;
+  bool rewrite_ = false;  // damaged: rewrite instead of appending
+  std::unordered_map<SnapshotId, std::string, IdHash> records_;
+  std::unordered_map<SnapshotId, bool, IdHash> verified_;
+  std::vector<SnapshotId> pending_;  // added since Load, not in the file
+};
+
+}  // namespace jvs
