@@ -697,6 +697,13 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
     for (const auto& c : plan.objects)
       if (c.kind == k) order.push_back(&c);
   const fs::path store_dir = repo.store().dir();
+  // The snapshot index (a cache of descriptors, see store/snapshot_index.h)
+  // must not keep answering for snapshots deleted below: it goes first and
+  // is rebuilt by the next history.
+  if (plan.count(GcObjectKind::kSnapshot) > 0) {
+    Status st = env->Unlink(store_dir / "snapshot_index");
+    if (!st.ok() && st.error().code() != ErrorCode::kNotFound) return st.error();
+  }
   ProgressScope progress(repo.settings().progress, "gc", order.size(), plan.reclaimable_bytes);
   for (const GcCandidate* c : order) {
     JVS_FAULT("gc.delete_object");
