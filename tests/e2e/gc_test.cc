@@ -58,10 +58,16 @@ uint64_t Blocks(const fs::path& p) {
   return static_cast<uint64_t>(st.st_blocks) * 512;
 }
 
-// What `du -s --block-size=1 DIR` counts: every file and directory's blocks.
-uint64_t Du(const fs::path& dir) {
-  uint64_t total = Blocks(dir);
-  for (const auto& e : fs::recursive_directory_iterator(dir)) total += Blocks(e.path());
+// What `du -s --block-size=1` counts over the store's object directories:
+// every file and directory's blocks. The snapshot index beside them is a
+// cache that gc drops (history rebuilds it), not reclaimed object space.
+uint64_t Du(const fs::path& store) {
+  uint64_t total = 0;
+  for (const char* dir : {"snapshots", "trees", "blobs"}) {
+    if (!fs::exists(store / dir)) continue;
+    total += Blocks(store / dir);
+    for (const auto& e : fs::recursive_directory_iterator(store / dir)) total += Blocks(e.path());
+  }
   return total;
 }
 
