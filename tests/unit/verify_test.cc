@@ -116,7 +116,7 @@ class VerifyTest : public ::testing::Test {
   TempDir tmp_;
   fs::path root_, ws_;
   Settings settings_;
-  int clock_ = 0;
+  int64_t clock_ = 0;
 };
 
 TEST_F(VerifyTest, IntactRepositoryVerifiesEveryObjectOnce) {
