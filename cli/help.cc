@@ -244,6 +244,8 @@ std::string ManPage(const CLI::App& app) {
       ".TP\n\\fBJVS_LOCK_TIMEOUT_MS\\fR\nHow long a command waits for a busy worktree (default "
       "10000).\n"
       ".TP\n\\fBJVS_THREADS\\fR\nSize of the worker pool.\n"
+      ".TP\n\\fBJVS_HUGEPAGES\\fR\n0: never re-execute with glibc's malloc huge pages (for valgrind); 1 "
+      "(default): do so where transparent huge pages are in madvise mode.\n"
       ".TP\n\\fBNO_COLOR\\fR\nNever use colour.\n"
       ".PP\nThe variables overriding configuration keys are listed under CONFIGURATION.\n";
   out +=

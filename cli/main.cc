@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "hugepages.h"
 #include "typos.h"
 #include "help.h"
 
@@ -42,6 +43,7 @@ void PrintError(const jvs::cli::Context& ctx, const jvs::Error& raw) {
 
 int main(int argc, char** argv) {
   using namespace jvs::cli;
+  MaybeReexecWithHugePages(argc, argv);
   Context ctx;
   for (int i = 0; i < argc; ++i) ctx.argv.emplace_back(argv[i]);
   ctx.argv[0] = "jvs";
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
   app.footer(
       "References: a snapshot id prefix (4+ hex digits), a tag, @ or HEAD, latest, REF~N, a note prefix.\n"
       "Configuration: ~/.config/jvs/config.toml and .jvs/config.toml ('jvs config --help').\n"
-      "Environment: JVS_ENGINE, JVS_USER, JVS_EMAIL, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, JVS_LOCK_TIMEOUT_MS.\n"
+      "Environment: JVS_ENGINE, JVS_USER, JVS_EMAIL, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, JVS_LOCK_TIMEOUT_MS, JVS_HUGEPAGES.\n"
       "Exit codes: 0 ok, 1 failed, 2 usage, 3 integrity, 4 locked, 130 interrupted.");
 
   RegisterInit(app, ctx);
@@ -99,6 +101,10 @@ int main(int argc, char** argv) {
   // repository file). `config` reads the files itself, so that a broken file
   // can still be inspected; completion and the man page need none.
   app.parse_complete_callback([&ctx, &app] {
+    ctx.Debug("malloc huge pages: " + HugePagesNote());
+    if (!HugePagesEnvError().empty())
+      throw CommandError{jvs::Error(jvs::ErrorCode::kInvalidArgument, HugePagesEnvError(),
+                                    "set JVS_HUGEPAGES=0 to turn huge pages off, or unset it")};
     for (const char* own : {"config", "completion", "__man", "__complete"})
       if (app.got_subcommand(own)) return;
     jvs::Status st = ctx.LoadConfig();
