@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "jvs/result.h"
@@ -51,6 +52,31 @@ class UniqueFd {
 
  private:
   int fd_ = -1;
+};
+
+// A read-only, private mapping of a whole file (its pages populated at once,
+// which costs far fewer page faults than reading into fresh heap memory).
+// Only for files that are replaced by rename and never truncated in place
+// (the tree state, the snapshot index): a file shrinking under a mapping
+// would fault on access. Move-only; unmaps on destruction.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(void* addr, size_t size) : addr_(addr), size_(size) {}
+  MappedFile(MappedFile&& o) noexcept : addr_(o.addr_), size_(o.size_) {
+    o.addr_ = nullptr;
+    o.size_ = 0;
+  }
+  MappedFile& operator=(MappedFile&& o) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  std::string_view data() const { return {static_cast<const char*>(addr_), size_}; }
+
+ private:
+  void* addr_ = nullptr;
+  size_t size_ = 0;
 };
 
 struct DirEntry {
@@ -119,6 +145,9 @@ class Env {
 
   // ---- helpers built on the virtual calls (not virtual themselves) ----
   Result<std::string> ReadFile(const fs::path& path, size_t max_size = 256u << 20);
+  // The whole file as a MappedFile (see there for which files qualify);
+  // kCorrupt when it is larger than max_size.
+  Result<MappedFile> MapFile(const fs::path& path, size_t max_size);
   // Writes `data` to a temp file beside `path` and renames it into place
   // (fsync of the file only when `sync` is set).
   Status WriteFileAtomic(const fs::path& path, std::string_view data, bool sync = false);

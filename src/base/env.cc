@@ -3,6 +3,7 @@
 #include <linux/fs.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include <atomic>
@@ -287,6 +288,34 @@ Result<std::string> Env::ReadFile(const fs::path& path, size_t max_size) {
   }
   out.resize(got);
   return out;
+}
+
+MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
+  if (this != &o) {
+    if (addr_ != nullptr) ::munmap(addr_, size_);
+    addr_ = o.addr_;
+    size_ = o.size_;
+    o.addr_ = nullptr;
+    o.size_ = 0;
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (addr_ != nullptr) ::munmap(addr_, size_);
+}
+
+Result<MappedFile> Env::MapFile(const fs::path& path, size_t max_size) {
+  JVS_ASSIGN_OR_RETURN(UniqueFd fd, Open(path, O_RDONLY));
+  JVS_ASSIGN_OR_RETURN(struct stat st, Fstat(fd.get()));
+  if (!S_ISREG(st.st_mode)) return Error(ErrorCode::kCorrupt, "file " + Q(path) + " is not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > max_size)
+    return Error(ErrorCode::kCorrupt, "file " + Q(path) + " is larger than expected");
+  if (st.st_size == 0) return MappedFile();
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  if (addr == MAP_FAILED) return ErrnoError(errno, "cannot map " + Q(path));
+  return MappedFile(addr, size);
 }
 
 namespace {

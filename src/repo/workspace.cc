@@ -174,7 +174,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
 
 Result<std::optional<SnapshotId>> Workspace::StaleFrom() {
   Env* env = repo_.env();
-  JVS_ASSIGN_OR_RETURN(TreeState ts, TreeState::Load(env, TreeStatePath()));
+  JVS_ASSIGN_OR_RETURN(TreeState ts, TreeState::LoadHeader(env, TreeStatePath()));
   if (ts.op.is_zero()) return std::optional<SnapshotId>();
   if (auto pending = env->ReadFile(SnapshotPendingPath(repo_, name_), 4096); pending.ok() && state().head) {
     // A snapshot of these files was published but its tree state not saved:

@@ -27,14 +27,16 @@ std::string SnapshotIndex::EncodeRecord(const SnapshotId& id, std::string_view d
 void SnapshotIndex::Load(Env* env) {
   if (loaded_) return;
   loaded_ = true;
-  auto file = env->ReadFile(path_, kMaxFileSize);
+  auto file = env->MapFile(path_, kMaxFileSize);
   if (!file.ok()) {
     // Missing: built from scratch on the next Flush. Unreadable or too large:
     // replaced by a fresh one.
     rewrite_ = file.error().code() != ErrorCode::kNotFound;
     return;
   }
-  std::string_view d = *file;
+  file_ = std::move(file).value();
+  std::string_view d = file_.data();
+  records_.reserve(d.size() / 256 + 16);  // descriptors are a few hundred bytes
   const std::string header = Header();
   if (d.substr(0, header.size()) != header) {
     rewrite_ = true;
@@ -50,30 +52,29 @@ void SnapshotIndex::Load(Env* env) {
     Digest dg;
     std::memcpy(dg.data(), d.data(), kIdBytes);
     d.remove_prefix(kIdBytes);
-    records_.emplace(SnapshotId(dg), std::string(d.substr(0, len)));
+    records_.emplace(SnapshotId(dg), Record{d.substr(0, len), false});
     d.remove_prefix(len);
   }
 }
 
-const std::string* SnapshotIndex::Find(const SnapshotId& id) {
+std::optional<std::string_view> SnapshotIndex::Find(const SnapshotId& id) {
   auto it = records_.find(id);
-  if (it == records_.end()) return nullptr;
-  auto [v, fresh] = verified_.emplace(id, false);
-  if (fresh) v->second = SnapshotId(Sha256Of(it->second)) == id;
-  if (!v->second) {
-    records_.erase(it);
-    verified_.erase(v);
-    rewrite_ = true;
-    return nullptr;
+  if (it == records_.end()) return std::nullopt;
+  if (!it->second.verified) {
+    if (SnapshotId(Sha256Of(it->second.data)) != id) {
+      records_.erase(it);
+      rewrite_ = true;
+      return std::nullopt;
+    }
+    it->second.verified = true;
   }
-  return &it->second;
+  return it->second.data;
 }
 
 void SnapshotIndex::Add(const SnapshotId& id, std::string_view data) {
-  if (data.size() > kMaxRecordSize) return;
-  auto [it, added] = records_.emplace(id, std::string(data));
-  if (!added) return;
-  verified_[id] = true;
+  if (data.size() > kMaxRecordSize || records_.count(id)) return;
+  const std::string& copy = added_.emplace_back(data);
+  records_.emplace(id, Record{copy, true});
   pending_.push_back(id);
 }
 
@@ -81,7 +82,7 @@ Status SnapshotIndex::Flush(Env* env) {
   if (!loaded_ || (pending_.empty() && !rewrite_)) return OkStatus();
   if (!rewrite_) {
     std::string batch;
-    for (const auto& id : pending_) batch += EncodeRecord(id, records_.at(id));
+    for (const auto& id : pending_) batch += EncodeRecord(id, records_.at(id).data);
     auto fd = env->Open(path_, O_WRONLY | O_APPEND);
     if (fd.ok()) {
       // One write: appenders in other processes never interleave within it.
@@ -98,7 +99,7 @@ Status SnapshotIndex::Flush(Env* env) {
   std::sort(ids.begin(), ids.end());  // deterministic files
   std::string out = Header();
   for (const auto& id : ids)
-    if (const std::string* data = Find(id)) out += EncodeRecord(id, *data);
+    if (auto data = Find(id)) out += EncodeRecord(id, *data);
   JVS_TRY(env->WriteFileAtomic(path_, out));
   pending_.clear();
   rewrite_ = false;

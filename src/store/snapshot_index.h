@@ -9,6 +9,8 @@
 // the records that still verify. Thread-compatible (Store serialises access).
 #pragma once
 
+#include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,10 +36,10 @@ class SnapshotIndex {
   void Load(Env* env);
   bool loaded() const { return loaded_; }
 
-  // The descriptor bytes filed under `id`, verified against it; nullptr when
+  // The descriptor bytes filed under `id`, verified against it; nullopt when
   // absent. A record that does not verify is dropped and the file is marked
-  // for rewrite.
-  const std::string* Find(const SnapshotId& id);
+  // for rewrite. The view lives as long as this index.
+  std::optional<std::string_view> Find(const SnapshotId& id);
   // Records a descriptor read from the store (its bytes hash to `id`).
   void Add(const SnapshotId& id, std::string_view data);
 
@@ -55,8 +57,13 @@ class SnapshotIndex {
   fs::path path_;
   bool loaded_ = false;
   bool rewrite_ = false;  // damaged: rewrite instead of appending
-  std::unordered_map<SnapshotId, std::string, IdHash> records_;
-  std::unordered_map<SnapshotId, bool, IdHash> verified_;
+  struct Record {
+    std::string_view data;  // into file_ or added_
+    bool verified = false;
+  };
+  MappedFile file_;                  // the file as loaded: records point into it
+  std::deque<std::string> added_;    // descriptors added since Load (stable addresses)
+  std::unordered_map<SnapshotId, Record, IdHash> records_;
   std::vector<SnapshotId> pending_;  // added since Load, not in the file
 };
 

@@ -112,7 +112,7 @@ Result<TreeState> TreeState::Decode(std::string_view d) {
 }
 
 Result<TreeState> TreeState::Load(Env* env, const fs::path& path) {
-  auto data = env->ReadFile(path, 4ull << 30);
+  auto data = env->MapFile(path, 4ull << 30);
   if (!data.ok()) {
     if (data.error().code() == ErrorCode::kNotFound) {
       TreeState empty;
@@ -121,7 +121,32 @@ Result<TreeState> TreeState::Load(Env* env, const fs::path& path) {
     }
     return data.error();
   }
-  return Decode(*data);
+  return Decode(data->data());
+}
+
+Result<TreeState> TreeState::LoadHeader(Env* env, const fs::path& path) {
+  auto fd = env->Open(path, O_RDONLY);
+  if (!fd.ok()) {
+    if (fd.error().code() == ErrorCode::kNotFound) {
+      TreeState empty;
+      empty.tree = EmptyTreeId();
+      return empty;
+    }
+    return fd.error();
+  }
+  // magic, version, tree, op, fs_time, then at least the entry count.
+  constexpr size_t kHeader = 4 + 1 + 2 * kIdBytes + 8 + 1;
+  std::string head(kHeader, '\0');
+  size_t got = 0;
+  while (got < head.size()) {
+    JVS_ASSIGN_OR_RETURN(size_t n, env->Read(fd->get(), head.data() + got, head.size() - got));
+    if (n == 0) break;
+    got += n;
+  }
+  head.resize(got);
+  // The entry count says none follow: Decode checks the header alone.
+  if (head.size() == kHeader) head.back() = 0;
+  return Decode(head);
 }
 
 Status TreeState::Save(Env* env, const fs::path& path) const {

@@ -41,6 +41,9 @@ struct TreeState {
   std::string Encode() const;
   static Result<TreeState> Decode(std::string_view data);
   static Result<TreeState> Load(Env* env, const fs::path& path);  // empty state if missing
+  // Only tree, op and fs_time_ns (the fixed-size header), no entries: for
+  // questions about the state, not the files (a stale check). Empty if missing.
+  static Result<TreeState> LoadHeader(Env* env, const fs::path& path);
   Status Save(Env* env, const fs::path& path) const;
 
   // Racy-timestamp rule: a file modified at or after fs_time_ns must be re-read.

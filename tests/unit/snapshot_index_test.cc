@@ -239,7 +239,7 @@ TEST_F(SnapshotIndexTest, DamagedRecordIsDetectedAndRebuilt) {
   SnapshotIndex idx = LoadIndex();
   EXPECT_FALSE(idx.needs_rewrite());
   EXPECT_EQ(idx.size(), 20u);
-  for (const auto& [id, s] : line) EXPECT_NE(idx.Find(id), nullptr);
+  for (const auto& [id, s] : line) EXPECT_TRUE(idx.Find(id).has_value());
   EXPECT_FALSE(idx.needs_rewrite()) << "every record verifies after the rebuild";
   EXPECT_EQ(testing::ReadFile(IndexPath()).find("Snapshot 7"), std::string::npos);
 }
@@ -306,8 +306,8 @@ TEST_F(SnapshotIndexTest, ConcurrentAppendersLoseNothing) {
   EXPECT_EQ(idx.size(), static_cast<size_t>(kWriters * kPerWriter));
   for (const auto& line : lines)
     for (const auto& [id, s] : line) {
-      const std::string* d = idx.Find(id);
-      ASSERT_NE(d, nullptr);
+      auto d = idx.Find(id);
+      ASSERT_TRUE(d.has_value());
       EXPECT_EQ(*d, s.Encode());
     }
 }
@@ -334,7 +334,7 @@ TEST_F(SnapshotIndexTest, ConcurrentRebuildersLeaveAValidIndex) {
   for (auto& t : threads) t.join();
   SnapshotIndex idx = LoadIndex();
   EXPECT_FALSE(idx.needs_rewrite());
-  for (const auto& [id, s] : line) EXPECT_NE(idx.Find(id), nullptr);
+  for (const auto& [id, s] : line) EXPECT_TRUE(idx.Find(id).has_value());
 }
 
 // ---------------------------------------------------------------- History

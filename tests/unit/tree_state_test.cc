@@ -146,6 +146,34 @@ TEST(TreeState, SaveAndLoad) {
   EXPECT_EQ(bad.error().code(), ErrorCode::kCorrupt);
 }
 
+TEST(TreeState, LoadHeaderReadsOnlyTheHeader) {
+  TempDir tmp;
+  fs::path p = tmp.path() / "tree_state";
+  auto missing = TreeState::LoadHeader(Env::Default(), p);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->tree, EmptyTreeId());
+  EXPECT_TRUE(missing->op.is_zero());
+  // Many entries (a multi-byte entry count), a few, none.
+  for (size_t n : {size_t{300}, size_t{5}, size_t{0}}) {
+    TreeState t = Sample();
+    t.entries.clear();
+    for (size_t i = 0; i < n; ++i)
+      t.entries.emplace_back("f" + std::to_string(100000 + i), State(EntryKind::kFile, 1000, i, "x"));
+    ASSERT_TRUE(t.Save(Env::Default(), p).ok());
+    auto h = TreeState::LoadHeader(Env::Default(), p);
+    ASSERT_TRUE(h.ok()) << h.error().message();
+    EXPECT_EQ(h->tree, t.tree);
+    EXPECT_EQ(h->op, t.op);
+    EXPECT_EQ(h->fs_time_ns, t.fs_time_ns);
+    EXPECT_TRUE(h->entries.empty());
+  }
+  // A damaged header is reported; so is a truncated one.
+  testing::WriteFile(p, "JVSX" + std::string(80, '\0'));
+  EXPECT_EQ(TreeState::LoadHeader(Env::Default(), p).error().code(), ErrorCode::kCorrupt);
+  testing::WriteFile(p, Sample().Encode().substr(0, 40));
+  EXPECT_EQ(TreeState::LoadHeader(Env::Default(), p).error().code(), ErrorCode::kCorrupt);
+}
+
 TEST(TreeState, RacyRule) {
   TreeState t;
   t.fs_time_ns = 1000;
