@@ -249,8 +249,8 @@ std::string Context::Id(Repo& repo, const SnapshotId& id) {
   // but at least the 4 digits a reference needs.
   std::string hex = id.hex();
   size_t unique = 1;
-  if (auto matches = repo.store().FindSnapshotsByPrefix(hex.substr(0, 2)); matches.ok()) {
-    for (const auto& m : *matches) {
+  if (auto matches = repo.store().SnapshotsInFanout(std::string_view(hex).substr(0, 2)); matches.ok()) {
+    for (const auto& m : **matches) {
       if (m == id) continue;
       std::string other = m.hex();
       size_t common = 0;

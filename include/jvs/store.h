@@ -67,6 +67,9 @@ class Store {
   // sorted. Each fan-out directory is listed once per Store (and again after
   // this Store writes a snapshot into it).
   Result<std::vector<SnapshotId>> FindSnapshotsByPrefix(std::string_view prefix);
+  // Every stored snapshot in the fan-out directory `two_hex` (the first two
+  // hex digits of their ids), sorted; listed once and shared, not copied.
+  Result<std::shared_ptr<const std::vector<SnapshotId>>> SnapshotsInFanout(std::string_view two_hex);
 
   // The snapshot index (store/snapshot_index, see snapshot_index.h): with it
   // on, ReadSnapshot takes descriptors from that one cache file and files the
@@ -108,7 +111,8 @@ class Store {
   std::mutex cache_mu_;
   std::unordered_map<TreeId, std::shared_ptr<const Tree>, IdHash> tree_cache_;
   std::unordered_map<SnapshotId, std::shared_ptr<const Snapshot>, IdHash> snapshot_cache_;
-  std::unordered_map<std::string, std::vector<SnapshotId>> fanout_cache_;  // "xx" -> sorted ids
+  // "xx" -> sorted ids
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<SnapshotId>>> fanout_cache_;
   bool use_snapshot_index_ = false;
   std::unique_ptr<SnapshotIndex> snapshot_index_;  // guarded by cache_mu_
 };

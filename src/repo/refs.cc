@@ -2,6 +2,7 @@
 #include <functional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "jvs/suggest.h"
 #include "jvs/workspace.h"
@@ -161,7 +162,7 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
     // The worktree's line, newest first: stop reading once `limit` matched.
     auto wt = repo.view().worktrees.find(worktree);
     if (wt != repo.view().worktrees.end() && wt->second.head) {
-      std::set<SnapshotId> seen;
+      std::unordered_set<SnapshotId, IdHash> seen;
       for (std::optional<SnapshotId> cur = wt->second.head;
            cur && seen.insert(*cur).second && !(o.limit && out.size() >= *o.limit);) {
         SnapshotId id = *cur;

@@ -429,10 +429,10 @@ std::string Repo::ShortId(const SnapshotId& id) {
   std::string hex = id.hex();
   // The fan-out listing is sorted and cached by the store: only the two
   // neighbours of `id` can share a longer prefix with it.
-  auto matches = store_->FindSnapshotsByPrefix(hex.substr(0, 2));
+  auto matches = store_->SnapshotsInFanout(std::string_view(hex).substr(0, 2));
   size_t len = 8;
   if (matches.ok()) {
-    const auto& ids = *matches;
+    const auto& ids = **matches;
     auto common_hex = [&](const SnapshotId& other) {
       const auto& a = id.bytes();
       const auto& b = other.bytes();

@@ -247,7 +247,7 @@ Result<std::shared_ptr<const Snapshot>> Store::ReadSnapshot(const SnapshotId& id
     use_index = use_snapshot_index_;
     if (use_index) {
       snapshot_index_->Load(env_);
-      if (const std::string* d = snapshot_index_->Find(id)) {
+      if (auto d = snapshot_index_->Find(id)) {
         data = *d;
         indexed = true;
       }
@@ -282,36 +282,41 @@ bool Store::HasSnapshot(const SnapshotId& id) {
   return env_->Exists(ObjectPath(kSnapshots, id.bytes()));
 }
 
+Result<std::shared_ptr<const std::vector<SnapshotId>>> Store::SnapshotsInFanout(std::string_view two_hex) {
+  std::string fan_name(two_hex);
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    auto it = fanout_cache_.find(fan_name);
+    if (it != fanout_cache_.end()) return it->second;
+  }
+  auto fan = std::make_shared<std::vector<SnapshotId>>();
+  if (fan_name.size() == 2 && IsHexString(fan_name)) {
+    auto dfd = env_->Open(dir_ / kSnapshots / fan_name, O_RDONLY | O_DIRECTORY);
+    if (!dfd.ok() && dfd.error().code() != ErrorCode::kNotFound) return dfd.error();
+    if (dfd.ok()) {
+      JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd->get()));
+      fan->reserve(entries.size());
+      for (const auto& e : entries) {
+        if (e.name.size() != kIdHexLength - 2) continue;
+        auto id = SnapshotId::FromHex(fan_name + e.name);
+        if (id.ok()) fan->push_back(*id);
+      }
+      std::sort(fan->begin(), fan->end());
+    }
+  }
+  std::lock_guard<std::mutex> l(cache_mu_);
+  fanout_cache_[fan_name] = fan;
+  return std::shared_ptr<const std::vector<SnapshotId>>(std::move(fan));
+}
+
 Result<std::vector<SnapshotId>> Store::FindSnapshotsByPrefix(std::string_view prefix) {
   std::vector<SnapshotId> out;
   if (prefix.size() < 2 || prefix.size() > kIdHexLength || !IsHexString(prefix)) return out;
   std::string lower(prefix);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string fan_name = lower.substr(0, 2);
-  std::vector<SnapshotId> fan;
-  {
-    std::lock_guard<std::mutex> l(cache_mu_);
-    auto it = fanout_cache_.find(fan_name);
-    if (it != fanout_cache_.end()) fan = it->second;
-  }
-  if (fan.empty()) {
-    auto dfd = env_->Open(dir_ / kSnapshots / fan_name, O_RDONLY | O_DIRECTORY);
-    if (!dfd.ok()) {
-      if (dfd.error().code() == ErrorCode::kNotFound) return out;
-      return dfd.error();
-    }
-    JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd->get()));
-    for (const auto& e : entries) {
-      if (e.name.size() != kIdHexLength - 2) continue;
-      auto id = SnapshotId::FromHex(fan_name + e.name);
-      if (id.ok()) fan.push_back(*id);
-    }
-    std::sort(fan.begin(), fan.end());
-    std::lock_guard<std::mutex> l(cache_mu_);
-    fanout_cache_[fan_name] = fan;
-  }
-  if (lower.size() == 2) return fan;
-  for (const auto& id : fan)
+  JVS_ASSIGN_OR_RETURN(auto fan, SnapshotsInFanout(lower.substr(0, 2)));
+  if (lower.size() == 2) return *fan;
+  for (const auto& id : *fan)
     if (id.hex().compare(0, lower.size(), lower) == 0) out.push_back(id);
   return out;
 }
