@@ -110,7 +110,8 @@ void RegisterInfo(CLI::App& app, Context& ctx) {
     EngineStats es = LoadEngineStats(Env::Default(), repo->control_dir());
     json engine_stats = {{"files", es.total.files}, {"cloned", es.total.cloned}, {"copied", es.total.copied},
                          {"fallbacks", es.total.fallbacks}, {"bytes_copied", es.total.bytes_copied},
-                         {"trees_cloned", es.total.trees_cloned}, {"last_fallback", es.last_fallback}};
+                         {"trees_cloned", es.total.trees_cloned}, {"hashed_in_place", es.total.hashed_in_place},
+                         {"last_fallback", es.last_fallback}};
     if (ctx.g.json) {
       json j = RepoJson(*repo);
       j.update(json{{"engine_stats", engine_stats},

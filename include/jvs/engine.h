@@ -39,6 +39,7 @@ struct EngineUsage {
   uint64_t fallbacks = 0;     // files where the engine's own method failed
   uint64_t bytes_copied = 0;  // bytes that were really copied
   uint64_t trees_cloned = 0;  // whole directories cloned in one operation
+  uint64_t hashed_in_place = 0;  // ingested files hashed from the workspace under a read lease
 
   EngineUsage operator-(const EngineUsage& o) const;
   EngineUsage& operator+=(const EngineUsage& o);
@@ -52,6 +53,7 @@ struct EngineCounters {
   std::atomic<uint64_t> fallbacks{0};
   std::atomic<uint64_t> bytes_copied{0};
   std::atomic<uint64_t> trees_cloned{0};
+  std::atomic<uint64_t> hashed_in_place{0};
 
   EngineUsage Load() const;
 };
@@ -80,6 +82,15 @@ class CloneEngine {
   // memory, hashed, written only if new) instead of through the engine:
   // measured faster than cloning them (docs/engines.md, "Small files").
   virtual uint64_t small_file_limit() const { return 1u << 20; }
+
+  // For ingest on engines that share data: whether the store may hash the
+  // workspace file itself while holding a read lease on it (Env::TakeReadLease)
+  // and clone it only then, instead of cloning first and reading the clone
+  // back. A clone is a new inode whose pages are never cached, so reading it
+  // always goes to the device, while the workspace file was usually just
+  // written or read; and content the store already has is not cloned at all.
+  // Where the lease is refused or broken, the clone is hashed as before.
+  virtual bool hashes_source_under_lease() const { return false; }
 
   // Directory materialisation in one operation (fork): makes `dst`, which
   // must not exist, a copy of directory `src` with modes kept. kUnsupported

@@ -115,6 +115,18 @@ class Env {
   // FICLONE: make dst share src's extents (reflink).
   virtual Status CloneFile(int src_fd, int dst_fd);
   virtual Status Ftruncate(int fd, int64_t size);
+  // A read lease (fcntl F_SETLEASE F_RDLCK) on a file opened read-only: it is
+  // granted only while no process has the file open for writing (a writable
+  // shared mapping counts), and a process that opens it for writing or
+  // truncates it afterwards breaks the lease (and waits until it is released).
+  // So while ReadLeaseHeld() says true, the content cannot have changed since
+  // the lease was taken. kUnsupported or kLocked (open for writing elsewhere)
+  // when refused; the break signal is SIGURG, ignored unless the process
+  // handles SIGURG itself, in which case leases are refused.
+  virtual Status TakeReadLease(int fd);
+  // False once another process has started to break the lease.
+  virtual Result<bool> ReadLeaseHeld(int fd);
+  virtual void ReleaseLease(int fd);
 
   // ---- names ----
   virtual Status Rename(const fs::path& from, const fs::path& to);
@@ -181,6 +193,9 @@ class EnvWrapper : public Env {
   }
   Status CloneFile(int s, int d) override { return target_->CloneFile(s, d); }
   Status Ftruncate(int fd, int64_t s) override { return target_->Ftruncate(fd, s); }
+  Status TakeReadLease(int fd) override { return target_->TakeReadLease(fd); }
+  Result<bool> ReadLeaseHeld(int fd) override { return target_->ReadLeaseHeld(fd); }
+  void ReleaseLease(int fd) override { target_->ReleaseLease(fd); }
   Status Rename(const fs::path& a, const fs::path& b) override { return target_->Rename(a, b); }
   Status RenameNoReplace(const fs::path& a, const fs::path& b) override { return target_->RenameNoReplace(a, b); }
   Status Link(const fs::path& a, const fs::path& b) override { return target_->Link(a, b); }

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -96,6 +97,9 @@ class Store {
  private:
   fs::path ObjectPath(const char* kind, const Digest& id) const;
   fs::path TempPath();
+  // IngestFile for engines that hash the source under a read lease; nullopt
+  // when the lease is refused or broken (the caller clones and hashes the clone).
+  Result<std::optional<IngestResult>> IngestUnderLease(int fd, const struct stat& before, CloneEngine& engine);
   // Renames a finished temp file to `final_path`, creating the fan-out
   // directory if needed. An existing object is kept (same content).
   Result<bool> Publish(const fs::path& tmp, const fs::path& final_path);

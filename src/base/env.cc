@@ -1,6 +1,8 @@
 #include "jvs/env.h"
 
 #include <linux/fs.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -138,6 +140,32 @@ Status Env::CloneFile(int src_fd, int dst_fd) {
   if (::ioctl(dst_fd, FICLONE, src_fd) != 0) return ErrnoError(errno, "FICLONE failed");
   return OkStatus();
 }
+
+Status Env::TakeReadLease(int fd) {
+  // The kernel signals a lease break to the holder (SIGIO by default, which
+  // would terminate the process). SIGURG is ignored by default: use it, unless
+  // the process has a handler of its own for it.
+  struct sigaction current {};
+  if (::sigaction(SIGURG, nullptr, &current) != 0 ||
+      ((current.sa_flags & SA_SIGINFO) != 0 ||
+       (current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN)))
+    return Error(ErrorCode::kUnsupported, "read leases need SIGURG unhandled");
+  if (::fcntl(fd, F_SETSIG, SIGURG) != 0) return ErrnoError(errno, "F_SETSIG failed");
+  if (::fcntl(fd, F_SETLEASE, F_RDLCK) != 0) {
+    int e = errno;
+    if (e == EAGAIN) return Error(ErrorCode::kLocked, "the file is open for writing");
+    return ErrnoError(e, "read lease refused");
+  }
+  return OkStatus();
+}
+
+Result<bool> Env::ReadLeaseHeld(int fd) {
+  int l = ::fcntl(fd, F_GETLEASE);
+  if (l < 0) return ErrnoError(errno, "F_GETLEASE failed");
+  return l == F_RDLCK;
+}
+
+void Env::ReleaseLease(int fd) { (void)::fcntl(fd, F_SETLEASE, F_UNLCK); }
 
 Status Env::Ftruncate(int fd, int64_t size) {
   if (::ftruncate(fd, size) != 0) return ErrnoError(errno, "ftruncate failed");

@@ -16,6 +16,7 @@ EngineUsage EngineUsage::operator-(const EngineUsage& o) const {
   d.fallbacks = fallbacks - o.fallbacks;
   d.bytes_copied = bytes_copied - o.bytes_copied;
   d.trees_cloned = trees_cloned - o.trees_cloned;
+  d.hashed_in_place = hashed_in_place - o.hashed_in_place;
   return d;
 }
 
@@ -26,6 +27,7 @@ EngineUsage& EngineUsage::operator+=(const EngineUsage& o) {
   fallbacks += o.fallbacks;
   bytes_copied += o.bytes_copied;
   trees_cloned += o.trees_cloned;
+  hashed_in_place += o.hashed_in_place;
   return *this;
 }
 
@@ -37,6 +39,7 @@ EngineUsage EngineCounters::Load() const {
   u.fallbacks = fallbacks.load();
   u.bytes_copied = bytes_copied.load();
   u.trees_cloned = trees_cloned.load();
+  u.hashed_in_place = hashed_in_place.load();
   return u;
 }
 

@@ -22,6 +22,8 @@ class ReflinkEngine final : public CloneEngine {
   std::string_view name() const override { return "reflink"; }
   bool shares_data() const override { return true; }
   uint64_t small_file_limit() const override { return kReflinkSmallFileLimit; }
+  // Local filesystems grant leases (a FUSE mount such as JuiceFS does not).
+  bool hashes_source_under_lease() const override { return true; }
 
  protected:
   Status Transfer(Env* env, int src_fd, int dst_fd, uint64_t size) override {

@@ -39,6 +39,7 @@ EngineStats Parse(const std::string& text) {
   s.total.fallbacks = num("fallbacks");
   s.total.bytes_copied = num("bytes_copied");
   s.total.trees_cloned = num("trees_cloned");
+  s.total.hashed_in_place = num("hashed_in_place");
   s.last_fallback = kv["last_fallback"];
   s.updated = kv["updated"];
   return s;
@@ -51,7 +52,8 @@ std::string Encode(const EngineStats& s) {
   return "files " + std::to_string(s.total.files) + "\n" + "cloned " + std::to_string(s.total.cloned) +
          "\n" + "copied " + std::to_string(s.total.copied) + "\n" + "fallbacks " +
          std::to_string(s.total.fallbacks) + "\n" + "bytes_copied " + std::to_string(s.total.bytes_copied) +
-         "\n" + "trees_cloned " + std::to_string(s.total.trees_cloned) + "\n" +
+         "\n" + "trees_cloned " + std::to_string(s.total.trees_cloned) + "\n" + "hashed_in_place " +
+         std::to_string(s.total.hashed_in_place) + "\n" +
          (fb.empty() ? std::string() : "last_fallback " + fb + "\n") +
          (s.updated.empty() ? std::string() : "updated " + s.updated + "\n");
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/sync_set.h"
+#include "engine/scratch.h"
 #include "jvs/hash.h"
 #include "store/snapshot_index.h"
 
@@ -175,6 +176,12 @@ Result<IngestResult> Store::IngestFile(int dirfd, const char* name, CloneEngine&
       }
       return r;
     }
+    if (engine.hashes_source_under_lease()) {
+      JVS_ASSIGN_OR_RETURN(std::optional<IngestResult> leased, IngestUnderLease(fd.get(), before, engine));
+      if (leased) return *std::move(leased);
+      // Refused or broken: clone first and hash the clone.
+      if (::lseek(fd.get(), 0, SEEK_SET) < 0) return ErrnoError(errno, "seek failed");
+    }
     fs::path tmp = TempPath();
     // O_RDWR: a sharing engine reads the clone back to hash it.
     JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_RDWR | O_CREAT | O_EXCL, 0444));
@@ -200,6 +207,67 @@ Result<IngestResult> Store::IngestFile(int dirfd, const char* name, CloneEngine&
   }
   return Error(ErrorCode::kIo, std::string("'") + name + "' kept changing while it was read",
                "stop the program writing to it, then snapshot again");
+}
+
+Result<std::optional<IngestResult>> Store::IngestUnderLease(int fd, const struct stat& before,
+                                                            CloneEngine& engine) {
+  if (!env_->TakeReadLease(fd).ok()) return std::optional<IngestResult>();  // open for writing elsewhere, ...
+  struct Release {
+    Env* env;
+    int fd;
+    ~Release() { env->ReleaseLease(fd); }
+  } release{env_, fd};
+  // A writer that opens the file now waits for the lease: look at the lease
+  // every few MiB and give way (hash the clone instead) once it is broken.
+  constexpr uint64_t kCheckEvery = 8u << 20;
+  const uint64_t size = static_cast<uint64_t>(before.st_size);
+  if (size > (256u << 10)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  Sha256 hasher;
+  char* buf = engine_internal::ThreadScratch();
+  uint64_t total = 0, unchecked = 0;
+  while (true) {
+    JVS_ASSIGN_OR_RETURN(size_t n, env_->Read(fd, buf, engine_internal::kScratchSize));
+    if (n == 0) break;
+    hasher.Update(buf, n);
+    total += n;
+    unchecked += n;
+    if (unchecked >= kCheckEvery) {
+      JVS_ASSIGN_OR_RETURN(bool held, env_->ReadLeaseHeld(fd));
+      if (!held) return std::optional<IngestResult>();
+      unchecked = 0;
+    }
+  }
+  if (total != size) return std::optional<IngestResult>();
+  IngestResult r;
+  r.id = BlobId(hasher.Finish());
+  r.size = total;
+  bool have = HasBlob(r.id);
+  fs::path tmp;
+  if (!have) {
+    tmp = TempPath();
+    JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0444));
+    Status cloned = engine.CloneContent(env_, fd, out.get(), size);
+    if (!cloned.ok()) {
+      out.reset();
+      (void)env_->Unlink(tmp);
+      return cloned.error();
+    }
+  }
+  // Still held: nobody opened the file for writing since the lease was
+  // granted, so the clone holds exactly the bytes hashed.
+  JVS_ASSIGN_OR_RETURN(bool held, env_->ReadLeaseHeld(fd));
+  JVS_ASSIGN_OR_RETURN(struct stat after, env_->Fstat(fd));
+  if (!held || !SameStat(before, after)) {
+    if (!have) (void)env_->Unlink(tmp);
+    return std::optional<IngestResult>();
+  }
+  r.st = after;
+  engine.counters().hashed_in_place++;
+  if (!have) {
+    JVS_ASSIGN_OR_RETURN(r.stored, Publish(tmp, BlobPath(r.id)));
+    if (r.stored) bytes_written_ += r.size;
+  }
+  return std::optional<IngestResult>(std::move(r));
 }
 
 Result<std::shared_ptr<const Tree>> Store::ReadTree(const TreeId& id) {
