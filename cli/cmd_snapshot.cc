@@ -79,8 +79,10 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
               " dirs; read " + std::to_string(r.scan.hashed_files) + " files (" + HumanBytes(r.scan.hashed_bytes) +
               "), stored " + HumanBytes(r.scan.stored_bytes) + "; engine " + std::string(repo->engine().name()) +
               ", fallbacks " + std::to_string(repo->engine().counters().fallbacks.load()) +
-              ", hashed in place under a read lease " +
-              std::to_string(repo->engine().counters().hashed_in_place.load()));
+              (repo->engine().hashes_source_under_lease()
+                   ? ", hashed in place under a read lease " +
+                         std::to_string(repo->engine().counters().hashed_in_place.load())
+                   : std::string()));
     ctx.Debug(fmt::format("timings: walk {:.1f} ms, read {:.1f} ms, trees {:.1f} ms, publish {:.1f} ms",
                           r.scan.walk_ns / 1e6, r.scan.read_ns / 1e6, r.scan.build_ns / 1e6, r.scan.publish_ns / 1e6));
     if (ctx.g.json) {
