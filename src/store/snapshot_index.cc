@@ -63,6 +63,7 @@ std::optional<std::string_view> SnapshotIndex::Find(const SnapshotId& id) {
   if (!it->second.verified) {
     if (SnapshotId(Sha256Of(it->second.data)) != id) {
       records_.erase(it);
+      dropped_.push_back(id);
       rewrite_ = true;
       return std::nullopt;
     }
@@ -78,14 +79,43 @@ void SnapshotIndex::Add(const SnapshotId& id, std::string_view data) {
   pending_.push_back(id);
 }
 
+void SnapshotIndex::Reload(Env* env) {
+  // What this process added and has not written, as views into added_.
+  std::vector<std::pair<SnapshotId, std::string_view>> mine;
+  mine.reserve(pending_.size());
+  for (const auto& id : pending_) mine.emplace_back(id, records_.at(id).data);
+  records_.clear();
+  pending_.clear();
+  file_ = MappedFile();
+  loaded_ = false;
+  rewrite_ = false;
+  Load(env);
+  // A record found damaged before is damaged in the file still unless
+  // someone rewrote it: look again, so that it is rewritten, not kept.
+  std::vector<SnapshotId> dropped;
+  dropped.swap(dropped_);
+  for (const auto& id : dropped) (void)Find(id);
+  for (const auto& [id, data] : mine)
+    if (records_.emplace(id, Record{data, true}).second) pending_.push_back(id);
+}
+
 Status SnapshotIndex::Flush(Env* env) {
   if (!loaded_ || (pending_.empty() && !rewrite_)) return OkStatus();
+  // Appenders and rewriters hold `snapshot_index.lock`: a rewriter then never
+  // mistakes another process's append in progress for damage, and it starts
+  // from the file as it is now, so nothing another process appended is lost.
+  // Readers take no lock (an append in progress looks like a torn tail: the
+  // reader keeps what parsed and checks again here, under the lock).
+  fs::path lock_path = path_;
+  lock_path += ".lock";
+  JVS_ASSIGN_OR_RETURN(UniqueFd lock, env->LockFile(lock_path, std::chrono::milliseconds(2000)));
+  if (rewrite_) Reload(env);
+  if (pending_.empty() && !rewrite_) return OkStatus();
   if (!rewrite_) {
     std::string batch;
     for (const auto& id : pending_) batch += EncodeRecord(id, records_.at(id).data);
     auto fd = env->Open(path_, O_WRONLY | O_APPEND);
     if (fd.ok()) {
-      // One write: appenders in other processes never interleave within it.
       JVS_TRY(env->Write(fd->get(), batch.data(), batch.size()));
       pending_.clear();
       return OkStatus();

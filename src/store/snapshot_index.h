@@ -4,9 +4,10 @@
 // source of truth: every record carries the descriptor's canonical bytes, and
 // a record is used only after its bytes hash to the id it is filed under, so
 // a damaged, truncated or stale index costs speed, never correctness. Records
-// missing from it are appended (O_APPEND, one write per batch, so concurrent
-// appenders do not interleave); a damaged file is rewritten atomically from
-// the records that still verify. Thread-compatible (Store serialises access).
+// missing from it are appended (O_APPEND, one write per batch, under
+// `snapshot_index.lock`); a damaged file is rewritten atomically, under the
+// same lock, from the records of the current file that still verify.
+// Thread-compatible (Store serialises access).
 #pragma once
 
 #include <deque>
@@ -54,6 +55,10 @@ class SnapshotIndex {
   static std::string Header();
 
  private:
+  // Under the lock: loads the file again, keeping the records added here that
+  // it lacks as pending.
+  void Reload(Env* env);
+
   fs::path path_;
   bool loaded_ = false;
   bool rewrite_ = false;  // damaged: rewrite instead of appending
@@ -65,6 +70,7 @@ class SnapshotIndex {
   std::deque<std::string> added_;    // descriptors added since Load (stable addresses)
   std::unordered_map<SnapshotId, Record, IdHash> records_;
   std::vector<SnapshotId> pending_;  // added since Load, not in the file
+  std::vector<SnapshotId> dropped_;  // found damaged by Find
 };
 
 }  // namespace jvs
