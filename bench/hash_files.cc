@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 
 namespace {
 

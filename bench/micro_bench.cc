@@ -11,9 +11,9 @@
 #include <optional>
 #include <random>
 
-#include "jvs/hash.h"
-#include "jvs/objects.h"
-#include "jvs/store.h"
+#include "jvs/base/hash.h"
+#include "jvs/store/objects.h"
+#include "jvs/store/store.h"
 #include "wc/scanner.h"
 #include "wc/tree_state.h"
 

@@ -6,8 +6,8 @@
 
 #include "commands.h"
 #include "help.h"
-#include "jvs/operations.h"
-#include "jvs/worktrees.h"
+#include "jvs/repo/operations.h"
+#include "jvs/repo/worktrees.h"
 
 namespace jvs::cli {
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "commands.h"
-#include "jvs/text_diff.h"
+#include "jvs/merge/text_diff.h"
 
 namespace jvs::cli {
 

@@ -1,6 +1,6 @@
 // gc plan, gc run: two-phase garbage collection (see include/jvs/gc.h).
 #include "commands.h"
-#include "jvs/gc.h"
+#include "jvs/integrity/gc.h"
 
 namespace jvs::cli {
 

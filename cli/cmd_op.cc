@@ -1,7 +1,7 @@
 // op log, op restore, undo, redo
 #include "commands.h"
-#include "jvs/operations.h"
-#include "jvs/worktrees.h"
+#include "jvs/repo/operations.h"
+#include "jvs/repo/worktrees.h"
 
 namespace jvs::cli {
 

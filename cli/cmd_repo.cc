@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "jvs/timeutil.h"
+#include "jvs/base/timeutil.h"
 
 namespace jvs::cli {
 

@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "graph.h"
-#include "jvs/suggest.h"
+#include "jvs/base/suggest.h"
 
 namespace jvs::cli {
 

@@ -4,8 +4,8 @@
 #include <cstdlib>
 
 #include "commands.h"
-#include "jvs/doctor.h"
-#include "jvs/verify.h"
+#include "jvs/integrity/doctor.h"
+#include "jvs/integrity/verify.h"
 
 namespace jvs::cli {
 

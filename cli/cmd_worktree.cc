@@ -1,6 +1,6 @@
 // worktree fork | list | path | rename | remove  (alias: wt)
 #include "commands.h"
-#include "jvs/worktrees.h"
+#include "jvs/repo/worktrees.h"
 
 namespace jvs::cli {
 

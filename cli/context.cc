@@ -9,8 +9,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "jvs/fault.h"
-#include "jvs/timeutil.h"
+#include "jvs/base/fault.h"
+#include "jvs/base/thread_pool.h"
+#include "jvs/base/timeutil.h"
 
 namespace jvs::cli {
 
@@ -71,6 +72,14 @@ Status Context::Init() {
     if (!armed.ok()) return armed;
   }
 #endif
+  if (auto p = Getenv("PATH")) settings.program_path = *p;
+  if (auto t = Getenv("JVS_THREADS")) {
+    char* end = nullptr;
+    long v = std::strtol(t->c_str(), &end, 10);
+    if (!end || *end || !ThreadPool::SetSharedSize(v > 0 ? static_cast<size_t>(v) : 0))
+      return Error(ErrorCode::kInvalidArgument, "JVS_THREADS must be a number of threads from 1 to 256",
+                   "unset JVS_THREADS to size the pool by the number of cores");
+  }
   std::string cmd;
   for (const auto& a : argv) {
     if (!cmd.empty()) cmd += ' ';

@@ -10,9 +10,9 @@
 
 #include "color.h"
 #include "humanize.h"
-#include "jvs/config.h"
-#include "jvs/repo.h"
-#include "jvs/workspace.h"
+#include "jvs/config/config.h"
+#include "jvs/repo/repo.h"
+#include "jvs/repo/workspace.h"
 #include "progress.h"
 
 namespace jvs::cli {

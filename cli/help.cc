@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "jvs/config.h"
+#include "jvs/config/config.h"
 
 namespace jvs::cli {
 

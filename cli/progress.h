@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "jvs/progress.h"
+#include "jvs/base/progress.h"
 
 namespace jvs::cli {
 

@@ -1,6 +1,6 @@
 #include "typos.h"
 
-#include "jvs/suggest.h"
+#include "jvs/base/suggest.h"
 
 namespace jvs::cli {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "fuzz_check.h"
-#include "jvs/repo_path.h"
+#include "jvs/base/repo_path.h"
 #include "wc/ignore.h"
 
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "jvs/oplog.h"
+#include "jvs/oplog/oplog.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto op = jvs::Operation::Decode(AsView(data, size));

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "jvs/hash.h"
-#include "jvs/objects.h"
+#include "jvs/base/hash.h"
+#include "jvs/store/objects.h"
 
 namespace {
 bool Same(const jvs::Snapshot& a, const jvs::Snapshot& b) {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "jvs/timeutil.h"
+#include "jvs/base/timeutil.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto t = jvs::ParseTimestamp(AsView(data, size));

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "jvs/repo_path.h"
+#include "jvs/base/repo_path.h"
 #include "wc/tree_state.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

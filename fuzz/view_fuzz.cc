@@ -7,8 +7,8 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "jvs/oplog.h"
-#include "jvs/repo_path.h"
+#include "jvs/oplog/oplog.h"
+#include "jvs/base/repo_path.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto view = jvs::View::Decode(AsView(data, size));

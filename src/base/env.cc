@@ -1,4 +1,4 @@
-#include "jvs/env.h"
+#include "jvs/base/env.h"
 
 #include <linux/fs.h>
 #include <fcntl.h>

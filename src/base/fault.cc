@@ -1,4 +1,4 @@
-#include "jvs/fault.h"
+#include "jvs/base/fault.h"
 
 #include <signal.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 
 #include <openssl/evp.h>
 

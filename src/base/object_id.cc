@@ -1,4 +1,4 @@
-#include "jvs/object_id.h"
+#include "jvs/base/object_id.h"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-#include "jvs/repo_path.h"
+#include "jvs/base/repo_path.h"
 
 namespace jvs {
 

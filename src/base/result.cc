@@ -1,4 +1,4 @@
-#include "jvs/result.h"
+#include "jvs/base/result.h"
 
 #include <cerrno>
 #include <cstdio>

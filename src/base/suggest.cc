@@ -1,4 +1,4 @@
-#include "jvs/suggest.h"
+#include "jvs/base/suggest.h"
 
 #include <algorithm>
 #include <set>

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "jvs/env.h"
-#include "jvs/thread_pool.h"
+#include "jvs/base/env.h"
+#include "jvs/base/thread_pool.h"
 
 namespace jvs {
 

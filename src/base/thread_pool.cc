@@ -1,4 +1,4 @@
-#include "jvs/thread_pool.h"
+#include "jvs/base/thread_pool.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -43,13 +43,20 @@ void ThreadPool::Loop() {
   }
 }
 
+namespace {
+std::atomic<size_t> shared_size_request{0};
+}
+
+bool ThreadPool::SetSharedSize(size_t threads) {
+  if (threads == 0 || threads > 256) return false;
+  shared_size_request.store(threads);
+  return true;
+}
+
 ThreadPool& ThreadPool::Shared() {
   static ThreadPool* pool = [] {
     size_t n = std::max(2u, std::thread::hardware_concurrency()) * 2;
-    if (const char* e = std::getenv("JVS_THREADS")) {
-      long v = std::strtol(e, nullptr, 10);
-      if (v > 0 && v <= 256) n = static_cast<size_t>(v);
-    }
+    if (size_t requested = shared_size_request.load()) n = requested;
     n = std::min<size_t>(n, 16);
     return new ThreadPool(n);  // never destroyed: tasks may outlive static teardown order
   }();

@@ -1,4 +1,4 @@
-#include "jvs/timeutil.h"
+#include "jvs/base/timeutil.h"
 
 #include <cstdint>
 #include <cstdio>

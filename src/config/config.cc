@@ -1,4 +1,4 @@
-#include "jvs/config.h"
+#include "jvs/config/config.h"
 
 #include <sys/stat.h>
 

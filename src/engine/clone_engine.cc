@@ -3,8 +3,8 @@
 #include <fcntl.h>
 
 #include "engine/scratch.h"
-#include "jvs/engine.h"
-#include "jvs/hash.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/hash.h"
 
 namespace jvs {
 

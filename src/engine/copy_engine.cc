@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "engine/scratch.h"
-#include "jvs/engine.h"
-#include "jvs/hash.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/hash.h"
 
 namespace jvs {
 

@@ -13,9 +13,12 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "jvs/engine.h"
+#include "jvs/engine/engine.h"
 
-extern char** environ;
+// The one use of the environment in the library: a program it starts inherits
+// the caller's environment unchanged, as any child process does (the library
+// reads no variable from it).
+extern char** environ;  // layers: passes the environment through
 
 namespace jvs {
 
@@ -42,7 +45,7 @@ Result<int> RunProgram(const std::vector<std::string>& argv, std::string* output
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);  // layers: passes the environment through
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipefd[1]);
   if (rc != 0) {

@@ -4,7 +4,7 @@
 // whatever the size. When FICLONE fails for one file (another filesystem,
 // EOPNOTSUPP, EINVAL for an unaligned tail on some filesystems) that file is
 // copied instead: CloneEngine counts the fallback.
-#include "jvs/engine.h"
+#include "jvs/engine/engine.h"
 
 namespace jvs {
 

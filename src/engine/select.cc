@@ -86,8 +86,7 @@ std::unique_ptr<CloneEngine> MakeNamed(std::string_view name, bool on_juicefs,
 
 std::optional<fs::path> JuiceFsProgram(const EngineOptions& o) {
   if (o.juicefs_program) return o.juicefs_program->empty() ? std::nullopt : o.juicefs_program;
-  const char* path = std::getenv("PATH");
-  return FindProgramInPath("juicefs", path ? path : "/usr/local/bin:/usr/bin:/bin");
+  return FindProgramInPath("juicefs", o.program_path.empty() ? "/usr/local/bin:/usr/bin:/bin" : o.program_path);
 }
 
 // The mount holding `dir`, from mountinfo.
@@ -270,10 +269,12 @@ std::optional<fs::path> FindProgramInPath(std::string_view name, std::string_vie
 
 Result<EngineChoice> ChooseEngine(Env* env, const fs::path& control_dir,
                                   const std::optional<std::string>& forced,
-                                  const std::string& forced_by) {
+                                  const std::string& forced_by,
+                                  const std::string& program_path) {
   EngineOptions o;
   o.forced = forced;
   o.forced_by = forced_by;
+  o.program_path = program_path;
   return ChooseEngine(env, control_dir, o);
 }
 

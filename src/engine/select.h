@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "jvs/engine.h"
+#include "jvs/engine/engine.h"
 
 namespace jvs {
 
@@ -34,7 +34,10 @@ struct EngineOptions {
   std::optional<std::string> forced;        // JVS_ENGINE: juicefs | reflink | copy
   std::string forced_by;                    // what forced it (default "JVS_ENGINE=<forced>")
   std::optional<std::string> mountinfo;     // mountinfo text (tests); default /proc/self/mountinfo
-  std::optional<fs::path> juicefs_program;  // default: `juicefs` looked up in $PATH
+  std::optional<fs::path> juicefs_program;  // default: `juicefs` looked up in `program_path`
+  // Where programs are looked up (PATH syntax); the caller passes its PATH.
+  // Empty: /usr/local/bin:/usr/bin:/bin.
+  std::string program_path;
   std::optional<uint64_t> magic;            // statfs f_type to assume (tests); default: statfs
   bool use_cache = true;
 };
@@ -42,7 +45,8 @@ struct EngineOptions {
 Result<EngineChoice> ChooseEngine(Env* env, const fs::path& control_dir, const EngineOptions& options);
 Result<EngineChoice> ChooseEngine(Env* env, const fs::path& control_dir,
                                   const std::optional<std::string>& forced,
-                                  const std::string& forced_by = {});
+                                  const std::string& forced_by = {},
+                                  const std::string& program_path = {});
 
 // The cache file inside the control folder.
 inline constexpr const char* kEngineCacheFile = "engine_cache";

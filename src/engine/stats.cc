@@ -6,8 +6,8 @@
 #include <map>
 
 #include "engine/select.h"
-#include "jvs/engine.h"
-#include "jvs/timeutil.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/timeutil.h"
 
 namespace jvs {
 

@@ -1,11 +1,11 @@
-#include "jvs/oplog.h"
+#include "jvs/oplog/oplog.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "base/sync_set.h"
-#include "jvs/hash.h"
-#include "jvs/repo_path.h"
+#include "jvs/base/hash.h"
+#include "jvs/base/repo_path.h"
 
 namespace jvs {
 

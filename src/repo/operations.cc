@@ -1,4 +1,4 @@
-#include "jvs/operations.h"
+#include "jvs/repo/operations.h"
 
 #include <algorithm>
 #include <deque>

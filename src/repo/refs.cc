@@ -4,8 +4,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "jvs/suggest.h"
-#include "jvs/workspace.h"
+#include "jvs/base/suggest.h"
+#include "jvs/repo/workspace.h"
 
 namespace jvs {
 

@@ -1,4 +1,4 @@
-#include "jvs/repo.h"
+#include "jvs/repo/repo.h"
 
 #include <unistd.h>
 
@@ -8,11 +8,11 @@
 #include <unordered_set>
 
 #include "engine/select.h"
-#include "jvs/fault.h"
-#include "jvs/hash.h"
-#include "jvs/operations.h"
-#include "jvs/repo_path.h"
-#include "jvs/timeutil.h"
+#include "jvs/base/fault.h"
+#include "jvs/base/hash.h"
+#include "jvs/repo/operations.h"
+#include "jvs/base/repo_path.h"
+#include "jvs/base/timeutil.h"
 
 namespace jvs {
 
@@ -234,7 +234,8 @@ Status Repo::LockRepositoryExclusive() {
 }
 
 Status Repo::SelectEngine() {
-  JVS_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(env_, control_dir(), settings_.engine, settings_.engine_origin));
+  JVS_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(env_, control_dir(), settings_.engine, settings_.engine_origin,
+                                                               settings_.program_path));
   engine_ = std::move(choice.engine);
   engine_reason_ = std::move(choice.reason);
   return OkStatus();

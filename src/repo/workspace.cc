@@ -1,10 +1,10 @@
-#include "jvs/workspace.h"
+#include "jvs/repo/workspace.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
-#include "jvs/fault.h"
+#include "jvs/base/fault.h"
 #include "wc/checkout.h"
 #include "wc/scanner.h"
 

@@ -1,9 +1,9 @@
-#include "jvs/worktrees.h"
+#include "jvs/repo/worktrees.h"
 
 #include <set>
 
-#include "jvs/suggest.h"
-#include "jvs/fault.h"
+#include "jvs/base/suggest.h"
+#include "jvs/base/fault.h"
 
 namespace jvs {
 

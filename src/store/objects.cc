@@ -1,12 +1,12 @@
-#include "jvs/objects.h"
+#include "jvs/store/objects.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 
 #include "base/varint.h"
-#include "jvs/hash.h"
-#include "jvs/repo_path.h"
+#include "jvs/base/hash.h"
+#include "jvs/base/repo_path.h"
 
 namespace jvs {
 

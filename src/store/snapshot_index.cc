@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "base/varint.h"
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 
 namespace jvs {
 

@@ -18,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "jvs/env.h"
-#include "jvs/object_id.h"
+#include "jvs/base/env.h"
+#include "jvs/base/object_id.h"
 
 namespace jvs {
 

@@ -1,4 +1,4 @@
-#include "jvs/store.h"
+#include "jvs/store/store.h"
 
 #include <cerrno>
 #include <random>
@@ -6,7 +6,7 @@
 
 #include "base/sync_set.h"
 #include "engine/scratch.h"
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 #include "store/snapshot_index.h"
 
 namespace jvs {

@@ -8,8 +8,8 @@
 #include <optional>
 #include <set>
 
-#include "jvs/fault.h"
-#include "jvs/thread_pool.h"
+#include "jvs/base/fault.h"
+#include "jvs/base/thread_pool.h"
 
 namespace jvs {
 

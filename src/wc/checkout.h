@@ -12,10 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "jvs/engine.h"
-#include "jvs/progress.h"
-#include "jvs/store.h"
-#include "jvs/workspace.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/progress.h"
+#include "jvs/store/store.h"
+#include "jvs/merge/tree_diff.h"
 #include "wc/tree_state.h"
 
 namespace jvs {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "jvs/repo_path.h"
+#include "jvs/base/repo_path.h"
 
 namespace jvs {
 

@@ -7,8 +7,8 @@
 #include <mutex>
 #include <optional>
 
-#include "jvs/fault.h"
-#include "jvs/hash.h"
+#include "jvs/base/fault.h"
+#include "jvs/base/hash.h"
 #include "wc/ignore.h"
 
 namespace jvs {

@@ -13,10 +13,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "jvs/engine.h"
-#include "jvs/progress.h"
-#include "jvs/store.h"
-#include "jvs/thread_pool.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/progress.h"
+#include "jvs/store/store.h"
+#include "jvs/base/thread_pool.h"
 #include "wc/tree_state.h"
 
 namespace jvs {

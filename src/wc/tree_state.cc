@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "base/varint.h"
-#include "jvs/repo_path.h"
+#include "jvs/base/repo_path.h"
 
 namespace jvs {
 

@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "jvs/env.h"
-#include "jvs/objects.h"
+#include "jvs/base/env.h"
+#include "jvs/store/objects.h"
 
 namespace jvs {
 

@@ -18,7 +18,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 #include "test_util.h"
 
 namespace jvs::e2e {

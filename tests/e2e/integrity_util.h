@@ -12,8 +12,8 @@
 #include <string>
 
 #include "e2e_util.h"
-#include "jvs/hash.h"
-#include "jvs/objects.h"
+#include "jvs/base/hash.h"
+#include "jvs/store/objects.h"
 
 namespace jvs::e2e {
 

@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "jvs/engine.h"
-#include "jvs/env.h"
-#include "jvs/hash.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/env.h"
+#include "jvs/base/hash.h"
 
 namespace jvs::conformance {
 

@@ -32,8 +32,8 @@
 #include "engine/select.h"
 #include "engine_conformance.h"
 #include "loop_mount.h"
-#include "jvs/engine.h"
-#include "jvs/hash.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/hash.h"
 
 namespace jvs {
 namespace {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "../e2e/e2e_util.h"
-#include "jvs/env.h"
+#include "jvs/base/env.h"
 #include "test_util.h"
 
 namespace jvs {

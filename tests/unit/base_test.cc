@@ -2,11 +2,11 @@
 
 #include <atomic>
 
-#include "jvs/hash.h"
-#include "jvs/object_id.h"
-#include "jvs/repo_path.h"
-#include "jvs/result.h"
-#include "jvs/thread_pool.h"
+#include "jvs/base/hash.h"
+#include "jvs/base/object_id.h"
+#include "jvs/base/repo_path.h"
+#include "jvs/base/result.h"
+#include "jvs/base/thread_pool.h"
 
 namespace jvs {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "engine/mountinfo.h"
 #include "engine/select.h"
-#include "jvs/engine.h"
+#include "jvs/engine/engine.h"
 #include "test_util.h"
 
 namespace jvs {

@@ -11,8 +11,8 @@
 
 #include "../fs/engine_conformance.h"
 #include "engine/select.h"
-#include "jvs/engine.h"
-#include "jvs/hash.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/hash.h"
 #include "test_util.h"
 
 namespace jvs {

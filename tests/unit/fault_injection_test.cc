@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
-#include "jvs/hash.h"
-#include "jvs/repo.h"
-#include "jvs/store.h"
-#include "jvs/workspace.h"
+#include "jvs/base/hash.h"
+#include "jvs/repo/repo.h"
+#include "jvs/store/store.h"
+#include "jvs/repo/workspace.h"
 #include "test_util.h"
 
 namespace jvs {

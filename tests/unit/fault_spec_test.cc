@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "jvs/fault.h"
+#include "jvs/base/fault.h"
 
 namespace jvs {
 namespace {

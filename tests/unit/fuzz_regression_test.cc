@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <string>
 
-#include "jvs/oplog.h"
-#include "jvs/repo_path.h"
-#include "jvs/timeutil.h"
-#include "jvs/workspace.h"
+#include "jvs/oplog/oplog.h"
+#include "jvs/base/repo_path.h"
+#include "jvs/base/timeutil.h"
+#include "jvs/repo/workspace.h"
 #include "wc/tree_state.h"
 
 namespace jvs {

@@ -2,7 +2,7 @@
 // (OpStore), the roots gc keeps (views, tree states, young objects), plan
 // files, the exclusive repository lock, and refusal on a damaged repository.
 
-#include "jvs/gc.h"
+#include "jvs/integrity/gc.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -12,10 +12,10 @@
 #include <set>
 #include <string>
 
-#include "jvs/hash.h"
-#include "jvs/oplog.h"
-#include "jvs/repo.h"
-#include "jvs/workspace.h"
+#include "jvs/base/hash.h"
+#include "jvs/oplog/oplog.h"
+#include "jvs/repo/repo.h"
+#include "jvs/repo/workspace.h"
 #include "test_util.h"
 #include "wc/tree_state.h"
 

@@ -12,10 +12,10 @@
 #include <cstring>
 #include <string>
 
-#include "jvs/engine.h"
-#include "jvs/env.h"
-#include "jvs/hash.h"
-#include "jvs/store.h"
+#include "jvs/engine/engine.h"
+#include "jvs/base/env.h"
+#include "jvs/base/hash.h"
+#include "jvs/store/store.h"
 #include "test_util.h"
 
 namespace jvs {

@@ -1,6 +1,6 @@
 // Unit tests of the content-addressed objects: Tree (binary) and Snapshot (JSON).
 
-#include "jvs/objects.h"
+#include "jvs/store/objects.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 
 namespace jvs {
 namespace {

@@ -1,6 +1,6 @@
 // Unit tests of the operation log: View/Operation encodings, OpStore, OpHeads.
 
-#include "jvs/oplog.h"
+#include "jvs/oplog/oplog.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 #include "test_util.h"
 
 namespace jvs {

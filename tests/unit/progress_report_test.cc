@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "jvs/progress.h"
-#include "jvs/repo.h"
-#include "jvs/workspace.h"
-#include "jvs/worktrees.h"
+#include "jvs/base/progress.h"
+#include "jvs/repo/repo.h"
+#include "jvs/repo/workspace.h"
+#include "jvs/repo/worktrees.h"
 #include "test_util.h"
 
 namespace jvs {

@@ -18,7 +18,7 @@
 #include <string>
 #include <thread>
 
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 #include "test_util.h"
 
 namespace jvs {

@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "jvs/hash.h"
-#include "jvs/store.h"
-#include "jvs/workspace.h"
+#include "jvs/base/hash.h"
+#include "jvs/store/store.h"
+#include "jvs/repo/workspace.h"
 #include "test_util.h"
 
 namespace jvs {

@@ -1,6 +1,6 @@
 // Unit tests of the local content-addressed object store.
 
-#include "jvs/store.h"
+#include "jvs/store/store.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 #include <string>
 
 #include "engine/select.h"
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 #include "test_util.h"
 
 namespace jvs {

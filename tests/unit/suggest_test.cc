@@ -1,5 +1,5 @@
 // "Did you mean" (jvs/suggest.h): edit distance and the choice of close names.
-#include "jvs/suggest.h"
+#include "jvs/base/suggest.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "jvs/text_diff.h"
+#include "jvs/merge/text_diff.h"
 
 #include <gtest/gtest.h>
 

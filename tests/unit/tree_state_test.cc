@@ -12,7 +12,7 @@
 #include <limits>
 #include <string>
 
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 #include "test_util.h"
 
 namespace jvs {

@@ -3,7 +3,7 @@
 // snapshot and path, crafted objects (wrong sizes, non-canonical bytes) are
 // refused, the census counts unreachable objects, progress is reported; and
 // the decoders refuse hostile trees and views.
-#include "jvs/verify.h"
+#include "jvs/integrity/verify.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -11,11 +11,11 @@
 #include <atomic>
 #include <set>
 
-#include "jvs/doctor.h"
-#include "jvs/hash.h"
-#include "jvs/oplog.h"
-#include "jvs/repo.h"
-#include "jvs/workspace.h"
+#include "jvs/integrity/doctor.h"
+#include "jvs/base/hash.h"
+#include "jvs/oplog/oplog.h"
+#include "jvs/repo/repo.h"
+#include "jvs/repo/workspace.h"
 #include "test_util.h"
 
 namespace jvs {

@@ -1,7 +1,7 @@
 // Unit tests of the worktree verbs through Repo and Workspace: snapshot,
 // status, restore, tree diffs, reference resolution and history.
 
-#include "jvs/workspace.h"
+#include "jvs/repo/workspace.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,9 +12,9 @@
 #include <set>
 #include <string>
 
-#include "jvs/fault.h"
-#include "jvs/hash.h"
-#include "jvs/repo.h"
+#include "jvs/base/fault.h"
+#include "jvs/base/hash.h"
+#include "jvs/repo/repo.h"
 #include "test_util.h"
 
 namespace jvs {

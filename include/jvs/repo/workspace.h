@@ -1,0 +1,174 @@
+// The verbs that work on one worktree: snapshot, status, restore, diff, and
+// reference resolution. Each mutating verb takes the worktree lock, re-reads
+// the op heads, does its work and publishes exactly one operation.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jvs/merge/tree_diff.h"
+#include "jvs/repo/repo.h"
+#include "jvs/base/repo_path.h"
+
+namespace jvs {
+
+struct ScanSummary {
+  uint64_t files = 0, dirs = 0, hashed_files = 0, hashed_bytes = 0, stored_bytes = 0, total_bytes = 0;
+  int64_t walk_ns = 0, read_ns = 0, build_ns = 0;  // scan phases
+  int64_t publish_ns = 0;                          // durability barrier + operation
+};
+
+struct SnapshotOptions {
+  std::string note;
+  std::vector<std::string> tags;
+};
+
+struct SnapshotOutcome {
+  SnapshotId id;
+  Snapshot snapshot;
+  OperationId op;
+  ScanSummary scan;
+  std::vector<std::string> warnings;
+};
+
+struct StatusReport {
+  std::optional<SnapshotId> head;
+  std::vector<TreeChange> changes;  // head -> working copy
+  std::vector<std::string> warnings;
+  ScanSummary scan;
+};
+
+// A change of the view that moves this worktree's files: restore, undo,
+// redo, op restore. `make_view` gets the current view (with the capture of
+// dirty files already added) and returns the view to publish.
+struct ViewUpdate {
+  std::function<Result<View>(View current)> make_view;
+  std::optional<SnapshotId> files_from;  // default: the new view's head of this worktree
+  std::vector<RepoPath> paths;           // only these paths (restore -- PATHS)
+  std::string description;
+  std::map<std::string, std::string> attributes;
+  std::optional<SnapshotId> capture_parent;  // default: the worktree's head
+  bool capture_dirty = true;  // false: the directory is known to hold nothing worth saving
+  // The saved dirty files become the worktree's `latest` (restore: so that
+  // `restore HEAD` brings them back); otherwise they are only pinned.
+  bool capture_becomes_latest = false;
+  // Re-plans the update once the worktree lock is held and the op heads are
+  // re-read, so that an operation published meanwhile is not overwritten.
+  std::function<Result<ViewUpdate>()> replan;
+  // Only update if the worktree is still stale from this head (checked under the lock).
+  std::optional<SnapshotId> only_if_stale_from;
+  bool publish = true;        // false: only the files move (the view already says so)
+  // The worktree directory was just created empty by this command (fork):
+  // files are cloned straight into place before the operation is published,
+  // without staging; on failure the caller removes the directory.
+  bool fresh_directory = false;
+  std::string progress_phase = "restore";  // how Settings::progress names the writing of files
+  // Names this flow's fault points: "<fault_flow>.<step>" (see src/base/fault.cc).
+  std::string fault_flow = "restore";
+};
+
+struct RestoreOutcome {
+  SnapshotId target;                   // zero when the worktree became empty
+  std::optional<SnapshotId> captured;  // dirty changes saved first
+  OperationId op;
+  uint64_t files_written = 0, files_removed = 0, bytes_written = 0;
+  std::vector<std::string> warnings;
+  bool skipped = false;  // nothing to do (e.g. no longer stale)
+};
+
+// A working-copy tree computed by a status-mode scan (content not stored).
+struct WorkingCopyTree {
+  TreeId root;
+  TreeGetter getter;  // resolves the scanned trees first, then the store
+  std::vector<std::string> warnings;
+};
+
+class Workspace {
+ public:
+  static Result<std::unique_ptr<Workspace>> Open(Repo& repo, const std::string& name);
+  // A workspace object for a worktree that the view does not have yet (fork).
+  static std::unique_ptr<Workspace> ForNew(Repo& repo, const std::string& name, const fs::path& path);
+  ~Workspace();
+
+  const std::string& name() const { return name_; }
+  const fs::path& path() const { return path_; }
+  Repo& repo() { return repo_; }
+  const WorktreeView& state() const;
+
+  Result<SnapshotOutcome> TakeSnapshot(const SnapshotOptions& options);
+  Result<StatusReport> Status();
+  // Brings the worktree (or only `paths`) to `target` in place.
+  Result<RestoreOutcome> Restore(const SnapshotId& target, const std::vector<RepoPath>& paths);
+  // Captures dirty files, publishes the view `update` makes, and updates the
+  // files in place (the general form of Restore).
+  Result<RestoreOutcome> Update(const ViewUpdate& update);
+  // The head this worktree's files were last brought to, when another command
+  // has since moved the head (e.g. `op restore` run from another worktree).
+  Result<std::optional<SnapshotId>> StaleFrom();
+  // Brings a stale worktree's files to its head, saving local changes first
+  // (as a snapshot whose parent is the head the files were based on).
+  Result<RestoreOutcome> UpdateStale(const SnapshotId& old_head);
+  // Scans without storing content (for diff against the working copy).
+  Result<WorkingCopyTree> ScanWorkingCopy();
+  // Tree getter reading from the store.
+  TreeGetter StoreGetter();
+
+ private:
+  Workspace(Repo& repo, std::string name, fs::path path)
+      : repo_(repo), name_(std::move(name)), path_(std::move(path)) {}
+  fs::path TreeStatePath() const;
+  fs::path PendingCheckoutPath() const;
+  Result<RestoreOutcome> MaterializeFresh(const ViewUpdate& u, View view, const std::vector<TreeChange>& changes,
+                                          const TreeId& target_tree, std::map<std::string, std::string> attrs,
+                                          RestoreOutcome out);
+  // Fails when an interrupted restore left the working copy half-updated.
+  jvs::Status CheckNoPendingCheckout();
+
+  Repo& repo_;
+  std::string name_;
+  fs::path path_;
+  struct Shared;
+  std::shared_ptr<Shared> shared_;
+};
+
+// ---- references ----
+// Resolves REF as in docs/cli.md: @ / HEAD, latest, tag, id prefix (>= 4 hex),
+// REF~N, and a unique note prefix as a last resort. Ambiguity lists the
+// candidates. `worktree` gives the meaning of @ and latest.
+Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref);
+
+// The syntax of a reference, without looking anything up: BASE followed by
+// "~N" steps (REF~N, repeatable as a~1~2; "~" alone is ~1; at most 6 digits).
+// A '~' at the start belongs to the base. Fails only on an empty reference;
+// a malformed suffix is kept in `suffix_error` and reported after the base is
+// resolved and the valid steps before it are walked (ResolveRef's order).
+struct RefExpr {
+  std::string base;
+  std::vector<uint32_t> steps;       // first-parent steps, one per "~N", in order
+  std::optional<Error> suffix_error;
+};
+Result<RefExpr> ParseRefExpr(std::string_view ref);
+
+// ---- history ----
+struct HistoryOptions {
+  bool all = false;              // every line, not only the worktree's
+  std::optional<size_t> limit;
+  std::optional<std::string> tag;
+  std::optional<std::string> grep;
+};
+struct HistoryEntry {
+  SnapshotId id;
+  std::shared_ptr<const Snapshot> snapshot;
+  std::vector<std::string> tags;
+};
+Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree,
+                                          const HistoryOptions& options);
+
+// Tags naming `id` in the current view, sorted.
+std::vector<std::string> TagsOf(const View& view, const SnapshotId& id);
+
+}  // namespace jvs

@@ -1,0 +1,241 @@
+// Merging concurrent operations: when several op heads exist, their views
+// are merged three-way against the view of their nearest common ancestor
+// into one merge operation (as Jujutsu does). Part of Repo.
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <unordered_set>
+
+#include "jvs/base/fault.h"
+#include "jvs/repo/repo.h"
+
+namespace jvs {
+
+Status Repo::MergeHeads(const std::vector<OperationId>& heads_in) {
+  // Concurrent operations: merge their views into one merge operation,
+  // three-way against the view of their nearest common ancestor.
+  JVS_ASSIGN_OR_RETURN(std::vector<OperationId> heads, DropAncestorHeads(heads_in));
+  if (heads.size() == 1) {
+    JVS_ASSIGN_OR_RETURN(op_, op_store_->ReadOperation(heads[0]));
+    JVS_ASSIGN_OR_RETURN(view_, op_store_->ReadView(op_.view));
+    op_id_ = heads[0];
+    // A writer published a child of the other head and has not yet removed
+    // its parent's file: removing it here is the same step.
+    if (!read_only_) (void)op_heads_->Update(heads[0], heads_in);
+    return OkStatus();
+  }
+  struct Side {
+    OperationId id;
+    Operation op;
+    View view;
+  };
+  std::vector<Side> sides;
+  for (const auto& h : heads) {
+    Side s;
+    s.id = h;
+    JVS_ASSIGN_OR_RETURN(s.op, op_store_->ReadOperation(h));
+    JVS_ASSIGN_OR_RETURN(s.view, op_store_->ReadView(s.op.view));
+    sides.push_back(std::move(s));
+  }
+  // Oldest first, so that on a conflict the newer operation's choice wins.
+  std::sort(sides.begin(), sides.end(), [](const Side& a, const Side& b) {
+    return std::tie(a.op.metadata.end_time, a.id) < std::tie(b.op.metadata.end_time, b.id);
+  });
+  View merged = sides[0].view;
+  OperationId merged_id = sides[0].id;
+  std::vector<std::string> conflicts;
+  for (size_t i = 1; i < sides.size(); ++i) {
+    JVS_ASSIGN_OR_RETURN(std::optional<OperationId> base_id, CommonAncestor(merged_id, sides[i].id));
+    View base;
+    if (base_id) {
+      JVS_ASSIGN_OR_RETURN(Operation bop, op_store_->ReadOperation(*base_id));
+      JVS_ASSIGN_OR_RETURN(base, op_store_->ReadView(bop.view));
+    }
+    JVS_ASSIGN_OR_RETURN(merged, MergeViews(base, merged, sides[i].view, &conflicts));
+    merged_id = sides[i].id;
+  }
+  JVS_ASSIGN_OR_RETURN(ViewId vid, op_store_->WriteView(merged));
+  JVS_FAULT("merge.after_view");
+  Operation op;
+  for (const auto& s : sides) op.parents.push_back(s.id);
+  op.view = vid;
+  std::string now = Now();
+  op.metadata = {now, now, settings_.user, settings_.host, static_cast<int64_t>(::getpid()),
+                 settings_.command, "merge " + std::to_string(sides.size()) + " concurrent operations", {}};
+  if (!conflicts.empty()) {
+    std::string list;
+    for (const auto& t : conflicts) list += (list.empty() ? "" : ",") + t;
+    op.metadata.attributes["conflicts"] = list;
+  }
+  JVS_ASSIGN_OR_RETURN(OperationId oid, op_store_->WriteOperation(op));
+  JVS_FAULT("merge.after_op");
+  {
+    // Two readers may merge the same heads at once: a short lock keeps the
+    // op-heads directory from getting two identical merges. Waiting is cheap.
+    JVS_ASSIGN_OR_RETURN(UniqueFd lock, env_->LockFile(control_dir() / "op_heads.lock", std::chrono::milliseconds(5000)));
+    JVS_ASSIGN_OR_RETURN(auto now_heads, op_heads_->List());
+    bool unchanged = now_heads.size() == heads_in.size() &&
+                     std::equal(now_heads.begin(), now_heads.end(), heads_in.begin());
+    if (!unchanged) {
+      lock.reset();
+      return LoadHeads();  // someone else merged or published meanwhile: start over
+    }
+    JVS_TRY(store_->Sync());
+    JVS_FAULT("merge.after_barrier");
+    JVS_TRY(op_heads_->Add(oid));
+    // Published. Failing the command from here on is harmless: it has not
+    // done its own work yet, and a retry finds the merge as the only head.
+    JVS_FAULT("merge.after_new_head");
+    op_heads_->RemoveOld(oid, heads_in);
+    JVS_FAULT("merge.after_remove_old_heads");
+    JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY));
+    JVS_TRY(env_->Fsync(dfd.get()));
+  }
+  op_id_ = oid;
+  op_ = std::move(op);
+  view_ = std::move(merged);
+  return OkStatus();
+}
+
+Result<std::vector<OperationId>> Repo::DropAncestorHeads(const std::vector<OperationId>& heads) {
+  // A head that is an ancestor of another head was superseded (its writer is
+  // between creating the new head file and removing the old one).
+  std::vector<OperationId> out;
+  for (const auto& h : heads) {
+    bool ancestor = false;
+    for (const auto& other : heads) {
+      if (other == h) continue;
+      JVS_ASSIGN_OR_RETURN(bool is_anc, IsAncestor(h, other));
+      if (is_anc) {
+        ancestor = true;
+        break;
+      }
+    }
+    if (!ancestor) out.push_back(h);
+  }
+  if (out.empty()) out.push_back(heads.front());
+  return out;
+}
+
+Result<bool> Repo::IsAncestor(const OperationId& a, const OperationId& b) {
+  std::unordered_set<OperationId, IdHash> seen{b};
+  std::deque<OperationId> queue{b};
+  while (!queue.empty()) {
+    OperationId id = queue.front();
+    queue.pop_front();
+    if (id == a) return true;
+    JVS_ASSIGN_OR_RETURN(Operation op, op_store_->ReadOperation(id));
+    for (const auto& p : op_store_->LiveParents(op))  // the log ends at the gc horizon
+      if (seen.insert(p).second) queue.push_back(p);
+  }
+  return false;
+}
+
+Result<std::optional<OperationId>> Repo::CommonAncestor(const OperationId& a, const OperationId& b) {
+  // Breadth-first from both sides; the first operation seen from both is the
+  // nearest common ancestor (good enough for merging views).
+  std::unordered_set<OperationId, IdHash> seen_a{a}, seen_b{b};
+  std::deque<OperationId> qa{a}, qb{b};
+  if (a == b) return std::optional<OperationId>(a);
+  while (!qa.empty() || !qb.empty()) {
+    for (auto* side : {&qa, &qb}) {
+      if (side->empty()) continue;
+      OperationId id = side->front();
+      side->pop_front();
+      auto& mine = side == &qa ? seen_a : seen_b;
+      auto& theirs = side == &qa ? seen_b : seen_a;
+      if (theirs.count(id)) return std::optional<OperationId>(id);
+      JVS_ASSIGN_OR_RETURN(Operation op, op_store_->ReadOperation(id));
+      // Parents cut by gc are absent; with no common ancestor left the views
+      // merge against an empty base (union, newer side wins on conflicts).
+      for (const auto& p : op_store_->LiveParents(op)) {
+        if (theirs.count(p)) return std::optional<OperationId>(p);
+        if (mine.insert(p).second) side->push_back(p);
+      }
+    }
+  }
+  return std::optional<OperationId>();
+}
+
+Result<View> Repo::MergeViews(const View& base, const View& a, const View& b, std::vector<std::string>* conflicts) {
+  auto created = [&](const std::optional<SnapshotId>& id) -> std::string {
+    if (!id) return "";
+    auto s = store_->ReadSnapshot(*id);
+    return s.ok() ? (*s)->created_at : "";
+  };
+  View out;
+  std::set<SnapshotId> keep;  // snapshots that must stay visible
+  // Worktrees: a side that did not change a worktree takes the other's value;
+  // both changed: the newer head wins, the other stays visible.
+  std::set<std::string> names;
+  for (const auto* v : {&base, &a, &b})
+    for (const auto& [n, w] : v->worktrees) names.insert(n);
+  auto get = [](const View& v, const std::string& n) -> std::optional<WorktreeView> {
+    auto it = v.worktrees.find(n);
+    if (it == v.worktrees.end()) return std::nullopt;
+    return it->second;
+  };
+  for (const auto& n : names) {
+    auto vb = get(base, n), va = get(a, n), vc = get(b, n);
+    std::optional<WorktreeView> r;
+    if (va == vc || vc == vb) {
+      r = va;
+    } else if (va == vb) {
+      r = vc;
+    } else if (!va || !vc) {
+      r = va ? va : vc;  // removed on one side, changed on the other: keep it
+    } else {
+      WorktreeView w;
+      w.head = created(vc->head) >= created(va->head) ? vc->head : va->head;
+      w.latest = created(vc->latest) >= created(va->latest) ? vc->latest : va->latest;
+      r = w;
+      if (va->head != vc->head) conflicts->push_back("worktree:" + n);
+      // Both sides moved the worktree: the losing snapshots stay visible.
+      for (const auto& side : {va, vc}) {
+        if (side->head) keep.insert(*side->head);
+        if (side->latest) keep.insert(*side->latest);
+      }
+    }
+    if (r) out.worktrees[n] = *r;
+  }
+  // Tags, three-way; different values: the newer side (b) wins, a's stays visible.
+  std::set<std::string> tags;
+  for (const auto* v : {&base, &a, &b})
+    for (const auto& [n, id] : v->tags) tags.insert(n);
+  auto tag = [](const View& v, const std::string& n) -> std::optional<SnapshotId> {
+    auto it = v.tags.find(n);
+    if (it == v.tags.end()) return std::nullopt;
+    return it->second;
+  };
+  for (const auto& n : tags) {
+    auto tb = tag(base, n), ta = tag(a, n), tc = tag(b, n);
+    std::optional<SnapshotId> r;
+    if (ta == tc || tc == tb) {
+      r = ta;
+    } else if (ta == tb) {
+      r = tc;
+    } else {
+      r = tc ? tc : ta;
+      if (ta) keep.insert(*ta);
+      conflicts->push_back("tag:" + n);
+    }
+    if (r) out.tags[n] = *r;
+  }
+  // Heads: what either side had, minus what a side dropped since the base.
+  std::set<SnapshotId> hb(base.heads.begin(), base.heads.end());
+  std::set<SnapshotId> ha(a.heads.begin(), a.heads.end()), hc(b.heads.begin(), b.heads.end());
+  std::set<SnapshotId> heads;
+  for (const auto& h : ha)
+    if (!hb.count(h) || hc.count(h)) heads.insert(h);
+  for (const auto& h : hc)
+    if (!hb.count(h) || ha.count(h)) heads.insert(h);
+  heads.insert(keep.begin(), keep.end());
+  out.heads.assign(heads.begin(), heads.end());
+  for (const auto* v : {&a, &b})
+    for (const auto& p : v->pins) AddPin(&out, p);
+  return out;
+}
+
+}  // namespace jvs
