@@ -7,7 +7,7 @@
 #include <set>
 
 #include "e2e_util.h"
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 
 namespace jvs::e2e {
 namespace {
@@ -16,12 +16,6 @@ using jvs::testing::ReadFile;
 using jvs::testing::TempDir;
 using jvs::testing::WriteFile;
 
-#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
-#define EXPECT_OK(r) EXPECT_EQ((r).exit_code, 0) << (r).Describe()
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // Paths of one of the arrays ("added", "removed", "modified") of a diff/status JSON.
 std::vector<std::string> PathsOf(const json& j, const char* key) {

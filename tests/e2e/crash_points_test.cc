@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "e2e_util.h"
-#include "jvs/fault.h"
+#include "jvs/base/fault.h"
 
 namespace jvs::e2e {
 namespace {

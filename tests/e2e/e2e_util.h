@@ -17,10 +17,16 @@
 
 #include "test_util.h"
 
+// A jvs run that must succeed; on failure the message shows the command
+// line, the exit code and both streams.
+#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
+#define EXPECT_OK(r) EXPECT_EQ((r).exit_code, 0) << (r).Describe()
+
 namespace jvs::e2e {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using jvs::testing::Contains;
 
 // The outcome of one process run.
 struct RunResult {

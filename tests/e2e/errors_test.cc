@@ -18,12 +18,6 @@ using jvs::testing::ReadFile;
 using jvs::testing::TempDir;
 using jvs::testing::WriteFile;
 
-#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
-#define EXPECT_OK(r) EXPECT_EQ((r).exit_code, 0) << (r).Describe()
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 class ErrorTest : public RepoTest {
  protected:

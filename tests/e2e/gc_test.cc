@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "e2e_util.h"
-#include "jvs/env.h"
-#include "jvs/store.h"
+#include "jvs/base/env.h"
+#include "jvs/store/store.h"
 #include "wc/tree_state.h"
 
 namespace jvs::e2e {
@@ -25,12 +25,6 @@ namespace {
 using jvs::testing::ReadFile;
 using jvs::testing::WriteFile;
 
-#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
-#define EXPECT_OK(r) EXPECT_EQ((r).exit_code, 0) << (r).Describe()
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // Objects in the store as "kind:hex" (kind = snapshot, tree, blob).
 std::set<std::string> StoreObjects(const fs::path& root) {

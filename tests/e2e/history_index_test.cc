@@ -9,7 +9,6 @@
 
 #include "e2e_util.h"
 
-#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
 
 namespace jvs::e2e {
 namespace {

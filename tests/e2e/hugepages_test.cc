@@ -13,11 +13,6 @@
 namespace jvs::e2e {
 namespace {
 
-#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // The "malloc huge pages: ..." line of --debug output ("" when missing).
 std::string NoteLine(const RunResult& r) {

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "e2e_util.h"
-#include "jvs/hash.h"
+#include "jvs/base/hash.h"
 
 namespace jvs::e2e {
 namespace {
@@ -26,12 +26,6 @@ using jvs::testing::ReadFile;
 using jvs::testing::WriteFile;
 using Clock = std::chrono::steady_clock;
 
-#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
-#define EXPECT_OK(r) EXPECT_EQ((r).exit_code, 0) << (r).Describe()
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 bool IsOpHeadName(const std::string& name) {
   return name.size() == 64 && std::all_of(name.begin(), name.end(), [](char c) {

@@ -18,12 +18,6 @@ namespace {
 using jvs::testing::ReadFile;
 using jvs::testing::WriteFile;
 
-#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
-#define EXPECT_OK(r) EXPECT_EQ((r).exit_code, 0) << (r).Describe()
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 bool IsHex64(const json& j) {
   if (!j.is_string()) return false;

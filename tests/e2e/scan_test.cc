@@ -23,10 +23,6 @@ using jvs::testing::WriteFile;
 
 constexpr std::chrono::milliseconds kTimeout{15000};
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 std::vector<std::string> AllPaths(const json& j) {
   std::vector<std::string> out;
   for (const char* k : {"added", "removed", "modified"}) {

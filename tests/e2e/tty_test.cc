@@ -16,10 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 std::string FindTmux() {
   for (const char* p : {"/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"})
     if (access(p, X_OK) == 0) return p;

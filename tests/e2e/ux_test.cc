@@ -10,12 +10,6 @@
 namespace jvs::e2e {
 namespace {
 
-#define ASSERT_OK(r) ASSERT_EQ((r).exit_code, 0) << (r).Describe()
-#define EXPECT_OK(r) EXPECT_EQ((r).exit_code, 0) << (r).Describe()
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out;

@@ -1,5 +1,5 @@
 // Helpers shared by unit and end-to-end tests: temporary directories and
-// small file utilities. Test-only.
+// small file utilities, substring matching. Test-only.
 #pragma once
 
 #include <filesystem>
@@ -23,6 +23,9 @@ class TempDir {
 };
 
 void WriteFile(const fs::path& p, const std::string& content);
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 std::string ReadFile(const fs::path& p);
 
 }  // namespace jvs::testing

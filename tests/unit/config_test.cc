@@ -1,4 +1,4 @@
-#include "jvs/config.h"
+#include "jvs/config/config.h"
 
 #include <gtest/gtest.h>
 
@@ -6,14 +6,11 @@
 
 namespace jvs {
 namespace {
+using jvs::testing::Contains;
 
 using jvs::testing::ReadFile;
 using jvs::testing::TempDir;
 using jvs::testing::WriteFile;
-
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 ConfigFile MustParse(std::string_view text) {
   auto f = ConfigFile::Parse(text, "/cfg/config.toml");
