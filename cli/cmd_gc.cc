@@ -1,4 +1,4 @@
-// gc plan, gc run: two-phase garbage collection (see include/jvs/gc.h).
+// gc plan, gc run: two-phase garbage collection (see include/jvs/integrity/gc.h).
 #include "commands.h"
 #include "jvs/integrity/gc.h"
 

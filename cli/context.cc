@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "jvs/base/fault.h"
+#include "remedy.h"
 #include "jvs/base/thread_pool.h"
 #include "jvs/base/timeutil.h"
 
@@ -51,7 +52,7 @@ Status Context::Init() {
   }
   if (auto t = Getenv("JVS_TIMESTAMP")) {
     auto ns = ParseTimestamp(*t);
-    if (!ns.ok()) return Error(ErrorCode::kInvalidArgument, "JVS_TIMESTAMP: " + ns.error().message(), ns.error().hint());
+    if (!ns.ok()) return Error(ErrorCode::kInvalidArgument, "JVS_TIMESTAMP: " + ns.error().message(), FullHint(ns.error()));
     settings.pinned_time_ns = *ns;
   }
   if (auto s = Getenv("JVS_RANDOMNESS_SEED")) {

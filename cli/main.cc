@@ -8,6 +8,7 @@
 #include "hugepages.h"
 #include "typos.h"
 #include "help.h"
+#include "remedy.h"
 
 namespace {
 
@@ -27,7 +28,8 @@ std::string DefaultHint(jvs::ErrorCode code) {
 }
 
 void PrintError(const jvs::cli::Context& ctx, const jvs::Error& raw) {
-  jvs::Error e = raw.hint().empty() ? raw.WithHint(DefaultHint(raw.code())) : raw;
+  std::string full = jvs::cli::FullHint(raw);
+  jvs::Error e = raw.WithHint(full.empty() ? DefaultHint(raw.code()) : full);
   std::fprintf(stderr, "jvs: error: %s\n", e.message().c_str());
   if (!e.hint().empty()) std::fprintf(stderr, "hint: %s\n", e.hint().c_str());
   if (ctx.g.json) {

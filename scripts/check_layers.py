@@ -10,8 +10,10 @@ below it. The jvs_layer(...) lines of CMakeLists.txt must declare the same
 dependencies as the table, so the build (which compiles each layer against
 only the headers below it) and this check agree.
 
-The library also never reads the environment: getenv/secure_getenv/environ
-are refused anywhere under src/.
+The library also never reads the environment (getenv/secure_getenv/environ
+are refused anywhere under src/ and include/jvs/) and never names a CLI
+command in a string (a quoted 'jvs COMMAND'): errors carry a Remedy that the
+CLI words.
 
 Usage: check_layers.py [SOURCE_ROOT]   (exit 1 with file:line for each offence)
 """
@@ -63,6 +65,9 @@ def closure(layer, seen=None):
 allowed = {layer: closure(layer) for layer in deps}
 include_re = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
 env_re = re.compile(r"\b(getenv|secure_getenv|environ)\b")
+# A string literal that quotes a command ("run 'jvs doctor'"): the library
+# attaches a Remedy to the error instead, and the CLI words it.
+command_re = re.compile(r'"[^"]*\'jvs [a-z-]')
 
 for top, kind in (("src", "src"), (os.path.join("include", "jvs"), "include")):
     base = os.path.join(root, top)
@@ -103,10 +108,13 @@ for top, kind in (("src", "src"), (os.path.join("include", "jvs"), "include")):
                                 errors.append(
                                     f"{rel}:{n}: {line.strip()}: layer {layer} may not include layer {target} "
                                     f"(it may include: {', '.join(sorted(allowed[layer]))})")
-                        if (kind == "src" and env_re.search(line) and not line.lstrip().startswith("//")
+                        if (env_re.search(line) and not line.lstrip().startswith("//")
                                 and "layers: passes the environment through" not in line):
                             errors.append(f"{rel}:{n}: {line.strip()}: the library never reads the environment "
                                           "(take the setting as an option the CLI fills)")
+                        if command_re.search(line) and not line.lstrip().startswith("//"):
+                            errors.append(f"{rel}:{n}: {line.strip()}: the library never names a CLI command "
+                                          "(attach a Remedy to the error; cli/remedy.cc words it)")
 
 # The build declares the same graph.
 cmake = os.path.join(root, "CMakeLists.txt")

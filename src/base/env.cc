@@ -271,7 +271,8 @@ Result<UniqueFd> Env::LockFile(const fs::path& path, std::chrono::milliseconds w
     if (errno != EWOULDBLOCK && errno != EINTR) return ErrnoError(errno, "cannot lock " + Q(path));
     if (std::chrono::steady_clock::now() >= deadline)
       return Error(ErrorCode::kLocked, "lock " + Q(path) + " is held by another jvs process",
-                   "wait for the other command to finish, or raise JVS_LOCK_TIMEOUT_MS");
+                   "wait for the other command to finish")
+          .WithRemedy(Remedy::kRaiseLockWait);
     SleepMillis(sleep_ms);
     sleep_ms = std::min<int64_t>(sleep_ms * 2, 100);
   }
@@ -285,7 +286,8 @@ Status Env::Flock(int fd, bool exclusive, std::chrono::milliseconds wait) {
     if (errno != EWOULDBLOCK && errno != EINTR) return ErrnoError(errno, "cannot lock a file");
     if (std::chrono::steady_clock::now() >= deadline)
       return Error(ErrorCode::kLocked, "a lock is held by another jvs process",
-                   "wait for the other command to finish, or raise JVS_LOCK_TIMEOUT_MS");
+                   "wait for the other command to finish")
+          .WithRemedy(Remedy::kRaiseLockWait);
     SleepMillis(sleep_ms);
     sleep_ms = std::min<int64_t>(sleep_ms * 2, 100);
   }

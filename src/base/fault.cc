@@ -157,7 +157,7 @@ const std::vector<std::string_view>& KnownPoints() {
       "merge.after_barrier",
       "merge.after_new_head",  // merge published, the merged heads still there
       "merge.after_remove_old_heads",
-      // gc run (src/repo/gc.cc), in the order they are reached
+      // gc run (src/integrity/gc.cc), in the order they are reached
       "gc.locked", "gc.before_horizon", "gc.after_horizon", "gc.delete_operation", "gc.delete_view",
       "gc.after_op_log", "gc.delete_object", "gc.before_publish", "gc.after_publish",
   };

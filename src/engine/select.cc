@@ -169,7 +169,7 @@ Result<EngineChoice> Forced(Env* env, const fs::path& control_dir, const EngineO
   c.engine = MakeNamed(forced, false, std::nullopt);
   if (!c.engine)
     return Error(ErrorCode::kInvalidArgument, "unknown engine '" + forced + "' (" + by + ")",
-                 "use juicefs, reflink or copy (JVS_ENGINE or core.engine)");
+                 "use juicefs, reflink or copy");
   c.reason = "forced by " + by;
   if (forced == "reflink") c.reason += " (files that cannot be cloned are copied, and counted as fallbacks)";
   if (auto id = IdentifyFilesystem(control_dir); id.ok()) c.fs_type = FsTypeName(id->magic);

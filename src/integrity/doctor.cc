@@ -1,4 +1,4 @@
-// Doctor (see include/jvs/doctor.h). Looks only inside `.jvs`.
+// Doctor (see include/jvs/integrity/doctor.h). Looks only inside `.jvs`.
 #include "jvs/integrity/doctor.h"
 
 #include <signal.h>

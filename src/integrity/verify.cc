@@ -1,4 +1,4 @@
-// Verification (see include/jvs/verify.h and docs/architecture.md).
+// Verification (see include/jvs/integrity/verify.h and docs/architecture.md).
 //
 // Three passes over distinct objects:
 //  1. the metadata walk: op heads -> operations -> views -> snapshots ->

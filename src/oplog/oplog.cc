@@ -166,13 +166,13 @@ Result<std::string> OpStore::ReadVerified(const char* kind, const Digest& id) {
   std::string what = std::string(kind).substr(0, std::string(kind).size() - 1);
   if (!data.ok()) {
     if (data.error().code() == ErrorCode::kNotFound)
-      return Error(ErrorCode::kNotFound, what + " " + hex + " is missing",
-                   "run 'jvs doctor' to inspect the repository");
+      return Error(ErrorCode::kNotFound, what + " " + hex + " is missing")
+          .WithRemedy(Remedy::kInspectRepository);
     return data.error();
   }
   if (Sha256Of(*data) != id)
-    return Error(ErrorCode::kCorrupt, what + " " + hex + " does not match its id (damaged or tampered)",
-                 "run 'jvs verify --all'");
+    return Error(ErrorCode::kCorrupt, what + " " + hex + " does not match its id (damaged or tampered)")
+        .WithRemedy(Remedy::kFindDamagedObjects);
   return data;
 }
 
@@ -189,8 +189,8 @@ Result<Operation> OpStore::ReadOperation(const OperationId& id) {
   if (!read.ok() && read.error().code() == ErrorCode::kNotFound && !horizon_.empty())
     return Error(ErrorCode::kNotFound,
                  "operation " + id.hex().substr(0, 12) +
-                     " is not in the op log: it is older than the op log horizon (removed by 'jvs gc run')",
-                 "'jvs op log' lists the operations that remain");
+                     " is not in the op log: it is older than the op log horizon (removed by garbage collection)")
+        .WithRemedy(Remedy::kListOperations);
   JVS_ASSIGN_OR_RETURN(std::string data, std::move(read));
   auto op = Operation::Decode(data);
   if (!op.ok()) return op.error().WithContext("operation " + id.hex());
@@ -257,8 +257,8 @@ Status OpStore::LoadHorizon() {
   }
   json j = json::parse(*data, nullptr, false);
   auto bad = [] {
-    return Error(ErrorCode::kCorrupt, "the op log horizon file 'op_store/horizon' is malformed",
-                 "run 'jvs doctor' to inspect the repository");
+    return Error(ErrorCode::kCorrupt, "the op log horizon file 'op_store/horizon' is malformed")
+        .WithRemedy(Remedy::kInspectRepository);
   };
   if (j.is_discarded() || !j.is_object()) return bad();
   auto f = j.find("format");

@@ -25,8 +25,9 @@ bool FirstParentCut(const OpStore& ops, const Operation& op) {
 
 Error PastHorizon(const std::string& what) {
   return Error(ErrorCode::kRefused,
-               what + ": the operations before it were removed by 'jvs gc run' (the op log horizon)",
-               "'jvs op log' lists the operations that remain; 'jvs op restore OP' goes back to any of them");
+               what + ": the operations before it were removed by garbage collection (the op log horizon)")
+      .WithRemedy(Remedy::kListOperations)
+      .WithRemedy(Remedy::kRestoreAnyOperation);
 }
 
 // Reads an operation named by an undo/redo attribute: one that gc removed
@@ -77,15 +78,16 @@ Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec) {
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower.size() < 4 || !IsHexString(lower))
       return Error(ErrorCode::kInvalidArgument, "invalid operation '" + std::string(spec) + "'",
-                   "give an operation id prefix (at least 4 hex digits), '@' or '@-'; see 'jvs op log'");
+                   "give an operation id prefix (at least 4 hex digits), '@' or '@-'")
+          .WithRemedy(Remedy::kListOperations);
     JVS_ASSIGN_OR_RETURN(auto matches, repo.op_store().FindOperationsByPrefix(lower));
     if (matches.empty()) {
       if (!repo.op_store().horizon().empty())
         return Error(ErrorCode::kNotFound,
                      "no operation matches '" + base +
-                         "' (operations older than the op log horizon were removed by 'jvs gc run')",
-                     "list the operations that remain with 'jvs op log'");
-      return Error(ErrorCode::kNotFound, "no operation matches '" + base + "'", "list operations with 'jvs op log'");
+                         "' (operations older than the op log horizon were removed by garbage collection)")
+            .WithRemedy(Remedy::kListOperations);
+      return Error(ErrorCode::kNotFound, "no operation matches '" + base + "'").WithRemedy(Remedy::kSeeOperations);
     }
     if (matches.size() > 1) {
       std::string cands;
@@ -98,13 +100,13 @@ Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec) {
   for (int i = 0; i < up; ++i) {
     JVS_ASSIGN_OR_RETURN(Operation op, repo.op_store().ReadOperation(target));
     if (op.parents.empty())
-      return Error(ErrorCode::kNotFound, "operation '" + std::string(spec) + "' goes past the first operation",
-                   "see 'jvs op log'");
+      return Error(ErrorCode::kNotFound, "operation '" + std::string(spec) + "' goes past the first operation")
+          .WithRemedy(Remedy::kListOperations);
     if (FirstParentCut(repo.op_store(), op))
       return Error(ErrorCode::kNotFound,
                    "operation '" + std::string(spec) +
-                       "' goes past the op log horizon (earlier operations were removed by 'jvs gc run')",
-                   "'jvs op log' lists the operations that remain");
+                       "' goes past the op log horizon (earlier operations were removed by garbage collection)")
+          .WithRemedy(Remedy::kListOperations);
     target = op.parents[0];
   }
   return target;
@@ -117,7 +119,9 @@ namespace {
 Result<ViewUpdate> Revert(Repo& repo, const OperationId& x, const Operation& x_op, const std::string& worktree,
                           std::string description, std::map<std::string, std::string> attributes) {
   OpStore& ops = repo.op_store();
-  if (x_op.parents.empty()) return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation", "see 'jvs op log'");
+  if (x_op.parents.empty())
+    return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation")
+        .WithRemedy(Remedy::kListOperations);
   if (FirstParentCut(ops, x_op)) return PastHorizon("cannot go back past operation " + Short(x));
   JVS_ASSIGN_OR_RETURN(View after, ops.ReadView(x_op.view));
   JVS_ASSIGN_OR_RETURN(Operation parent, ops.ReadOperation(x_op.parents[0]));
@@ -148,7 +152,9 @@ Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& worktree) {
     if (auto x = Attr(op, "undo_of")) {
       JVS_ASSIGN_OR_RETURN(Operation undone, ReadNamed(ops, *x, "nothing left to undo after operation " + Short(c)));
       if (undone.parents.empty())
-        return Error(ErrorCode::kRefused, "nothing left to undo", "see 'jvs op log'; 'jvs redo' re-applies what undo took back");
+        return Error(ErrorCode::kRefused, "nothing left to undo")
+            .WithRemedy(Remedy::kListOperations)
+            .WithRemedy(Remedy::kRedoAfterUndo);
       if (FirstParentCut(ops, undone)) return PastHorizon("nothing left to undo after operation " + Short(*x));
       c = undone.parents[0];
       continue;
@@ -171,8 +177,8 @@ Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& worktree) {
   }
   JVS_ASSIGN_OR_RETURN(Operation target, ReadNamed(ops, c, "nothing left to undo"));
   if (target.parents.empty())
-    return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation",
-                 "see 'jvs op log'");
+    return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation")
+        .WithRemedy(Remedy::kListOperations);
   if (FirstParentCut(ops, target)) return PastHorizon("cannot undo operation " + Short(c));
   return Revert(repo, c, target, worktree, "undo operation " + Short(c) + ": " + target.metadata.description,
                 {{"undo_of", c.hex()}});
@@ -185,7 +191,8 @@ Result<ViewUpdate> PlanRedoNow(Repo& repo, const std::string& worktree) {
   if (auto r = Attr(cur, "redo_of")) {
     // After a redo, the next one re-applies the undo before it in the run.
     JVS_ASSIGN_OR_RETURN(Operation redone, ReadNamed(ops, *r, "nothing more to redo"));
-    if (redone.parents.empty()) return Error(ErrorCode::kRefused, "nothing to redo", "see 'jvs op log'");
+    if (redone.parents.empty())
+      return Error(ErrorCode::kRefused, "nothing to redo").WithRemedy(Remedy::kListOperations);
     if (FirstParentCut(ops, redone)) return PastHorizon("nothing more to redo after operation " + Short(*r));
     u_id = redone.parents[0];
     JVS_ASSIGN_OR_RETURN(cur, ops.ReadOperation(u_id));
@@ -193,7 +200,8 @@ Result<ViewUpdate> PlanRedoNow(Repo& repo, const std::string& worktree) {
   auto x = Attr(cur, "undo_of");
   if (!x)
     return Error(ErrorCode::kRefused, "nothing to redo: the latest operation is not an undo",
-                 "redo works right after 'jvs undo'; to go to any earlier state use 'jvs op restore OP'");
+                 "redo works right after an undo")
+        .WithRemedy(Remedy::kRestoreAnyOperation);
   JVS_ASSIGN_OR_RETURN(Operation undone, ReadNamed(ops, *x, "nothing more to redo"));
   // Reverting the undo re-applies what it took back.
   return Revert(repo, u_id, cur, worktree, "redo operation " + Short(*x) + ": " + undone.metadata.description,

@@ -19,14 +19,14 @@ std::vector<std::string> TagsOf(const View& view, const SnapshotId& id) {
 namespace {
 
 Error NotFound(std::string_view ref, const View* view = nullptr) {
-  std::string hint = "use a snapshot id prefix (4+ hex digits), a tag, @, latest, REF~N or a note prefix; "
-                     "see 'jvs history --all' and 'jvs tag list'";
+  std::string hint = "use a snapshot id prefix (4+ hex digits), a tag, @, latest, REF~N or a note prefix";
   if (view) {
     // Worktree names are not references: say where a worktree's snapshots are.
     if (view->worktrees.count(std::string(ref)))
       return Error(ErrorCode::kNotFound, "unknown reference '" + std::string(ref) + "'",
-                   "'" + std::string(ref) + "' is a worktree, not a reference ('jvs history --all' shows its "
-                   "snapshots); " + hint);
+                   "'" + std::string(ref) + "' is a worktree, not a reference (its snapshots are in the "
+                   "history of every line); " + hint)
+          .WithRemedy(Remedy::kListReferences);
     // A mistyped tag or keyword: name the closest ones first.
     std::vector<std::string> names;
     for (const auto& [name, id] : view->tags) names.push_back(name);
@@ -34,7 +34,8 @@ Error NotFound(std::string_view ref, const View* view = nullptr) {
     std::string dym = DidYouMean(ClosestNames(ref, names));
     if (!dym.empty()) hint = dym + " Or " + hint;
   }
-  return Error(ErrorCode::kNotFound, "unknown reference '" + std::string(ref) + "'", hint);
+  return Error(ErrorCode::kNotFound, "unknown reference '" + std::string(ref) + "'", hint)
+      .WithRemedy(Remedy::kListReferences);
 }
 
 Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::string_view ref) {
@@ -42,14 +43,14 @@ Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::str
   auto wt = view.worktrees.find(worktree);
   if (ref == "@" || ref == "HEAD") {
     if (wt == view.worktrees.end() || !wt->second.head)
-      return Error(ErrorCode::kNotFound, "worktree '" + worktree + "' has no snapshot yet",
-                   "create one with 'jvs snapshot'");
+      return Error(ErrorCode::kNotFound, "worktree '" + worktree + "' has no snapshot yet")
+          .WithRemedy(Remedy::kCreateSnapshot);
     return *wt->second.head;
   }
   if (ref == "latest") {
     if (wt == view.worktrees.end() || !wt->second.latest)
-      return Error(ErrorCode::kNotFound, "worktree '" + worktree + "' has no snapshot yet",
-                   "create one with 'jvs snapshot'");
+      return Error(ErrorCode::kNotFound, "worktree '" + worktree + "' has no snapshot yet")
+          .WithRemedy(Remedy::kCreateSnapshot);
     return *wt->second.latest;
   }
   if (auto t = view.tags.find(std::string(ref)); t != view.tags.end()) return t->second;
@@ -131,7 +132,8 @@ Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::stri
       JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(id));
       if (s->parents.empty())
         return Error(ErrorCode::kNotFound, "'" + std::string(ref) + "' goes past the first snapshot of its line",
-                     "use a smaller N; see 'jvs history'");
+                     "use a smaller N")
+            .WithRemedy(Remedy::kSeeHistory);
       id = s->parents[0];
     }
   }

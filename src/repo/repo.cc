@@ -22,7 +22,8 @@ Result<int> ReadFormat(Env* env, const fs::path& control) {
   auto data = env->ReadFile(control / "format", 64);
   if (!data.ok())
     return Error(ErrorCode::kCorrupt, "'" + (control / "format").string() + "' is missing",
-                 "this .jvs folder is damaged or not a jvs repository; run 'jvs doctor'");
+                 "this .jvs folder is damaged or not a jvs repository")
+        .WithRemedy(Remedy::kInspectRepository);
   std::string s = *data;
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit))
@@ -152,9 +153,8 @@ Result<fs::path> FindRepoRoot(Env* env, const fs::path& start) {
   }
   if (found.empty())
     return Error(ErrorCode::kNotARepository,
-                 "not inside a jvs repository: '" + dir.string() + "'",
-                 "run 'jvs init NAME' to create one, 'jvs init --here' to adopt this directory, "
-                 "or pass --repo PATH");
+                 "not inside a jvs repository: '" + dir.string() + "'")
+        .WithRemedy(Remedy::kCreateRepository);
   return found;
 }
 
@@ -183,7 +183,8 @@ Status Repo::OpenAt(const fs::path& root) {
   fs::path control = control_dir();
   JVS_TRY(ReadFormat(env_, control));
   auto id = env_->ReadFile(control / "repo_id", 256);
-  if (!id.ok()) return Error(ErrorCode::kCorrupt, "repository id file is missing", "run 'jvs doctor'");
+  if (!id.ok())
+    return Error(ErrorCode::kCorrupt, "repository id file is missing").WithRemedy(Remedy::kInspectRepository);
   repo_id_ = *id;
   while (!repo_id_.empty() && repo_id_.back() == '\n') repo_id_.pop_back();
   JVS_ASSIGN_OR_RETURN(store_, Store::Open(env_, control / "store"));
@@ -208,9 +209,10 @@ Status Repo::TakeGcLock() {
   if (!st.ok()) {
     if (st.error().code() == ErrorCode::kLocked)
       return Error(ErrorCode::kLocked,
-                   "the repository is busy: 'jvs gc run' is deleting objects (waited " +
+                   "the repository is busy: garbage collection is deleting objects (waited " +
                        std::to_string(settings_.lock_wait.count()) + " ms)",
-                   "run the command again when the gc has finished, or raise JVS_LOCK_TIMEOUT_MS");
+                   "run the command again when it has finished")
+          .WithRemedy(Remedy::kRaiseLockWait);
     return st;
   }
   gc_lock_ = std::move(fd).value();
@@ -229,7 +231,9 @@ Status Repo::LockRepositoryExclusive() {
     return Error(ErrorCode::kLocked,
                  "other jvs commands are using the repository (waited " +
                      std::to_string(settings_.lock_wait.count()) + " ms for them to finish)",
-                 "run 'jvs gc run' again when they have finished, or raise JVS_LOCK_TIMEOUT_MS");
+                 "")
+        .WithRemedy(Remedy::kRunGcLater)
+        .WithRemedy(Remedy::kRaiseLockWait);
   return st;
 }
 
@@ -250,7 +254,8 @@ Status Repo::LoadHeads() {
   JVS_ASSIGN_OR_RETURN(auto heads, op_heads_->List());
   if (heads.empty())
     return Error(ErrorCode::kCorrupt, "the repository has no operation head",
-                 "run 'jvs doctor --repair' to recover the latest operation");
+                 "the latest operation can be recovered")
+        .WithRemedy(Remedy::kRepairRepository);
   if (heads.size() > 1 && read_only_) {
     // --at-op never writes: "@" is the newest head.
     std::optional<Operation> newest;
@@ -324,8 +329,8 @@ std::vector<std::string> Repo::WorktreeNames() const {
 Result<fs::path> Repo::WorktreePath(const std::string& name) const {
   auto data = env_->ReadFile(WorktreeControlDir(name) / "path", 4096);
   if (!data.ok())
-    return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist",
-                 "list worktrees with 'jvs worktree list'");
+    return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist")
+        .WithRemedy(Remedy::kListWorktrees);
   std::string rel = *data;
   while (!rel.empty() && rel.back() == '\n') rel.pop_back();
   if (rel == "." || rel.empty()) return root_;
@@ -371,7 +376,8 @@ Result<UniqueFd> Repo::LockWorktree(const std::string& name) {
     return Error(ErrorCode::kLocked,
                  "worktree '" + name + "' is locked by another jvs command (waited " +
                      std::to_string(settings_.lock_wait.count()) + " ms)",
-                 "wait for the other command to finish, or raise the wait with JVS_LOCK_TIMEOUT_MS");
+                 "wait for the other command to finish")
+        .WithRemedy(Remedy::kRaiseLockWait);
   return fd;
 }
 

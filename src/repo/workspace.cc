@@ -55,14 +55,15 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(Repo& repo, const std::string
   if (!repo.view().worktrees.count(name))
     return Error(ErrorCode::kNotFound,
                  "worktree '" + name + "' does not exist in the current operation",
-                 "it was removed, or an undo/op restore went back to before it existed; 'jvs op log' shows "
-                 "what happened and 'jvs undo' or 'jvs op restore OP' brings it back");
+                 "it was removed, or an undo/op restore went back to before it existed")
+        .WithRemedy(Remedy::kUndoOrRestoreOperation);
   JVS_ASSIGN_OR_RETURN(fs::path path, repo.WorktreePath(name));
   auto st = repo.env()->Stat(path);
   if (!st.ok() || !S_ISDIR(st->st_mode))
     return Error(ErrorCode::kNotFound, "the directory of worktree '" + name + "' (" + path.string() +
                                            ") is missing",
-                 "recreate the directory, or restore it with 'jvs restore @'");
+                 "recreate the directory")
+        .WithRemedy(Remedy::kRestoreHead);
   std::unique_ptr<Workspace> ws(new Workspace(repo, name, path));
   ws->shared_ = std::make_shared<Shared>();
   return ws;
@@ -91,8 +92,8 @@ Status Workspace::CheckNoPendingCheckout() {
   if (!marker.ok()) return OkStatus();
   std::string target = marker->substr(0, 12);
   return Error(ErrorCode::kRefused,
-               "an interrupted restore (to " + target + ") left worktree '" + name_ + "' partly updated",
-               "run 'jvs restore " + target + "' to finish it; the files as they are now are saved first");
+               "an interrupted restore (to " + target + ") left worktree '" + name_ + "' partly updated")
+      .WithRemedy(Remedy::kFinishRestore, target);
 }
 
 TreeGetter Workspace::StoreGetter() {
@@ -373,7 +374,8 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
       return Error(ErrorCode::kNotFound,
                    "path '" + p.str() + "' is neither in snapshot " + out.target.hex().substr(0, 12) +
                        " nor in the worktree",
-                   "check the path with 'jvs diff --name-only " + out.target.hex().substr(0, 12) + "'");
+                   "check the path")
+            .WithRemedy(Remedy::kCheckPathInSnapshot, out.target.hex().substr(0, 12));
   }
   JVS_ASSIGN_OR_RETURN(auto changes, DiffTrees(getter, scan.root, target_tree, paths));
   if (u.fresh_directory) return MaterializeFresh(u, std::move(view), changes, target_tree, std::move(attrs), std::move(out));

@@ -36,8 +36,8 @@ Error UnknownWorktree(const Repo& repo, const std::string& name) {
   std::vector<std::string> names;
   for (const auto& [n, wt] : repo.view().worktrees) names.push_back(n);
   std::string hint = DidYouMean(ClosestNames(name, names));
-  return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist",
-               (hint.empty() ? "" : hint + " ") + "'jvs worktree list' shows the worktrees");
+  return Error(ErrorCode::kNotFound, "worktree '" + name + "' does not exist", hint)
+      .WithRemedy(Remedy::kListWorktrees);
 }
 
 namespace {
@@ -55,8 +55,8 @@ Status WritePathRecord(Repo& repo, const std::string& name, const fs::path& path
 Status CheckNewName(Repo& repo, const std::string& name) {
   JVS_TRY(ValidateWorktreeName(name));
   if (repo.view().worktrees.count(name))
-    return Error(ErrorCode::kAlreadyExists, "worktree '" + name + "' already exists",
-                 "choose another name; 'jvs worktree list' shows the existing ones");
+    return Error(ErrorCode::kAlreadyExists, "worktree '" + name + "' already exists", "choose another name")
+        .WithRemedy(Remedy::kListWorktrees);
   return OkStatus();
 }
 
@@ -145,8 +145,9 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
       cleanup();
       return r.error();
     }
-    return r.error().WithHint("the worktree was created but not all of its files were written; run 'jvs restore " +
-                              from.hex().substr(0, 12) + "' inside it to finish");
+    return r.error()
+        .WithHint("the worktree was created but not all of its files were written; finish from inside it")
+        .WithRemedy(Remedy::kFinishRestore, from.hex().substr(0, 12));
   }
   return r;
 }

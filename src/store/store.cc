@@ -40,8 +40,8 @@ Status Store::Create(Env* env, const fs::path& dir) {
 Result<std::unique_ptr<Store>> Store::Open(Env* env, const fs::path& dir) {
   auto type = env->ReadFile(dir / "type", 1024);
   if (!type.ok())
-    return Error(ErrorCode::kCorrupt, "store type file is missing: " + type.error().message(),
-                 "run 'jvs doctor' to inspect the repository");
+    return Error(ErrorCode::kCorrupt, "store type file is missing: " + type.error().message())
+        .WithRemedy(Remedy::kInspectRepository);
   if (*type != "local\n")
     return Error(ErrorCode::kUnsupported, "unknown store backend '" + *type + "'",
                  "this repository was created by a jvs with another store backend");
@@ -105,15 +105,15 @@ Result<std::string> Store::ReadObject(const char* kind, const Digest& id) {
   if (!data.ok()) {
     if (data.error().code() == ErrorCode::kNotFound)
       return Error(ErrorCode::kNotFound, std::string(kind == kTrees ? "tree" : "snapshot") + " " +
-                                            ToHex(id.data(), id.size()) + " is missing from the store",
-                   "run 'jvs doctor' to inspect the repository");
+                                            ToHex(id.data(), id.size()) + " is missing from the store")
+          .WithRemedy(Remedy::kInspectRepository);
     return data.error();
   }
   if (Sha256Of(*data) != id)
     return Error(ErrorCode::kCorrupt, std::string(kind == kTrees ? "tree" : "snapshot") + " " +
                                           ToHex(id.data(), id.size()) +
-                                          " does not match its id (damaged or tampered)",
-                 "run 'jvs verify --all' to find every damaged object");
+                                          " does not match its id (damaged or tampered)")
+        .WithRemedy(Remedy::kFindDamagedObjects);
   return data;
 }
 
@@ -122,8 +122,8 @@ bool Store::HasBlob(const BlobId& id) { return env_->Exists(BlobPath(id)); }
 Result<UniqueFd> Store::OpenBlob(const BlobId& id) {
   auto fd = env_->Open(BlobPath(id), O_RDONLY);
   if (!fd.ok() && fd.error().code() == ErrorCode::kNotFound)
-    return Error(ErrorCode::kNotFound, "blob " + id.hex() + " is missing from the store",
-                 "run 'jvs doctor' to inspect the repository");
+    return Error(ErrorCode::kNotFound, "blob " + id.hex() + " is missing from the store")
+        .WithRemedy(Remedy::kInspectRepository);
   return fd;
 }
 

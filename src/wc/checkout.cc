@@ -47,8 +47,8 @@ Result<std::string> Checkout::ReadLinkTarget(const TreeChange& c) {
   if (target.empty() || target.size() != e.size || target.find('\0') != std::string::npos)
     return Error(ErrorCode::kCorrupt,
                  "symlink '" + c.path.str() + "': its target in blob " + BlobId(e.id).hex().substr(0, 12) +
-                     " is empty, contains NUL or does not match the tree entry's size",
-                 "run 'jvs verify --all' to find every damaged object");
+                     " is empty, contains NUL or does not match the tree entry's size")
+        .WithRemedy(Remedy::kFindDamagedObjects);
   return target;
 }
 
@@ -60,8 +60,8 @@ Result<UniqueFd> Checkout::OpenBlobOfSize(const TreeEntry& e) {
   if (!S_ISREG(bst.st_mode) || static_cast<uint64_t>(bst.st_size) != e.size)
     return Error(ErrorCode::kCorrupt,
                  "the tree entry says " + std::to_string(e.size) + " bytes but blob " +
-                     BlobId(e.id).hex().substr(0, 12) + " holds " + std::to_string(bst.st_size),
-                 "run 'jvs verify --all' to find every damaged object");
+                     BlobId(e.id).hex().substr(0, 12) + " holds " + std::to_string(bst.st_size))
+        .WithRemedy(Remedy::kFindDamagedObjects);
   return src;
 }
 

@@ -1,3 +1,7 @@
+// .jvsignore matching: gitignore syntax compiled into per-segment matchers
+// (glob, character classes, **) and evaluated last-rule-wins per directory.
+// Over 400 lines on purpose: the pattern compiler and the matcher share one
+// private representation (Segment) and are one algorithm.
 #include "wc/ignore.h"
 
 #include <algorithm>

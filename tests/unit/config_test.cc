@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "remedy.h"
 #include "test_util.h"
 
 namespace jvs {
@@ -139,7 +140,7 @@ TEST(ConfigFile, WrongTypeIsAnErrorWithItsLine) {
   EXPECT_TRUE(Contains(f.error().message(), "/r/.jvs/config.toml:2:")) << f.error().message();
   EXPECT_TRUE(Contains(f.error().message(), "gc.keep_days must be a non-negative integer"))
       << f.error().message();
-  EXPECT_TRUE(Contains(f.error().hint(), "jvs config unset gc.keep_days")) << f.error().hint();
+  EXPECT_TRUE(Contains(cli::FullHint(f.error()), "jvs config unset gc.keep_days")) << cli::FullHint(f.error());
 
   auto g = ConfigFile::Parse("[core]\nengine = \"turbo\"\n", "/r/.jvs/config.toml");
   ASSERT_FALSE(g.ok());

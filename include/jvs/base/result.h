@@ -1,7 +1,10 @@
-// Errors as values. `Error` carries a code, a message and an optional hint for
-// the user; `Result<T>` holds either a value or an Error; `Status` is
-// `Result<void>`. No exception crosses the library API: every fallible public
-// function returns one of these. Thread-compatible value types.
+// Errors as values. `Error` carries a code, a message, an optional hint for
+// the user in plain words, and remedies: what the user can do next, as data
+// (`Remedy`), which the program turns into words. The library never names a
+// program or command; the CLI words each remedy with its own commands.
+// `Result<T>` holds either a value or an Error; `Status` is `Result<void>`. No
+// exception crosses the library API: every fallible public function returns
+// one of these. Thread-compatible value types.
 #pragma once
 
 #include <cassert>
@@ -9,6 +12,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace jvs {
 
@@ -33,6 +37,41 @@ enum class ErrorCode {
 // "E_NOT_FOUND" and so on: the stable code shown in JSON errors.
 std::string_view ErrorCodeName(ErrorCode code);
 
+// What the user can do about an error. The library picks the remedy; the
+// program that shows the error words it (the CLI: cli/remedy.cc). `arg` is
+// the remedy's one parameter where it has one.
+enum class Remedy {
+  kInspectRepository,      // check the repository's health
+  kInspectRepositoryFirst, // the repository is damaged: check its health (and every object) first
+  kRepairRepository,       // let the health check repair what is safe
+  kFindDamagedObjects,     // re-hash every object
+  kListOperations,         // see the operations that remain in the log
+  kSeeOperations,          // see the operations of the log
+  kRestoreAnyOperation,    // go back to any operation of the log
+  kRedoAfterUndo,          // redo re-applies what undo took back
+  kUndoOrRestoreOperation, // undo, or go back to an earlier operation
+  kListReferences,         // see every snapshot and tag
+  kSeeHistory,             // see this worktree's history
+  kListWorktrees,          // see the worktrees
+  kCreateSnapshot,         // take a first snapshot
+  kCreateRepository,       // make or adopt a repository (or name one)
+  kFinishRestore,          // arg: the reference to restore to, to finish an interrupted update
+  kRestoreHead,            // bring the worktree's files back from its head
+  kCheckPathInSnapshot,    // arg: the snapshot whose paths to list
+  kMakeGcPlan,             // make a new garbage-collection plan
+  kPassGcPlanId,           // make a plan and pass its id
+  kRunGcLater,             // run garbage collection again later
+  kShowConfigKeys,         // see the configuration keys and their types
+  kUnsetConfig,            // arg: the configuration key to remove
+  kRaiseLockWait,          // wait longer for locks
+};
+
+struct RemedyStep {
+  Remedy what;
+  std::string arg;
+  bool operator==(const RemedyStep&) const = default;
+};
+
 class [[nodiscard]] Error {
  public:
   Error(ErrorCode code, std::string message, std::string hint = {})
@@ -41,17 +80,28 @@ class [[nodiscard]] Error {
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::string& hint() const { return hint_; }
+  const std::vector<RemedyStep>& remedies() const { return remedies_; }
 
   // Returns a copy with `context: ` prepended to the message.
   Error WithContext(std::string_view context) const {
-    return Error(code_, std::string(context) + ": " + message_, hint_);
+    Error e = *this;
+    e.message_ = std::string(context) + ": " + message_;
+    return e;
   }
+  // Replaces the plain hint and drops the remedies.
   Error WithHint(std::string hint) const { return Error(code_, message_, std::move(hint)); }
+  // Adds a remedy after the hint.
+  Error WithRemedy(Remedy what, std::string arg = {}) const {
+    Error e = *this;
+    e.remedies_.push_back({what, std::move(arg)});
+    return e;
+  }
 
  private:
   ErrorCode code_;
   std::string message_;
   std::string hint_;
+  std::vector<RemedyStep> remedies_;
 };
 
 // Builds an Error from errno with `what` describing the failed action.

@@ -1,0 +1,31 @@
+// The line diff behind UnifiedDiff and CountLineChanges: which lines of the
+// old text are removed and which lines of the new text are added (Myers'
+// O(ND) algorithm, linear space, with a cost limit; see jvs/merge/text_diff.h).
+// Private to src/merge. Pure functions; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+namespace jvs::line_diff {
+
+// Each line keeps its terminating '\n' when it has one, so that a final line
+// without a newline never compares equal to the same text with one.
+using Lines = std::vector<std::string_view>;
+
+constexpr size_t kAutoCostLimit = std::numeric_limits<size_t>::max();
+
+struct LineDiff {
+  Lines old_lines;
+  Lines new_lines;
+  std::vector<uint8_t> removed;  // per old line
+  std::vector<uint8_t> added;    // per new line
+};
+
+// cost_limit: 0 = minimal, kAutoCostLimit = chosen from the input size.
+LineDiff ComputeLineDiff(std::string_view old_text, std::string_view new_text, size_t cost_limit);
+
+}  // namespace jvs::line_diff
