@@ -233,14 +233,7 @@ class Verifier {
       return;
     }
     std::string from = " (named by view " + Short(id.hex()) + ")";
-    auto add = [&](const SnapshotId& s) { pending_snapshots_.emplace_back(s, from); };
-    for (const auto& h : view.heads) add(h);
-    for (const auto& [name, wt] : view.worktrees) {
-      if (wt.head) add(*wt.head);
-      if (wt.latest) add(*wt.latest);
-    }
-    for (const auto& [name, t] : view.tags) add(t);
-    for (const auto& p : view.pins) add(p);
+    for (const auto& s : view.ReferencedSnapshots()) pending_snapshots_.emplace_back(s, from);
   }
 
   // Operation, view and snapshot files that the walk from the heads did not

@@ -408,13 +408,7 @@ Result<std::vector<SnapshotId>> Repo::AllVisibleSnapshots() {
   auto push = [&](const SnapshotId& id) {
     if (seen.insert(id).second) queue.push_back(id);
   };
-  for (const auto& h : view_.heads) push(h);
-  for (const auto& [n, wt] : view_.worktrees) {
-    if (wt.head) push(*wt.head);
-    if (wt.latest) push(*wt.latest);
-  }
-  for (const auto& [n, id] : view_.tags) push(id);
-  for (const auto& id : view_.pins) push(id);
+  for (const auto& id : view_.ReferencedSnapshots()) push(id);
   std::vector<SnapshotId> out;
   while (!queue.empty()) {
     SnapshotId id = queue.front();
