@@ -39,7 +39,9 @@ bool IsLowerHex(std::string_view s);
 inline int64_t MtimeNs(const struct stat& st) {
   return int64_t{st.st_mtim.tv_sec} * kNanosPerSecond + st.st_mtim.tv_nsec;
 }
-inline uint64_t DiskBytes(const struct stat& st) { return static_cast<uint64_t>(st.st_blocks) * 512; }
+inline uint64_t DiskBytes(const struct stat& st) {
+  return static_cast<uint64_t>(st.st_blocks) * 512;
+}
 
 // ---- retention (gc_retention.cc) ----
 
@@ -57,8 +59,8 @@ Result<std::vector<OperationId>> ReachableOps(Repo& repo, const std::map<Operati
 // Which reachable operations the retention window keeps.
 Result<std::set<OperationId>> Retain(Repo& repo, const std::map<OperationId, OpFile>& ops,
                                      const std::vector<OperationId>& reachable,
-                                     std::optional<int64_t> keep_days, std::optional<int64_t> keep_last,
-                                     int64_t now_ns);
+                                     std::optional<int64_t> keep_days,
+                                     std::optional<int64_t> keep_last, int64_t now_ns);
 
 // ---- marking (gc_mark.cc); store-layout code: ObjectFile, ListObjects ----
 

@@ -19,9 +19,12 @@ namespace {
 
 const char* KindDir(GcObjectKind k) {
   switch (k) {
-    case GcObjectKind::kSnapshot: return "snapshots";
-    case GcObjectKind::kTree: return "trees";
-    case GcObjectKind::kBlob: return "blobs";
+    case GcObjectKind::kSnapshot:
+      return "snapshots";
+    case GcObjectKind::kTree:
+      return "trees";
+    case GcObjectKind::kBlob:
+      return "blobs";
   }
   return "?";
 }
@@ -43,9 +46,10 @@ Status MarkTreeStates(Repo& repo, Marker& marker) {
     auto state = TreeState::Load(env, p);
     if (!state.ok())
       return Error(state.error().code(),
-                   "cannot collect garbage: the tree state of worktree '" + e.name + "' is unreadable: " +
-                       state.error().message(),
-                   "delete '" + p.string() + "' (a cache; the next snapshot re-reads every file), then plan again");
+                   "cannot collect garbage: the tree state of worktree '" + e.name +
+                       "' is unreadable: " + state.error().message(),
+                   "delete '" + p.string() +
+                       "' (a cache; the next snapshot re-reads every file), then plan again");
     for (const auto& [path, fstate] : state->entries) marker.blobs.insert(fstate.id);
     if (!state->tree.is_zero()) JVS_TRY(marker.MarkTree(state->tree, /*strict=*/false));
   }
@@ -55,7 +59,8 @@ Status MarkTreeStates(Repo& repo, Marker& marker) {
 }  // namespace
 
 bool IsLowerHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 fs::path ObjectFile(const fs::path& store_dir, GcObjectKind k, const Digest& id) {
@@ -91,7 +96,9 @@ Result<std::vector<Digest>> ListObjects(Env* env, const fs::path& store_dir, GcO
 }
 
 bool Marker::Has(GcObjectKind k, const Digest& d) const {
-  const DigestSet& s = k == GcObjectKind::kSnapshot ? snapshots : k == GcObjectKind::kTree ? trees : blobs;
+  const DigestSet& s = k == GcObjectKind::kSnapshot ? snapshots
+                       : k == GcObjectKind::kTree   ? trees
+                                                    : blobs;
   return s.count(d) > 0;
 }
 
@@ -111,8 +118,7 @@ Status Marker::MarkSnapshot(const SnapshotId& root, bool strict) {
     auto snap = store_.ReadSnapshot(id);
     if (!snap.ok()) {
       if (!strict) continue;
-      return Error(snap.error().code(),
-                   "cannot collect garbage: " + snap.error().message(),
+      return Error(snap.error().code(), "cannot collect garbage: " + snap.error().message(),
                    "the repository is damaged; run 'jvs doctor' (and 'jvs verify --all') first");
     }
     JVS_TRY(MarkTree((*snap)->tree, strict));
@@ -182,9 +188,12 @@ Result<Reachability> Mark(Repo& repo, const std::map<OperationId, OpFile>& ops,
         return st.error();
       }
       if (MtimeNs(*st) >= young_since_ns) {
-        if (k == GcObjectKind::kSnapshot) JVS_TRY(m.MarkSnapshot(SnapshotId(d), /*strict=*/false));
-        else if (k == GcObjectKind::kTree) JVS_TRY(m.MarkTree(TreeId(d), /*strict=*/false));
-        else m.blobs.insert(d);
+        if (k == GcObjectKind::kSnapshot)
+          JVS_TRY(m.MarkSnapshot(SnapshotId(d), /*strict=*/false));
+        else if (k == GcObjectKind::kTree)
+          JVS_TRY(m.MarkTree(TreeId(d), /*strict=*/false));
+        else
+          m.blobs.insert(d);
         ++r.protected_recent;
         continue;
       }

@@ -19,16 +19,19 @@ using namespace gc_internal;
 
 std::string_view GcObjectKindName(GcObjectKind k) {
   switch (k) {
-    case GcObjectKind::kSnapshot: return "snapshot";
-    case GcObjectKind::kTree: return "tree";
-    case GcObjectKind::kBlob: return "blob";
+    case GcObjectKind::kSnapshot:
+      return "snapshot";
+    case GcObjectKind::kTree:
+      return "tree";
+    case GcObjectKind::kBlob:
+      return "blob";
   }
   return "?";
 }
 
 uint64_t GcPlan::count(GcObjectKind k) const {
-  return static_cast<uint64_t>(
-      std::count_if(objects.begin(), objects.end(), [k](const GcCandidate& c) { return c.kind == k; }));
+  return static_cast<uint64_t>(std::count_if(objects.begin(), objects.end(),
+                                             [k](const GcCandidate& c) { return c.kind == k; }));
 }
 
 namespace gc_internal {
@@ -71,13 +74,15 @@ std::string EncodePlan(const GcPlan& p) {
 
 Result<GcPlan> DecodePlan(std::string_view data) {
   auto bad = [](const std::string& why) {
-    return Error(ErrorCode::kCorrupt, "the gc plan is malformed: " + why, "make a new plan with 'jvs gc plan'");
+    return Error(ErrorCode::kCorrupt, "the gc plan is malformed: " + why,
+                 "make a new plan with 'jvs gc plan'");
   };
   json j = json::parse(data, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("not JSON");
   GcPlan p;
   try {
-    if (!j.contains("format") || !j["format"].is_number_integer() || j["format"].get<int64_t>() != 1)
+    if (!j.contains("format") || !j["format"].is_number_integer() ||
+        j["format"].get<int64_t>() != 1)
       return bad("unsupported format");
     p.plan_id = j.at("plan_id").get<std::string>();
     p.created_at = j.at("created_at").get<std::string>();
@@ -100,10 +105,14 @@ Result<GcPlan> DecodePlan(std::string_view data) {
     for (const auto& o : j.at("objects")) {
       GcCandidate c;
       std::string kind = o.at("kind").get<std::string>();
-      if (kind == "snapshot") c.kind = GcObjectKind::kSnapshot;
-      else if (kind == "tree") c.kind = GcObjectKind::kTree;
-      else if (kind == "blob") c.kind = GcObjectKind::kBlob;
-      else return bad("unknown object kind '" + kind + "'");
+      if (kind == "snapshot")
+        c.kind = GcObjectKind::kSnapshot;
+      else if (kind == "tree")
+        c.kind = GcObjectKind::kTree;
+      else if (kind == "blob")
+        c.kind = GcObjectKind::kBlob;
+      else
+        return bad("unknown object kind '" + kind + "'");
       std::string hex = o.at("id").get<std::string>();
       if (hex.size() != kIdHexLength || !IsLowerHex(hex)) return bad("invalid object id");
       JVS_ASSIGN_OR_RETURN(c.id, DigestFromHex(hex));
@@ -125,18 +134,22 @@ namespace {
 
 Status CheckOptions(const GcOptions& o) {
   if (o.keep_days && *o.keep_days < 0)
-    return Error(ErrorCode::kInvalidArgument, "--keep-days must be 0 or more", "e.g. --keep-days 14");
+    return Error(ErrorCode::kInvalidArgument, "--keep-days must be 0 or more",
+                 "e.g. --keep-days 14");
   if (o.keep_last && *o.keep_last < 1)
-    return Error(ErrorCode::kInvalidArgument, "--keep-last must be 1 or more (the current operation is always kept)",
+    return Error(ErrorCode::kInvalidArgument,
+                 "--keep-last must be 1 or more (the current operation is always kept)",
                  "e.g. --keep-last 20");
   if (o.grace_seconds < 0)
-    return Error(ErrorCode::kInvalidArgument, "the grace period cannot be negative", "e.g. --grace-minutes 60");
+    return Error(ErrorCode::kInvalidArgument, "the grace period cannot be negative",
+                 "e.g. --grace-minutes 60");
   return OkStatus();
 }
 
 Error UnknownPlan(std::string_view plan_id) {
   return Error(ErrorCode::kNotFound, "no gc plan '" + std::string(plan_id) + "'",
-               "make one with 'jvs gc plan' and pass the plan id it prints (a plan is used up by 'jvs gc run')");
+               "make one with 'jvs gc plan' and pass the plan id it prints (a plan is used up by "
+               "'jvs gc run')");
 }
 
 }  // namespace
@@ -153,8 +166,8 @@ Result<CheckedPlan> CheckPlanStillHolds(Repo& repo, const GcPlan& plan) {
   JVS_ASSIGN_OR_RETURN(checked.ops, LoadOps(repo));
   const auto& ops = checked.ops;
   JVS_ASSIGN_OR_RETURN(auto reachable, ReachableOps(repo, ops));
-  JVS_ASSIGN_OR_RETURN(std::set<OperationId> retained,
-                       Retain(repo, ops, reachable, plan.keep_days, plan.keep_last, repo.NowNanos()));
+  JVS_ASSIGN_OR_RETURN(std::set<OperationId> retained, Retain(repo, ops, reachable, plan.keep_days,
+                                                              plan.keep_last, repo.NowNanos()));
   std::set<OperationId> reachable_set(reachable.begin(), reachable.end());
   auto refuse = [&](const std::string& what) {
     return Error(ErrorCode::kRefused, "gc plan " + plan.plan_id + " is out of date: " + what,
@@ -165,7 +178,8 @@ Result<CheckedPlan> CheckPlanStillHolds(Repo& repo, const GcPlan& plan) {
   for (const auto& id : plan.cut_operations) {
     auto it = ops.find(id);
     if (it == ops.end()) continue;  // already gone
-    bool keep_now = reachable_set.count(id) ? retained.count(id) > 0 : it->second.mtime_ns >= young_since;
+    bool keep_now =
+        reachable_set.count(id) ? retained.count(id) > 0 : it->second.mtime_ns >= young_since;
     if (keep_now) return refuse("operation " + id.hex().substr(0, 12) + " must be kept now");
     cut.insert(id);
   }
@@ -178,7 +192,8 @@ Result<CheckedPlan> CheckPlanStillHolds(Repo& repo, const GcPlan& plan) {
   for (const auto& c : plan.objects) {
     if (!r.marker->Has(c.kind, c.id)) continue;
     if (needed.size() < 5)
-      needed.push_back(std::string(GcObjectKindName(c.kind)) + " " + ToHex(c.id.data(), c.id.size()).substr(0, 12));
+      needed.push_back(std::string(GcObjectKindName(c.kind)) + " " +
+                       ToHex(c.id.data(), c.id.size()).substr(0, 12));
     else if (needed.size() == 5)
       needed.push_back("...");
   }
@@ -208,8 +223,9 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
 
   JVS_ASSIGN_OR_RETURN(auto ops, LoadOps(repo));
   JVS_ASSIGN_OR_RETURN(auto reachable, ReachableOps(repo, ops));
-  JVS_ASSIGN_OR_RETURN(std::set<OperationId> retained,
-                       Retain(repo, ops, reachable, options.keep_days, options.keep_last, repo.NowNanos()));
+  JVS_ASSIGN_OR_RETURN(
+      std::set<OperationId> retained,
+      Retain(repo, ops, reachable, options.keep_days, options.keep_last, repo.NowNanos()));
   std::set<OperationId> reachable_set(reachable.begin(), reachable.end());
   std::set<OperationId> cut, kept;
   for (const auto& [id, f] : ops) {
@@ -248,7 +264,8 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
     if (v.ok()) JVS_TRY(history.MarkView(*v, /*strict=*/false));
   }
   for (const auto& o : r.garbage) {
-    GcCandidate c{o.kind, o.id, DiskBytes(o.st), history.Has(o.kind, o.id) ? "cut_history" : "unreferenced"};
+    GcCandidate c{o.kind, o.id, DiskBytes(o.st),
+                  history.Has(o.kind, o.id) ? "cut_history" : "unreferenced"};
     plan.reclaimable_bytes += c.bytes;
     plan.objects.push_back(std::move(c));
   }
@@ -272,8 +289,9 @@ Result<GcPlan> LoadGcPlan(Repo& repo, std::string_view plan_id) {
   }
   auto plan = DecodePlan(*data);
   if (!plan.ok()) return plan.error();
-  if (plan->plan_id != id) return Error(ErrorCode::kCorrupt, "the gc plan file '" + id + "' names another plan",
-                                        "make a new plan with 'jvs gc plan'");
+  if (plan->plan_id != id)
+    return Error(ErrorCode::kCorrupt, "the gc plan file '" + id + "' names another plan",
+                 "make a new plan with 'jvs gc plan'");
   return plan;
 }
 

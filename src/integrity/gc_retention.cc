@@ -22,7 +22,8 @@ OpReader LoadedReader(const std::map<OperationId, OpFile>& ops) {
     auto it = ops.find(id);
     if (it == ops.end())
       return Error(ErrorCode::kCorrupt,
-                   "cannot collect garbage: operation " + id.hex().substr(0, 12) + " of the op log is missing",
+                   "cannot collect garbage: operation " + id.hex().substr(0, 12) +
+                       " of the op log is missing",
                    "run 'jvs doctor' to inspect the repository");
     return it->second.op;
   };
@@ -48,7 +49,8 @@ Result<std::map<OperationId, OpFile>> LoadOps(Repo& repo) {
   return out;
 }
 
-Result<std::vector<OperationId>> ReachableOps(Repo& repo, const std::map<OperationId, OpFile>& ops) {
+Result<std::vector<OperationId>> ReachableOps(Repo& repo,
+                                              const std::map<OperationId, OpFile>& ops) {
   JVS_ASSIGN_OR_RETURN(std::vector<OpLogEntry> log,
                        WalkOpLog(repo.op_store().horizon(), {repo.op_id()}, LoadedReader(ops)));
   SortNewestFirst(&log);
@@ -62,8 +64,8 @@ Result<std::vector<OperationId>> ReachableOps(Repo& repo, const std::map<Operati
 // every operation between the head and one of those.
 Result<std::set<OperationId>> Retain(Repo& repo, const std::map<OperationId, OpFile>& ops,
                                      const std::vector<OperationId>& reachable,
-                                     std::optional<int64_t> keep_days, std::optional<int64_t> keep_last,
-                                     int64_t now_ns) {
+                                     std::optional<int64_t> keep_days,
+                                     std::optional<int64_t> keep_last, int64_t now_ns) {
   std::set<OperationId> chosen{repo.op_id()};
   for (size_t i = 0; i < reachable.size(); ++i) {
     const auto& id = reachable[i];

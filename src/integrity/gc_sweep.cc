@@ -8,9 +8,9 @@
 // the object paths (ObjectFile) in RunGcPlan.
 #include <cstdio>
 
+#include "integrity/gc_internal.h"
 #include "jvs/base/fault.h"
 #include "jvs/base/hash.h"
-#include "integrity/gc_internal.h"
 
 namespace jvs {
 
@@ -41,8 +41,10 @@ std::string FormatBytes(uint64_t bytes) {
     ++u;
   }
   char buf[32];
-  if (u == 0) std::snprintf(buf, sizeof(buf), "%llu B", static_cast<unsigned long long>(bytes));
-  else std::snprintf(buf, sizeof(buf), "%.1f %s", v, units[u]);
+  if (u == 0)
+    std::snprintf(buf, sizeof(buf), "%llu B", static_cast<unsigned long long>(bytes));
+  else
+    std::snprintf(buf, sizeof(buf), "%.1f %s", v, units[u]);
   return buf;
 }
 
@@ -88,8 +90,10 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
   for (const auto& id : cut) {
     JVS_FAULT("gc.delete_operation");
     Status st = env->Unlink(repo.op_store().OperationPath(id));
-    if (st.ok()) ++out.operations_cut;
-    else if (st.error().code() != ErrorCode::kNotFound) return st.error();
+    if (st.ok())
+      ++out.operations_cut;
+    else if (st.error().code() != ErrorCode::kNotFound)
+      return st.error();
   }
   std::set<ViewId> kept_views{repo.operation().view};
   for (const auto& id : kept) kept_views.insert(ops.at(id).op.view);
@@ -97,8 +101,10 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
     if (kept_views.count(v)) continue;
     JVS_FAULT("gc.delete_view");
     Status st = env->Unlink(repo.op_store().ViewPath(v));
-    if (st.ok()) ++out.views_deleted;
-    else if (st.error().code() != ErrorCode::kNotFound) return st.error();
+    if (st.ok())
+      ++out.views_deleted;
+    else if (st.error().code() != ErrorCode::kNotFound)
+      return st.error();
   }
   JVS_FAULT("gc.after_op_log");
   // 3. Objects, top-down (the plan lists snapshots, then trees, then blobs):
@@ -127,9 +133,15 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
     JVS_TRY(env->Unlink(p));
     out.bytes_freed += DiskBytes(*st);
     switch (c->kind) {
-      case GcObjectKind::kSnapshot: ++out.snapshots_deleted; break;
-      case GcObjectKind::kTree: ++out.trees_deleted; break;
-      case GcObjectKind::kBlob: ++out.blobs_deleted; break;
+      case GcObjectKind::kSnapshot:
+        ++out.snapshots_deleted;
+        break;
+      case GcObjectKind::kTree:
+        ++out.trees_deleted;
+        break;
+      case GcObjectKind::kBlob:
+        ++out.blobs_deleted;
+        break;
     }
     progress.Add(1, DiskBytes(*st));
   }
@@ -138,13 +150,14 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
   std::string desc = "gc: deleted " + std::to_string(out.objects_deleted()) + " objects (" +
                      FormatBytes(out.bytes_freed) + ")";
   if (out.operations_cut) desc += ", cut " + std::to_string(out.operations_cut) + " operations";
-  JVS_ASSIGN_OR_RETURN(out.op, repo.Publish(repo.view(), desc,
-                                            {{"gc_plan", plan.plan_id},
-                                             {"deleted_snapshots", std::to_string(out.snapshots_deleted)},
-                                             {"deleted_trees", std::to_string(out.trees_deleted)},
-                                             {"deleted_blobs", std::to_string(out.blobs_deleted)},
-                                             {"freed_bytes", std::to_string(out.bytes_freed)},
-                                             {"cut_operations", std::to_string(out.operations_cut)}}));
+  JVS_ASSIGN_OR_RETURN(out.op,
+                       repo.Publish(repo.view(), desc,
+                                    {{"gc_plan", plan.plan_id},
+                                     {"deleted_snapshots", std::to_string(out.snapshots_deleted)},
+                                     {"deleted_trees", std::to_string(out.trees_deleted)},
+                                     {"deleted_blobs", std::to_string(out.blobs_deleted)},
+                                     {"freed_bytes", std::to_string(out.bytes_freed)},
+                                     {"cut_operations", std::to_string(out.operations_cut)}}));
   JVS_FAULT("gc.after_publish");
   // The plan is used up.
   (void)env->Unlink(GcDir(repo) / plan.plan_id);

@@ -154,7 +154,8 @@ namespace {
 
 using namespace verify_internal;
 
-VerifyProblem Unattributed(ObjectKind kind, const std::string& hex, const Damage& d, bool reachable) {
+VerifyProblem Unattributed(ObjectKind kind, const std::string& hex, const Damage& d,
+                           bool reachable) {
   VerifyProblem p;
   p.kind = kind;
   p.type = d.type;
@@ -182,10 +183,12 @@ VerifyReport Finish(VerifyState& s) {
   // Damage that no snapshot reached (should not happen; never hide it).
   for (const auto& [id, rec] : s.trees)
     if (rec.damage && !s.reported.count(id.bytes()))
-      report.problems.push_back(Unattributed(ObjectKind::kTree, id.hex(), *rec.damage, rec.reachable));
+      report.problems.push_back(
+          Unattributed(ObjectKind::kTree, id.hex(), *rec.damage, rec.reachable));
   for (const auto& [id, rec] : s.blobs)
     if (rec.damage && !s.reported.count(id.bytes()))
-      report.problems.push_back(Unattributed(ObjectKind::kBlob, id.hex(), *rec.damage, rec.reachable));
+      report.problems.push_back(
+          Unattributed(ObjectKind::kBlob, id.hex(), *rec.damage, rec.reachable));
   for (auto& p : s.oplog_problems) report.problems.push_back(std::move(p));
   std::sort(report.problems.begin(), report.problems.end(),
             [](const VerifyProblem& a, const VerifyProblem& b) { return a.message < b.message; });

@@ -85,10 +85,10 @@ bool Attribution::Evaluate(const TreeId& root) {
                                             "' has an empty target or one containing NUL"));
             f.bad = true;
           } else if (b->second.actual != kNoClaim && b->second.actual != e.size) {
-            DamageTree(f.id, MakeDamage(ProblemType::kSizeMismatch,
-                                        "entry '" + e.name + "' says " + std::to_string(e.size) +
-                                            " bytes, the blob holds " +
-                                            std::to_string(b->second.actual)));
+            DamageTree(
+                f.id, MakeDamage(ProblemType::kSizeMismatch,
+                                 "entry '" + e.name + "' says " + std::to_string(e.size) +
+                                     " bytes, the blob holds " + std::to_string(b->second.actual)));
             f.bad = true;
           }
         }
@@ -125,8 +125,7 @@ std::vector<Attribution::Item> Attribution::Collect(const TreeId& root) {
             {ObjectKind::kBlob, b->first.hex(), p, *b->second.damage, b->second.reachable});
       }
     }
-    for (auto it = children.rbegin(); it != children.rend(); ++it)
-      stack.push_back(std::move(*it));
+    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(std::move(*it));
   }
   return items;
 }

@@ -151,7 +151,8 @@ class OpLogPass {
   // The op heads; a head naming a missing operation shows up when it is walked.
   Result<std::vector<OperationId>> ListHeads();
   // Walks operations from `roots` (id, context), their views and hash links.
-  void WalkOperations(const std::vector<std::pair<OperationId, std::string>>& roots, bool reachable);
+  void WalkOperations(const std::vector<std::pair<OperationId, std::string>>& roots,
+                      bool reachable);
   // Operation, view and snapshot files that the walk from the heads did not
   // reach; walked as unreachable (and counted by the census).
   Status WalkUnreachable();

@@ -42,8 +42,7 @@ std::optional<Damage> LoadTree(const VerifyState& s, const TreeId& id, Tree* out
   if (damage) return damage;
   auto decoded = Tree::Decode(raw);
   if (!decoded.ok()) return MakeDamage(ProblemType::kMalformed, decoded.error().message());
-  if (decoded->Encode() != raw)
-    return MakeDamage(ProblemType::kMalformed, "not in canonical form");
+  if (decoded->Encode() != raw) return MakeDamage(ProblemType::kMalformed, "not in canonical form");
   *out = std::move(decoded).value();
   return std::nullopt;
 }

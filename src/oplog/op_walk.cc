@@ -37,7 +37,8 @@ std::vector<OperationId> OpLogWalk::AddParents(const Operation& op) {
 }
 
 Result<std::vector<OpLogEntry>> WalkOpLog(const std::set<OperationId>& horizon,
-                                          const std::vector<OperationId>& heads, const OpReader& read) {
+                                          const std::vector<OperationId>& heads,
+                                          const OpReader& read) {
   std::vector<OpLogEntry> out;
   OpLogWalk walk(horizon, heads);
   while (auto id = walk.Next()) {
@@ -66,7 +67,8 @@ Result<bool> IsOpAncestor(const std::set<OperationId>& horizon, const OperationI
 }
 
 Result<std::optional<OperationId>> ClosestCommonOperation(const std::set<OperationId>& horizon,
-                                                          const OperationId& a, const OperationId& b,
+                                                          const OperationId& a,
+                                                          const OperationId& b,
                                                           const OpReader& read) {
   return ClosestCommonNode<OperationId, IdHash>(a, b, ParentsOf(horizon, read));
 }

@@ -24,12 +24,15 @@ using Graph = std::map<int, std::vector<int>>;
 auto ParentsIn(const Graph& g) {
   return [&g](const int& n) -> Result<std::vector<int>> {
     auto it = g.find(n);
-    if (it == g.end()) return Error(ErrorCode::kNotFound, "node " + std::to_string(n) + " is missing");
+    if (it == g.end())
+      return Error(ErrorCode::kNotFound, "node " + std::to_string(n) + " is missing");
     return it->second;
   };
 }
 
-size_t Pos(const std::vector<int>& v, int n) { return std::find(v.begin(), v.end(), n) - v.begin(); }
+size_t Pos(const std::vector<int>& v, int n) {
+  return std::find(v.begin(), v.end(), n) - v.begin();
+}
 
 //     4
 //    / \        (each edge points down, from child to parent)
@@ -105,7 +108,8 @@ TEST(DagWalk, HeadsDropsNodesOtherNodesReach) {
 
 TEST(DagWalk, NeighbourErrorsEndTheWalk) {
   Graph broken = {{2, {1}}, {3, {2}}};  // 1 is missing
-  EXPECT_EQ(ReachableBreadthFirst<int>({3}, ParentsIn(broken)).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(ReachableBreadthFirst<int>({3}, ParentsIn(broken)).error().code(),
+            ErrorCode::kNotFound);
   EXPECT_EQ(TopologicalOrder<int>({3}, ParentsIn(broken)).error().code(), ErrorCode::kNotFound);
   Graph no_answer = {{2, {1}}, {3, {4}}};
   EXPECT_FALSE(ClosestCommonNode<int>(3, 2, ParentsIn(no_answer)).ok());

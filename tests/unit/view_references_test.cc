@@ -45,7 +45,8 @@ std::set<std::string> IdsInEncoding(const View& v) {
   std::set<std::string> out;
   std::string enc = v.Encode();
   std::regex hex("[0-9a-f]{64}");
-  for (auto it = std::sregex_iterator(enc.begin(), enc.end(), hex); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(enc.begin(), enc.end(), hex); it != std::sregex_iterator();
+       ++it)
     out.insert(it->str());
   return out;
 }

@@ -69,7 +69,8 @@ Result<std::vector<Node>> ReachableBreadthFirst(const std::vector<Node>& starts,
 // parents: oldest first; reverse it for newest first). Depth-first post-order
 // with an explicit stack; neighbours are asked once per node.
 template <typename Node, typename Hash = std::hash<Node>, typename Neighbours>
-Result<std::vector<Node>> TopologicalOrder(const std::vector<Node>& starts, Neighbours&& neighbours) {
+Result<std::vector<Node>> TopologicalOrder(const std::vector<Node>& starts,
+                                           Neighbours&& neighbours) {
   std::vector<Node> out;
   enum class State { kOpen, kDone };
   std::unordered_map<Node, State, Hash> state;
@@ -108,7 +109,8 @@ Result<std::vector<Node>> TopologicalOrder(const std::vector<Node>& starts, Neig
 // one node per side and round; the first node seen from both sides wins
 // (with several equally near, which one depends on neighbour order).
 template <typename Node, typename Hash = std::hash<Node>, typename Neighbours>
-Result<std::optional<Node>> ClosestCommonNode(const Node& a, const Node& b, Neighbours&& neighbours) {
+Result<std::optional<Node>> ClosestCommonNode(const Node& a, const Node& b,
+                                              Neighbours&& neighbours) {
   if (a == b) return std::optional<Node>(a);
   std::unordered_set<Node, Hash> seen_a{a}, seen_b{b};
   std::deque<Node> qa{a}, qb{b};

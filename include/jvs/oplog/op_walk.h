@@ -36,7 +36,8 @@ std::vector<OperationId> LiveParents(const std::set<OperationId>& horizon, const
 // parents that were not queued before (returned, in parent order).
 class OpLogWalk {
  public:
-  explicit OpLogWalk(const std::set<OperationId>& horizon, const std::vector<OperationId>& heads = {})
+  explicit OpLogWalk(const std::set<OperationId>& horizon,
+                     const std::vector<OperationId>& heads = {})
       : horizon_(horizon), walk_(heads) {}
   bool Add(const OperationId& id) { return walk_.Add(id); }
   std::optional<OperationId> Next() { return walk_.Next(); }
@@ -50,7 +51,8 @@ class OpLogWalk {
 
 // Every operation reachable from `heads`, breadth-first, each read once.
 Result<std::vector<OpLogEntry>> WalkOpLog(const std::set<OperationId>& horizon,
-                                          const std::vector<OperationId>& heads, const OpReader& read);
+                                          const std::vector<OperationId>& heads,
+                                          const OpReader& read);
 
 // Sorts `entries` as `jvs op log` lists them: newest end time first; among
 // equal times the given (breadth-first) order, so a child stays before its parent.
@@ -63,7 +65,8 @@ Result<bool> IsOpAncestor(const std::set<OperationId>& horizon, const OperationI
 // The nearest common ancestor of `a` and `b` (dag_walk's ClosestCommonNode);
 // none when the horizon cut every common one.
 Result<std::optional<OperationId>> ClosestCommonOperation(const std::set<OperationId>& horizon,
-                                                          const OperationId& a, const OperationId& b,
+                                                          const OperationId& a,
+                                                          const OperationId& b,
                                                           const OpReader& read);
 
 // `heads` without those that are ancestors of another one (superseded op
