@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "base/sync_set.h"
 #include "jvs/base/hash.h"
 #include "jvs/base/repo_path.h"
+#include "jvs/oplog/op_walk.h"
 
 namespace jvs {
 
@@ -102,6 +104,22 @@ Result<View> View::Decode(std::string_view data) {
     }
   }
   return v;
+}
+
+std::vector<SnapshotId> View::ReferencedSnapshots() const {
+  std::vector<SnapshotId> out;
+  std::unordered_set<SnapshotId, IdHash> seen;
+  auto add = [&](const SnapshotId& id) {
+    if (seen.insert(id).second) out.push_back(id);
+  };
+  for (const auto& h : heads) add(h);
+  for (const auto& [name, wt] : worktrees) {
+    if (wt.head) add(*wt.head);
+    if (wt.latest) add(*wt.latest);
+  }
+  for (const auto& [name, id] : tags) add(id);
+  for (const auto& p : pins) add(p);
+  return out;
 }
 
 ViewId View::ComputeId() const { return ViewId(Sha256Of(Encode())); }
@@ -278,10 +296,7 @@ Status OpStore::LoadHorizon() {
 }
 
 std::vector<OperationId> OpStore::LiveParents(const Operation& op) const {
-  std::vector<OperationId> out;
-  for (const auto& p : op.parents)
-    if (!IsCut(p)) out.push_back(p);
-  return out;
+  return jvs::LiveParents(horizon_, op);
 }
 
 Status OpStore::WriteHorizon(const std::set<OperationId>& cut) {

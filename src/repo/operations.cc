@@ -1,8 +1,6 @@
 #include "jvs/repo/operations.h"
 
 #include <algorithm>
-#include <deque>
-#include <unordered_set>
 
 namespace jvs {
 
@@ -41,28 +39,12 @@ Result<Operation> ReadNamed(OpStore& ops, const OperationId& id, const std::stri
 }  // namespace
 
 Result<std::vector<OpLogEntry>> OperationLog(Repo& repo, std::optional<size_t> limit) {
-  std::vector<OpLogEntry> out;
-  std::unordered_set<OperationId, IdHash> seen{repo.op_id()};
-  std::deque<OperationId> queue{repo.op_id()};
-  while (!queue.empty()) {
-    OperationId id = queue.front();
-    queue.pop_front();
-    JVS_ASSIGN_OR_RETURN(Operation op, repo.op_store().ReadOperation(id));
-    for (const auto& p : repo.op_store().LiveParents(op))  // the log ends at the gc horizon
-      if (seen.insert(p).second) queue.push_back(p);
-    out.push_back({id, std::move(op)});
-  }
-  // Newest first; a parent never comes before its child (BFS order breaks ties).
-  std::vector<size_t> order(out.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return out[a].op.metadata.end_time > out[b].op.metadata.end_time;
-  });
-  std::vector<OpLogEntry> sorted;
-  sorted.reserve(out.size());
-  for (size_t i : order) sorted.push_back(std::move(out[i]));
-  if (limit && sorted.size() > *limit) sorted.resize(*limit);
-  return sorted;
+  // The log ends at the gc horizon.
+  JVS_ASSIGN_OR_RETURN(std::vector<OpLogEntry> out, WalkOpLog(repo.op_store().horizon(), {repo.op_id()},
+                                                              StoreReader(repo.op_store())));
+  SortNewestFirst(&out);  // a parent never comes before its child (BFS order breaks ties)
+  if (limit && out.size() > *limit) out.resize(*limit);
+  return out;
 }
 
 Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec) {

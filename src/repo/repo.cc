@@ -3,11 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <deque>
 #include <set>
-#include <unordered_set>
 
 #include "engine/select.h"
+#include "jvs/base/dag_walk.h"
 #include "jvs/base/fault.h"
 #include "jvs/base/hash.h"
 #include "jvs/repo/operations.h"
@@ -409,27 +408,11 @@ std::string Repo::NewChangeId() {
 }
 
 Result<std::vector<SnapshotId>> Repo::AllVisibleSnapshots() {
-  std::unordered_set<SnapshotId, IdHash> seen;
-  std::deque<SnapshotId> queue;
-  auto push = [&](const SnapshotId& id) {
-    if (seen.insert(id).second) queue.push_back(id);
-  };
-  for (const auto& h : view_.heads) push(h);
-  for (const auto& [n, wt] : view_.worktrees) {
-    if (wt.head) push(*wt.head);
-    if (wt.latest) push(*wt.latest);
-  }
-  for (const auto& [n, id] : view_.tags) push(id);
-  for (const auto& id : view_.pins) push(id);
-  std::vector<SnapshotId> out;
-  while (!queue.empty()) {
-    SnapshotId id = queue.front();
-    queue.pop_front();
-    JVS_ASSIGN_OR_RETURN(auto snap, store_->ReadSnapshot(id));
-    out.push_back(id);
-    for (const auto& p : snap->parents) push(p);
-  }
-  return out;
+  return ReachableBreadthFirst<SnapshotId, IdHash>(
+      view_.ReferencedSnapshots(), [this](const SnapshotId& id) -> Result<std::vector<SnapshotId>> {
+        JVS_ASSIGN_OR_RETURN(auto snap, store_->ReadSnapshot(id));
+        return snap->parents;
+      });
 }
 
 std::string Repo::ShortId(const SnapshotId& id) {

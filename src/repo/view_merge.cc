@@ -4,11 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <deque>
 #include <set>
-#include <unordered_set>
 
 #include "jvs/base/fault.h"
+#include "jvs/oplog/op_walk.h"
 #include "jvs/repo/repo.h"
 
 namespace jvs {
@@ -102,61 +101,22 @@ Status Repo::MergeHeads(const std::vector<OperationId>& heads_in) {
 Result<std::vector<OperationId>> Repo::DropAncestorHeads(const std::vector<OperationId>& heads) {
   // A head that is an ancestor of another head was superseded (its writer is
   // between creating the new head file and removing the old one).
-  std::vector<OperationId> out;
-  for (const auto& h : heads) {
-    bool ancestor = false;
-    for (const auto& other : heads) {
-      if (other == h) continue;
-      JVS_ASSIGN_OR_RETURN(bool is_anc, IsAncestor(h, other));
-      if (is_anc) {
-        ancestor = true;
-        break;
-      }
-    }
-    if (!ancestor) out.push_back(h);
-  }
+  JVS_ASSIGN_OR_RETURN(std::vector<OperationId> out,
+                       DropAncestorOperations(op_store_->horizon(), heads, StoreReader(*op_store_)));
   if (out.empty()) out.push_back(heads.front());
   return out;
 }
 
 Result<bool> Repo::IsAncestor(const OperationId& a, const OperationId& b) {
-  std::unordered_set<OperationId, IdHash> seen{b};
-  std::deque<OperationId> queue{b};
-  while (!queue.empty()) {
-    OperationId id = queue.front();
-    queue.pop_front();
-    if (id == a) return true;
-    JVS_ASSIGN_OR_RETURN(Operation op, op_store_->ReadOperation(id));
-    for (const auto& p : op_store_->LiveParents(op))  // the log ends at the gc horizon
-      if (seen.insert(p).second) queue.push_back(p);
-  }
-  return false;
+  // The log ends at the gc horizon.
+  return IsOpAncestor(op_store_->horizon(), a, b, StoreReader(*op_store_));
 }
 
 Result<std::optional<OperationId>> Repo::CommonAncestor(const OperationId& a, const OperationId& b) {
-  // Breadth-first from both sides; the first operation seen from both is the
-  // nearest common ancestor (good enough for merging views).
-  std::unordered_set<OperationId, IdHash> seen_a{a}, seen_b{b};
-  std::deque<OperationId> qa{a}, qb{b};
-  if (a == b) return std::optional<OperationId>(a);
-  while (!qa.empty() || !qb.empty()) {
-    for (auto* side : {&qa, &qb}) {
-      if (side->empty()) continue;
-      OperationId id = side->front();
-      side->pop_front();
-      auto& mine = side == &qa ? seen_a : seen_b;
-      auto& theirs = side == &qa ? seen_b : seen_a;
-      if (theirs.count(id)) return std::optional<OperationId>(id);
-      JVS_ASSIGN_OR_RETURN(Operation op, op_store_->ReadOperation(id));
-      // Parents cut by gc are absent; with no common ancestor left the views
-      // merge against an empty base (union, newer side wins on conflicts).
-      for (const auto& p : op_store_->LiveParents(op)) {
-        if (theirs.count(p)) return std::optional<OperationId>(p);
-        if (mine.insert(p).second) side->push_back(p);
-      }
-    }
-  }
-  return std::optional<OperationId>();
+  // The nearest common ancestor (good enough for merging views). Parents cut
+  // by gc are absent; with no common ancestor left the views merge against an
+  // empty base (union, newer side wins on conflicts).
+  return ClosestCommonOperation(op_store_->horizon(), a, b, StoreReader(*op_store_));
 }
 
 Result<View> Repo::MergeViews(const View& base, const View& a, const View& b, std::vector<std::string>* conflicts) {

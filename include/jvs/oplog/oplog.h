@@ -34,6 +34,14 @@ struct View {
   // Snapshots kept visible whatever the heads say (the dirty files saved
   // before a restore or undo); undo, redo and op restore carry them forward.
   std::vector<SnapshotId> pins;  // sorted, unique
+  // A field added here that holds a SnapshotId must be returned by
+  // ReferencedSnapshots (the View.ReferencedSnapshots* unit tests fail until it is).
+
+  // Every snapshot the view names, each once: visible heads, then each
+  // worktree's head and latest, then tags, then pins (first occurrence kept).
+  // The one list of what a view keeps alive: gc marks from it, verify walks
+  // from it, Repo::AllVisibleSnapshots starts from it.
+  std::vector<SnapshotId> ReferencedSnapshots() const;
 
   std::string Encode() const;  // canonical JSON
   static Result<View> Decode(std::string_view data);

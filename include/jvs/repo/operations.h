@@ -11,15 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "jvs/oplog/op_walk.h"  // OpLogEntry
 #include "jvs/repo/repo.h"
 #include "jvs/repo/workspace.h"
 
 namespace jvs {
-
-struct OpLogEntry {
-  OperationId id;
-  Operation op;
-};
 
 // The operations reachable from the current one, newest first.
 Result<std::vector<OpLogEntry>> OperationLog(Repo& repo, std::optional<size_t> limit);

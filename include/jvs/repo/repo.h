@@ -140,7 +140,8 @@ class Repo {
   Result<std::shared_ptr<const Snapshot>> ReadSnapshot(const SnapshotId& id) {
     return store_->ReadSnapshot(id);
   }
-  // Every snapshot reachable from the view (heads, worktree heads, tags).
+  // Every snapshot reachable from the view (View::ReferencedSnapshots and
+  // their ancestors), breadth-first.
   Result<std::vector<SnapshotId>> AllVisibleSnapshots();
   // Minimal unique hex prefix length (>= 8) for displaying `id`.
   std::string ShortId(const SnapshotId& id);

@@ -1,0 +1,60 @@
+// Doctor (include/jvs/integrity/doctor.h): the run shared by its files.
+// doctor.cc holds the report, the driver and the findings that are only
+// reported (format and identity, interrupted restores and locks, the object
+// walk of verify); doctor_repair.cc the findings doctor can repair (temp
+// files of dead commands, op heads) together with their repairs. Looks only
+// inside `.jvs`. Private to the integrity layer; one thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "jvs/integrity/doctor.h"
+
+namespace jvs::doctor_internal {
+
+bool IsLowerHexId(std::string_view s);
+// The entries of `dir`, sorted by name (none when it does not exist).
+Result<std::vector<DirEntry>> List(Env* env, const fs::path& dir);
+
+class DoctorRun {
+ public:
+  DoctorRun(Env* env, fs::path root, const Settings& settings, const DoctorOptions& options)
+      : env_(env),
+        root_(std::move(root)),
+        control_(root_ / kControlDirName),
+        settings_(settings),
+        options_(options) {}
+
+  Result<DoctorReport> Run();
+
+ private:
+  DoctorFinding& Add(std::string category, std::string severity, std::string description,
+                     const fs::path& path, bool corruption = false);
+
+  // ---- findings only (doctor.cc) ----
+  // False when nothing else can be interpreted.
+  bool CheckFormat();
+  void CheckIdentity();
+  // Interrupted restores and locks.
+  Status CheckWorktrees();
+  // The object walk of VerifyAll.
+  void CheckObjects();
+  fs::path ObjectPath(ObjectKind kind, const std::string& hex) const;
+
+  // ---- findings with repairs (doctor_repair.cc) ----
+  Status CheckTempFiles();
+  Result<std::vector<std::string>> Heads();
+  Status CheckOpHeads();
+  // Creates a head for every operation that no other operation names as a
+  // parent. Returns how many.
+  Result<size_t> RecoverHeads();
+
+  Env* env_;
+  fs::path root_, control_;
+  const Settings& settings_;
+  DoctorOptions options_;
+  DoctorReport report_;
+};
+
+}  // namespace jvs::doctor_internal

@@ -1,0 +1,214 @@
+// Garbage collection, marking: which objects of the store are reachable.
+// Roots are the views of the kept operations (View::ReferencedSnapshots: every
+// snapshot a view names), every worktree's tree state, and every object
+// younger than the grace period; from a snapshot the marker follows its
+// ancestors and its tree, from a tree everything below it, iteratively. What
+// no root reaches is garbage, listed snapshots first, then trees, then blobs.
+// Store-layout code (paths built by hand under `.jvs/store/`): KindDir,
+// ObjectFile, ListObjects, and the listing loop in Mark.
+#include <fcntl.h>
+
+#include <algorithm>
+
+#include "integrity/gc_internal.h"
+#include "wc/tree_state.h"
+
+namespace jvs::gc_internal {
+
+namespace {
+
+const char* KindDir(GcObjectKind k) {
+  switch (k) {
+    case GcObjectKind::kSnapshot:
+      return "snapshots";
+    case GcObjectKind::kTree:
+      return "trees";
+    case GcObjectKind::kBlob:
+      return "blobs";
+  }
+  return "?";
+}
+
+// Marks the roots that do not come from operations: every worktree's tree
+// state (blob ids of unchanged files are reused by the next snapshot).
+Status MarkTreeStates(Repo& repo, Marker& marker) {
+  Env* env = repo.env();
+  fs::path dir = repo.control_dir() / "worktrees";
+  auto dfd = env->Open(dir, O_RDONLY | O_DIRECTORY);
+  if (!dfd.ok()) {
+    if (dfd.error().code() == ErrorCode::kNotFound) return OkStatus();
+    return dfd.error();
+  }
+  JVS_ASSIGN_OR_RETURN(auto entries, env->ReadDir(dfd->get()));
+  for (const auto& e : entries) {
+    fs::path p = dir / e.name / "tree_state";
+    if (!env->Exists(p)) continue;
+    auto state = TreeState::Load(env, p);
+    if (!state.ok())
+      return Error(state.error().code(),
+                   "cannot collect garbage: the tree state of worktree '" + e.name +
+                       "' is unreadable: " + state.error().message(),
+                   "delete '" + p.string() +
+                       "' (a cache; the next snapshot re-reads every file), then plan again");
+    for (const auto& [path, fstate] : state->entries) marker.blobs.insert(fstate.id);
+    if (!state->tree.is_zero()) JVS_TRY(marker.MarkTree(state->tree, /*strict=*/false));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+fs::path ObjectFile(const fs::path& store_dir, GcObjectKind k, const Digest& id) {
+  std::string hex = ToHex(id.data(), id.size());
+  return store_dir / KindDir(k) / hex.substr(0, 2) / hex.substr(2);
+}
+
+// Every object file of one kind in the store.
+Result<std::vector<Digest>> ListObjects(Env* env, const fs::path& store_dir, GcObjectKind k) {
+  fs::path dir = store_dir / KindDir(k);
+  std::vector<Digest> out;
+  auto dfd = env->Open(dir, O_RDONLY | O_DIRECTORY);
+  if (!dfd.ok()) {
+    if (dfd.error().code() == ErrorCode::kNotFound) return out;
+    return dfd.error();
+  }
+  JVS_ASSIGN_OR_RETURN(auto fans, env->ReadDir(dfd->get()));
+  for (const auto& f : fans) {
+    if (f.name.size() != 2 || !IsLowerHex(f.name)) continue;
+    auto sub = env->Open(dir / f.name, O_RDONLY | O_DIRECTORY);
+    if (!sub.ok()) {
+      if (sub.error().code() == ErrorCode::kNotFound) continue;
+      return sub.error();
+    }
+    JVS_ASSIGN_OR_RETURN(auto entries, env->ReadDir(sub->get()));
+    for (const auto& e : entries) {
+      if (e.name.size() != kIdHexLength - 2 || !IsLowerHex(e.name)) continue;  // temp files
+      auto d = DigestFromHex(f.name + e.name);
+      if (d.ok()) out.push_back(*d);
+    }
+  }
+  return out;
+}
+
+bool Marker::Has(GcObjectKind k, const Digest& d) const {
+  const DigestSet& s = k == GcObjectKind::kSnapshot ? snapshots
+                       : k == GcObjectKind::kTree   ? trees
+                                                    : blobs;
+  return s.count(d) > 0;
+}
+
+Status Marker::MarkView(const View& v, bool strict) {
+  for (const auto& id : v.ReferencedSnapshots()) JVS_TRY(MarkSnapshot(id, strict));
+  return OkStatus();
+}
+
+Status Marker::MarkSnapshot(const SnapshotId& root, bool strict) {
+  std::vector<SnapshotId> stack{root};
+  while (!stack.empty()) {
+    SnapshotId id = stack.back();
+    stack.pop_back();
+    if (skip_ && skip_->snapshots.count(id.bytes())) continue;
+    if (!snapshots.insert(id.bytes()).second) continue;
+    progress_.Add(1);
+    auto snap = store_.ReadSnapshot(id);
+    if (!snap.ok()) {
+      if (!strict) continue;
+      return Error(snap.error().code(), "cannot collect garbage: " + snap.error().message(),
+                   "the repository is damaged; run 'jvs doctor' (and 'jvs verify --all') first");
+    }
+    JVS_TRY(MarkTree((*snap)->tree, strict));
+    for (const auto& p : (*snap)->parents) stack.push_back(p);
+  }
+  return OkStatus();
+}
+
+Status Marker::MarkTree(const TreeId& root, bool strict) {
+  std::vector<TreeId> stack{root};
+  while (!stack.empty()) {
+    TreeId id = stack.back();
+    stack.pop_back();
+    if (skip_ && skip_->trees.count(id.bytes())) continue;
+    if (!trees.insert(id.bytes()).second) continue;
+    progress_.Add(1);
+    auto tree = store_.ReadTree(id);
+    if (!tree.ok()) {
+      if (!strict) continue;
+      return Error(tree.error().code(), "cannot collect garbage: " + tree.error().message(),
+                   "the repository is damaged; run 'jvs doctor' (and 'jvs verify --all') first");
+    }
+    for (const auto& e : (*tree)->entries) {
+      if (e.kind == EntryKind::kTree) {
+        stack.push_back(TreeId(e.id));
+      } else if (!(skip_ && skip_->blobs.count(e.id)) && blobs.insert(e.id).second) {
+        progress_.Add(1);
+      }
+    }
+  }
+  return OkStatus();
+}
+
+Result<Reachability> Mark(Repo& repo, const std::map<OperationId, OpFile>& ops,
+                          const std::set<OperationId>& kept_ops, int64_t young_since_ns,
+                          const ProgressScope& progress) {
+  Reachability r;
+  r.marker = std::make_unique<Marker>(repo.store(), progress);
+  Marker& m = *r.marker;
+  JVS_TRY(m.MarkView(repo.view(), /*strict=*/true));
+  std::set<ViewId> views_done{repo.operation().view};
+  for (const auto& id : kept_ops) {
+    const Operation& op = ops.at(id).op;
+    if (!views_done.insert(op.view).second) continue;
+    auto v = repo.op_store().ReadView(op.view);
+    if (!v.ok())
+      return Error(v.error().code(), "cannot collect garbage: " + v.error().message(),
+                   "the op log is damaged; run 'jvs doctor' (and 'jvs verify --all') first");
+    JVS_TRY(m.MarkView(*v, /*strict=*/true));
+  }
+  JVS_TRY(MarkTreeStates(repo, m));
+  size_t reachable_marked = 0;
+  // Young objects: roots with everything they reference (a command may be
+  // about to publish them). Snapshots first: their closure covers trees and blobs.
+  std::vector<StoredObject> unmarked;
+  const fs::path store_dir = repo.store().dir();
+  for (GcObjectKind k : kKinds) {
+    JVS_ASSIGN_OR_RETURN(auto ids, ListObjects(repo.env(), store_dir, k));
+    for (const auto& d : ids) {
+      if (m.Has(k, d)) {
+        ++reachable_marked;
+        continue;
+      }
+      auto st = repo.env()->Lstat(ObjectFile(store_dir, k, d));
+      if (!st.ok()) {
+        if (st.error().code() == ErrorCode::kNotFound) continue;
+        return st.error();
+      }
+      if (MtimeNs(*st) >= young_since_ns) {
+        if (k == GcObjectKind::kSnapshot)
+          JVS_TRY(m.MarkSnapshot(SnapshotId(d), /*strict=*/false));
+        else if (k == GcObjectKind::kTree)
+          JVS_TRY(m.MarkTree(TreeId(d), /*strict=*/false));
+        else
+          m.blobs.insert(d);
+        ++r.protected_recent;
+        continue;
+      }
+      unmarked.push_back({k, d, *st});
+    }
+  }
+  for (auto& o : unmarked) {
+    if (m.Has(o.kind, o.id)) {
+      ++r.protected_recent;  // referenced only by a young object
+      continue;
+    }
+    r.garbage.push_back(o);
+  }
+  r.protected_reachable = reachable_marked;
+  return r;
+}
+
+}  // namespace jvs::gc_internal
