@@ -12,6 +12,8 @@
 #include "jvs/base/fault.h"
 #include "jvs/base/thread_pool.h"
 #include "jvs/base/timeutil.h"
+#include "jvs/repo/history.h"
+#include "jvs/repo/refs.h"
 
 namespace jvs::cli {
 
