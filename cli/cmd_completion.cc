@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "help.h"
+#include "jvs/repo/history.h"
 #include "jvs/repo/operations.h"
 #include "jvs/repo/worktrees.h"
 

@@ -109,12 +109,10 @@ void RegisterOp(CLI::App& app, Context& ctx) {
       ApplyUpdate(ctx, repo, *ws, plan, verb);
       return;
     }
-    ViewUpdate fresh = plan.replan ? Check(plan.replan()) : plan;
-    View view = Check(fresh.make_view(repo.view()));
-    auto op = Check(repo.Publish(std::move(view), plan.description, plan.attributes));
-    for (const auto& n : Check(MaterializeMissingWorktrees(repo))) ctx.Warn("recreated the directory of worktree " + n);
+    ViewOnlyOutcome r = Check(ApplyUpdateWithoutFiles(repo, plan));
+    for (const auto& n : r.recreated) ctx.Warn("recreated the directory of worktree " + n);
     if (ctx.g.json) {
-      ctx.PrintJson({{"operation_id", op.hex()}, {"description", plan.description}, {"worktree_name", name}});
+      ctx.PrintJson({{"operation_id", r.op.hex()}, {"description", plan.description}, {"worktree_name", name}});
       return;
     }
     ctx.Out(verb + ": " + plan.description + "\n");

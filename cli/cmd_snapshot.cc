@@ -8,6 +8,8 @@
 #include "commands.h"
 #include "graph.h"
 #include "jvs/base/suggest.h"
+#include "jvs/repo/history.h"
+#include "jvs/repo/tags.h"
 
 namespace jvs::cli {
 
@@ -273,18 +275,15 @@ void RegisterTag(CLI::App& app, Context& ctx) {
     auto repo = ctx.OpenRepo(false);
     std::string wt = ctx.ExistingWorktree(*repo);
     SnapshotId id = ctx.Resolve(*repo, wt, o->ref);
-    View view = repo->view();
-    auto old = view.tags.find(o->name);
-    bool moved = old != view.tags.end() && old->second != id;
-    if (old != view.tags.end() && old->second == id) {
+    TagOutcome r = Check(SetTag(*repo, o->name, id));
+    if (!r.changed) {
       if (ctx.g.json) ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", false}});
       else ctx.Out("Tag " + o->name + " already points at " + ctx.Id(*repo, id) + "\n");
       return;
     }
-    view.tags[o->name] = id;
-    auto op = Check(repo->Publish(std::move(view), "set tag " + o->name + " to " + id.hex().substr(0, 12)));
+    const bool moved = r.moved;
     if (ctx.g.json) {
-      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", true}, {"operation_id", op.hex()}});
+      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", true}, {"operation_id", r.op->hex()}});
       return;
     }
     ctx.Out(std::string(moved ? "Moved" : "Created") + " tag " + o->name + " -> " + ctx.Id(*repo, id) + "\n");
@@ -294,26 +293,10 @@ void RegisterTag(CLI::App& app, Context& ctx) {
   del->add_option("NAME", o->name, "Tag name")->required();
   del->callback([&ctx, o] {
     auto repo = ctx.OpenRepo(false);
-    View view = repo->view();
-    auto it = view.tags.find(o->name);
-    if (it == view.tags.end()) {
-      std::string names;
-      std::vector<std::string> all;
-      for (const auto& [n, id] : view.tags) {
-        names += (names.empty() ? "" : ", ") + n;
-        all.push_back(n);
-      }
-      std::string dym = DidYouMean(ClosestNames(o->name, all));
-      Fail(ErrorCode::kNotFound, "no tag named '" + o->name + "'",
-           names.empty() ? "there are no tags" : (dym.empty() ? "" : dym + " ") + "existing tags: " + names);
-    }
-    SnapshotId id = it->second;
-    view.tags.erase(it);
-    // The snapshot stays reachable: keep it among the visible heads.
-    AddHeads(&view, {id}, {});
-    auto op = Check(repo->Publish(std::move(view), "delete tag " + o->name));
+    TagOutcome r = Check(DeleteTag(*repo, o->name));
+    const SnapshotId id = r.id;
     if (ctx.g.json) {
-      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"deleted", true}, {"operation_id", op.hex()}});
+      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"deleted", true}, {"operation_id", r.op->hex()}});
       return;
     }
     ctx.Out("Deleted tag " + o->name + " (was " + ctx.Id(*repo, id) + ")\n");

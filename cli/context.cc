@@ -13,6 +13,8 @@
 #include "remedy.h"
 #include "jvs/base/thread_pool.h"
 #include "jvs/base/timeutil.h"
+#include "jvs/repo/history.h"
+#include "jvs/repo/refs.h"
 
 namespace jvs::cli {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "jvs/repo/workspace.h"
+#include "jvs/repo/refs.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in = AsView(data, size);

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "integrity/gc_internal.h"
+#include "jvs/repo/transaction.h"
 #include "jvs/base/fault.h"
 #include "jvs/base/hash.h"
 
@@ -150,14 +151,14 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
   std::string desc = "gc: deleted " + std::to_string(out.objects_deleted()) + " objects (" +
                      FormatBytes(out.bytes_freed) + ")";
   if (out.operations_cut) desc += ", cut " + std::to_string(out.operations_cut) + " operations";
-  JVS_ASSIGN_OR_RETURN(out.op,
-                       repo.Publish(repo.view(), desc,
-                                    {{"gc_plan", plan.plan_id},
-                                     {"deleted_snapshots", std::to_string(out.snapshots_deleted)},
-                                     {"deleted_trees", std::to_string(out.trees_deleted)},
-                                     {"deleted_blobs", std::to_string(out.blobs_deleted)},
-                                     {"freed_bytes", std::to_string(out.bytes_freed)},
-                                     {"cut_operations", std::to_string(out.operations_cut)}}));
+  Transaction tx(repo);
+  tx.SetAttribute("gc_plan", plan.plan_id);
+  tx.SetAttribute("deleted_snapshots", std::to_string(out.snapshots_deleted));
+  tx.SetAttribute("deleted_trees", std::to_string(out.trees_deleted));
+  tx.SetAttribute("deleted_blobs", std::to_string(out.blobs_deleted));
+  tx.SetAttribute("freed_bytes", std::to_string(out.bytes_freed));
+  tx.SetAttribute("cut_operations", std::to_string(out.operations_cut));
+  JVS_ASSIGN_OR_RETURN(out.op, tx.Commit(desc));
   JVS_FAULT("gc.after_publish");
   // The plan is used up.
   (void)env->Unlink(GcDir(repo) / plan.plan_id);

@@ -135,6 +135,15 @@ std::string Operation::Encode() const {
   j["metadata"] = {{"start_time", m.start_time}, {"end_time", m.end_time}, {"user", m.user},
                    {"host", m.host}, {"pid", m.pid}, {"command", m.command},
                    {"description", m.description}, {"attributes", m.attributes}};
+  if (!predecessors.empty()) {
+    json preds = json::object();
+    for (const auto& [old_id, news] : predecessors) {
+      json arr = json::array();
+      for (const auto& n : news) arr.push_back(n.hex());
+      preds[old_id.hex()] = std::move(arr);
+    }
+    j["predecessors"] = std::move(preds);
+  }
   return Dump(j);
 }
 
@@ -167,6 +176,21 @@ Result<Operation> Operation::Decode(std::string_view data) {
   for (const auto& [k, v] : attrs->items()) {
     if (!v.is_string()) return Corrupt("operation: invalid attribute '" + k + "'");
     md.attributes[k] = v.get<std::string>();
+  }
+  if (auto preds = j.find("predecessors"); preds != j.end()) {
+    // Present only when non-empty (the canonical encoding omits an empty map).
+    if (!preds->is_object() || preds->empty() || preds->size() > (1u << 20))
+      return Corrupt("operation: invalid predecessors");
+    for (const auto& [k, v] : preds->items()) {
+      JVS_ASSIGN_OR_RETURN(SnapshotId old_id, SnapshotId::FromHex(k));
+      if (!v.is_array()) return Corrupt("operation: invalid predecessors of " + k);
+      auto& news = op.predecessors[old_id];
+      for (const auto& n : v) {
+        if (!n.is_string()) return Corrupt("operation: invalid predecessors of " + k);
+        JVS_ASSIGN_OR_RETURN(SnapshotId nid, SnapshotId::FromHex(n.get<std::string>()));
+        news.push_back(nid);
+      }
+    }
   }
   return op;
 }

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "jvs/repo/transaction.h"
+#include "jvs/repo/worktrees.h"
+
 namespace jvs {
 
 namespace {
@@ -214,6 +217,22 @@ Result<ViewUpdate> PlanOpRestore(Repo& repo, const OperationId& target) {
   u.attributes["restored_from"] = target.hex();
   u.make_view = [view](View) -> Result<View> { return view; };
   return u;
+}
+
+Result<ViewOnlyOutcome> ApplyUpdateWithoutFiles(Repo& repo, const ViewUpdate& plan) {
+  ViewUpdate fresh = plan;
+  if (plan.replan) {
+    JVS_ASSIGN_OR_RETURN(fresh, plan.replan());
+  }
+  Transaction tx(repo);
+  JVS_ASSIGN_OR_RETURN(View view, fresh.make_view(tx.view()));
+  tx.SetView(std::move(view));
+  // The attributes and description of the plan as first made (what the user asked for).
+  for (const auto& [k, v] : plan.attributes) tx.SetAttribute(k, v);
+  ViewOnlyOutcome out;
+  JVS_ASSIGN_OR_RETURN(out.op, tx.Commit(plan.description));
+  JVS_ASSIGN_OR_RETURN(out.recreated, MaterializeMissingWorktrees(repo));
+  return out;
 }
 
 }  // namespace jvs

@@ -1,3 +1,6 @@
+// Reference resolution (see jvs/repo/refs.h).
+#include "jvs/repo/refs.h"
+
 #include <algorithm>
 #include <functional>
 #include <set>
@@ -5,16 +8,8 @@
 #include <unordered_set>
 
 #include "jvs/base/suggest.h"
-#include "jvs/repo/workspace.h"
 
 namespace jvs {
-
-std::vector<std::string> TagsOf(const View& view, const SnapshotId& id) {
-  std::vector<std::string> out;
-  for (const auto& [name, sid] : view.tags)
-    if (sid == id) out.push_back(name);
-  return out;
-}
 
 namespace {
 
@@ -139,92 +134,6 @@ Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::stri
   }
   if (e.suffix_error) return *e.suffix_error;
   return id;
-}
-
-Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree, const HistoryOptions& o) {
-  // Descriptors come from the snapshot index (one cache file, verified
-  // against the ids); what it lacked is filed there at the end.
-  Store& store = repo.store();
-  store.UseSnapshotIndex(true);
-  struct IndexOff {
-    Store& s;
-    ~IndexOff() {
-      (void)s.FlushSnapshotIndex();  // a cache: a read-only repository just stays slower
-      s.UseSnapshotIndex(false);
-    }
-  } index_off{store};
-  std::vector<HistoryEntry> out;
-  auto keep = [&](const SnapshotId& id, std::shared_ptr<const Snapshot> s) {
-    HistoryEntry e{id, std::move(s), TagsOf(repo.view(), id)};
-    if (o.tag && std::find(e.tags.begin(), e.tags.end(), *o.tag) == e.tags.end()) return;
-    if (o.grep && e.snapshot->note.find(*o.grep) == std::string::npos) return;
-    out.push_back(std::move(e));
-  };
-  if (!o.all) {
-    // The worktree's line, newest first: stop reading once `limit` matched.
-    auto wt = repo.view().worktrees.find(worktree);
-    if (wt != repo.view().worktrees.end() && wt->second.head) {
-      std::unordered_set<SnapshotId, IdHash> seen;
-      for (std::optional<SnapshotId> cur = wt->second.head;
-           cur && seen.insert(*cur).second && !(o.limit && out.size() >= *o.limit);) {
-        SnapshotId id = *cur;
-        JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
-        cur = s->parents.empty() ? std::nullopt : std::optional<SnapshotId>(s->parents[0]);
-        keep(id, std::move(s));
-      }
-    }
-    return out;
-  }
-  JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> ids, repo.AllVisibleSnapshots());
-  for (const auto& id : ids) {
-    JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
-    keep(id, std::move(s));
-  }
-  if (o.all) {
-    // Newest first; among equal times (pinned clocks, fast scripts) children
-    // come before their parents: order by generation (distance from a root).
-    std::unordered_map<SnapshotId, size_t, IdHash> gen;
-    std::function<size_t(const SnapshotId&)> generation = [&](const SnapshotId& id) -> size_t {
-      auto it = gen.find(id);
-      if (it != gen.end()) return it->second;
-      // Iterative to survive long lines: walk first parents down to a known one.
-      std::vector<SnapshotId> stack{id};
-      while (!stack.empty()) {
-        SnapshotId cur = stack.back();
-        if (gen.count(cur)) {
-          stack.pop_back();
-          continue;
-        }
-        auto s = repo.store().ReadSnapshot(cur);
-        size_t g = 0;
-        bool ready = true;
-        if (s.ok()) {
-          for (const auto& p : (*s)->parents) {
-            auto pit = gen.find(p);
-            if (pit == gen.end()) {
-              stack.push_back(p);
-              ready = false;
-            } else {
-              g = std::max(g, pit->second + 1);
-            }
-          }
-        }
-        if (ready) {
-          gen[cur] = g;
-          stack.pop_back();
-        }
-      }
-      return gen[id];
-    };
-    for (const auto& e : out) generation(e.id);
-    std::stable_sort(out.begin(), out.end(), [&](const HistoryEntry& a, const HistoryEntry& b) {
-      if (a.snapshot->created_at != b.snapshot->created_at) return a.snapshot->created_at > b.snapshot->created_at;
-      if (gen[a.id] != gen[b.id]) return gen[a.id] > gen[b.id];
-      return a.id < b.id;
-    });
-  }
-  if (o.limit && out.size() > *o.limit) out.resize(*o.limit);
-  return out;
 }
 
 }  // namespace jvs

@@ -10,6 +10,7 @@
 #include "jvs/base/fault.h"
 #include "jvs/base/hash.h"
 #include "jvs/repo/operations.h"
+#include "jvs/repo/transaction.h"
 #include "jvs/base/repo_path.h"
 #include "jvs/base/timeutil.h"
 
@@ -278,6 +279,15 @@ Status Repo::LoadHeads() {
 
 Result<OperationId> Repo::Publish(View view, std::string description,
                                   std::map<std::string, std::string> attributes) {
+  Transaction tx(*this);
+  tx.SetView(std::move(view));
+  for (auto& [k, v] : attributes) tx.SetAttribute(k, std::move(v));
+  return tx.Commit(std::move(description));
+}
+
+Result<OperationId> Repo::PublishOperation(View view, std::string description,
+                                           std::map<std::string, std::string> attributes,
+                                           std::map<SnapshotId, std::vector<SnapshotId>> predecessors) {
   if (read_only_)
     return Error(ErrorCode::kRefused, "cannot change the repository while looking at an earlier operation",
                  "drop --at-op to run commands that change the repository");
@@ -289,6 +299,7 @@ Result<OperationId> Repo::Publish(View view, std::string description,
   op.metadata = {FormatRfc3339(start_ns_), Now(), settings_.user, settings_.host,
                  static_cast<int64_t>(::getpid()), settings_.command, std::move(description),
                  std::move(attributes)};
+  op.predecessors = std::move(predecessors);
   JVS_ASSIGN_OR_RETURN(OperationId oid, op_store_->WriteOperation(op));
   JVS_FAULT("publish.after_op");
   // One durability barrier for every object of this operation, then the head.

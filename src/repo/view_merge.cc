@@ -7,6 +7,7 @@
 #include <set>
 
 #include "jvs/base/fault.h"
+#include "jvs/merge/merge.h"
 #include "jvs/oplog/op_walk.h"
 #include "jvs/repo/repo.h"
 
@@ -120,15 +121,19 @@ Result<std::optional<OperationId>> Repo::CommonAncestor(const OperationId& a, co
 }
 
 Result<View> Repo::MergeViews(const View& base, const View& a, const View& b, std::vector<std::string>* conflicts) {
-  auto created = [&](const std::optional<SnapshotId>& id) -> std::string {
+  // Every value (a worktree's head and latest, a tag) is a Merge of
+  // [a, base, b], absent values included (nullopt), resolved trivially: one
+  // side changed it, or both made the same change. What is left is a real
+  // conflict: the newer side wins, the other snapshot stays visible, and the
+  // conflict is recorded.
+  using Value = std::optional<SnapshotId>;
+  auto created = [&](const Value& id) -> std::string {
     if (!id) return "";
     auto s = store_->ReadSnapshot(*id);
     return s.ok() ? (*s)->created_at : "";
   };
   View out;
   std::set<SnapshotId> keep;  // snapshots that must stay visible
-  // Worktrees: a side that did not change a worktree takes the other's value;
-  // both changed: the newer head wins, the other stays visible.
   std::set<std::string> names;
   for (const auto* v : {&base, &a, &b})
     for (const auto& [n, w] : v->worktrees) names.insert(n);
@@ -138,44 +143,55 @@ Result<View> Repo::MergeViews(const View& base, const View& a, const View& b, st
     return it->second;
   };
   for (const auto& n : names) {
-    auto vb = get(base, n), va = get(a, n), vc = get(b, n);
-    std::optional<WorktreeView> r;
-    if (va == vc || vc == vb) {
-      r = va;
-    } else if (va == vb) {
-      r = vc;
-    } else if (!va || !vc) {
-      r = va ? va : vc;  // removed on one side, changed on the other: keep it
-    } else {
-      WorktreeView w;
-      w.head = created(vc->head) >= created(va->head) ? vc->head : va->head;
-      w.latest = created(vc->latest) >= created(va->latest) ? vc->latest : va->latest;
-      r = w;
-      if (va->head != vc->head) conflicts->push_back("worktree:" + n);
-      // Both sides moved the worktree: the losing snapshots stay visible.
+    const auto vb = get(base, n), va = get(a, n), vc = get(b, n);
+    // Whether the worktree exists: booleans always resolve three-way.
+    const bool exists = *Merge<bool>::ThreeWay(vb.has_value(), va.has_value(), vc.has_value()).ResolveTrivial();
+    if (!exists) {
+      // Removed on one side, changed on the other: keep it as changed.
+      if (va && va != vb) out.worktrees[n] = *va;
+      else if (vc && vc != vb) out.worktrees[n] = *vc;
+      continue;
+    }
+    auto field = [](const std::optional<WorktreeView>& w, Value WorktreeView::*f) -> Value {
+      return w ? (*w).*f : Value();
+    };
+    WorktreeView r;
+    bool conflicted = false;
+    for (Value WorktreeView::*f : {&WorktreeView::head, &WorktreeView::latest}) {
+      const Value fa = field(va, f), fc = field(vc, f);
+      if (auto v = Merge<Value>::ThreeWay(field(vb, f), fa, fc).ResolveTrivial()) {
+        r.*f = *v;
+        continue;
+      }
+      // Both sides moved it: the newer snapshot wins.
+      r.*f = created(fc) >= created(fa) ? fc : fa;
+      conflicted = true;
+      if (f == &WorktreeView::head) conflicts->push_back("worktree:" + n);
+    }
+    if (conflicted) {
+      // The losing snapshots stay visible.
       for (const auto& side : {va, vc}) {
+        if (!side) continue;
         if (side->head) keep.insert(*side->head);
         if (side->latest) keep.insert(*side->latest);
       }
     }
-    if (r) out.worktrees[n] = *r;
+    out.worktrees[n] = r;
   }
-  // Tags, three-way; different values: the newer side (b) wins, a's stays visible.
+  // Tags; different values: the newer side (b) wins, a's stays visible.
   std::set<std::string> tags;
   for (const auto* v : {&base, &a, &b})
     for (const auto& [n, id] : v->tags) tags.insert(n);
-  auto tag = [](const View& v, const std::string& n) -> std::optional<SnapshotId> {
+  auto tag = [](const View& v, const std::string& n) -> Value {
     auto it = v.tags.find(n);
     if (it == v.tags.end()) return std::nullopt;
     return it->second;
   };
   for (const auto& n : tags) {
-    auto tb = tag(base, n), ta = tag(a, n), tc = tag(b, n);
-    std::optional<SnapshotId> r;
-    if (ta == tc || tc == tb) {
-      r = ta;
-    } else if (ta == tb) {
-      r = tc;
+    const Value tb = tag(base, n), ta = tag(a, n), tc = tag(b, n);
+    Value r;
+    if (auto v = Merge<Value>::ThreeWay(tb, ta, tc).ResolveTrivial()) {
+      r = *v;
     } else {
       r = tc ? tc : ta;
       if (ta) keep.insert(*ta);

@@ -4,6 +4,7 @@
 
 #include "jvs/base/suggest.h"
 #include "jvs/base/fault.h"
+#include "jvs/repo/transaction.h"
 
 namespace jvs {
 
@@ -188,11 +189,10 @@ Status RenameWorktree(Repo& repo, const std::string& old_name, const std::string
     undo_moves();
     return st.error();
   }
-  View view = repo.view();
-  view.worktrees[new_name] = view.worktrees[old_name];
-  view.worktrees.erase(old_name);
-  auto op = repo.Publish(std::move(view), "rename worktree " + old_name + " to " + new_name,
-                         {{"renamed_from", old_name}});
+  Transaction tx(repo);
+  tx.RenameWorktree(old_name, new_name);
+  tx.SetAttribute("renamed_from", old_name);
+  auto op = tx.Commit("rename worktree " + old_name + " to " + new_name);
   if (!op.ok()) {
     (void)WritePathRecord(repo, old_name, old_path);
     undo_moves();
@@ -225,17 +225,13 @@ Result<RemoveOutcome> RemoveWorktree(Repo& repo, const std::string& name, bool f
   }
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
   JVS_TRY(repo.Reload());
-  View view = repo.view();
-  WorktreeView wt = view.worktrees[name];
-  std::vector<SnapshotId> keep;
-  if (wt.head) keep.push_back(*wt.head);
-  if (wt.latest) keep.push_back(*wt.latest);
-  AddHeads(&view, keep, {});  // its snapshots stay visible
-  view.worktrees.erase(name);
-  std::map<std::string, std::string> attrs{{"removed_worktree", name}, {"path", out.path.string()}};
-  if (out.captured) attrs["captured_snapshot"] = out.captured->hex();
-  if (force) attrs["forced"] = "true";
-  JVS_ASSIGN_OR_RETURN(out.op, repo.Publish(std::move(view), "remove worktree " + name, attrs));
+  Transaction tx(repo);
+  tx.RemoveWorktree(name);  // its snapshots stay visible
+  tx.SetAttribute("removed_worktree", name);
+  tx.SetAttribute("path", out.path.string());
+  if (out.captured) tx.SetAttribute("captured_snapshot", out.captured->hex());
+  if (force) tx.SetAttribute("forced", "true");
+  JVS_ASSIGN_OR_RETURN(out.op, tx.Commit("remove worktree " + name));
   if (dir_exists) {
     if (Status st = env->RemoveAll(out.path); !st.ok())
       repo.AddWarning("worktree removed, but its directory could not be deleted: " + st.error().message());

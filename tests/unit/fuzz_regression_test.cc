@@ -9,6 +9,7 @@
 #include "jvs/oplog/oplog.h"
 #include "jvs/base/repo_path.h"
 #include "jvs/base/timeutil.h"
+#include "jvs/repo/refs.h"
 #include "jvs/repo/workspace.h"
 #include "wc/tree_state.h"
 

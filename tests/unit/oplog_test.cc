@@ -156,6 +156,53 @@ TEST(Operation, RoundTrip) {
   EXPECT_TRUE(r->metadata.attributes.empty());
 }
 
+TEST(Operation, PredecessorsRoundTripAndAreOmittedWhenEmpty) {
+  // Without rewrites the encoding has no "predecessors" key: operations
+  // written before the field existed keep their bytes and ids.
+  Operation plain = SampleOperation();
+  const std::string plain_enc = plain.Encode();
+  EXPECT_EQ(plain_enc.find("predecessors"), std::string::npos) << plain_enc;
+  const std::string frozen =
+      "{\"format\":1,\"metadata\":{\"attributes\":{},\"command\":\"c\",\"description\":\"d\","
+      "\"end_time\":\"e\",\"host\":\"h\",\"pid\":1,\"start_time\":\"s\",\"user\":\"u\"},"
+      "\"parents\":[],\"view\":\"" + std::string(64, 'a') + "\"}";
+  auto old = Operation::Decode(frozen);
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_TRUE(old->predecessors.empty());
+  EXPECT_EQ(old->Encode(), frozen);
+  EXPECT_EQ(old->ComputeId(), OperationId(Sha256Of(frozen)));
+
+  Operation op = SampleOperation();
+  op.predecessors[Sid("old1")] = {Sid("new1"), Sid("new2")};
+  op.predecessors[Sid("old2")] = {};  // abandoned: rewritten into nothing
+  const std::string enc = op.Encode();
+  EXPECT_NE(enc.find("\"predecessors\":{"), std::string::npos) << enc;
+  auto back = Operation::Decode(enc);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->predecessors, op.predecessors);
+  EXPECT_EQ(back->metadata, op.metadata);
+  EXPECT_EQ(back->Encode(), enc);
+  EXPECT_NE(op.ComputeId(), plain.ComputeId());
+
+  // Malformed maps are refused; an empty map is not canonical.
+  json good = json::parse(enc);
+  for (const json& wrong : {json::object(), json::array(), json("x"), json(1)}) {
+    json j = good;
+    j["predecessors"] = wrong;
+    auto r = Operation::Decode(j.dump());
+    EXPECT_FALSE(r.ok()) << j.dump();
+  }
+  json j = good;
+  j["predecessors"] = {{"nothex", json::array()}};
+  EXPECT_FALSE(Operation::Decode(j.dump()).ok());
+  j = good;
+  j["predecessors"] = {{Sid("x").hex(), json::array({1})}};
+  EXPECT_FALSE(Operation::Decode(j.dump()).ok());
+  j = good;
+  j["predecessors"] = {{Sid("x").hex(), "y"}};
+  EXPECT_FALSE(Operation::Decode(j.dump()).ok());
+}
+
 void ExpectOpCorrupt(const json& j, const std::string& what) {
   auto op = Operation::Decode(j.dump());
   ASSERT_FALSE(op.ok()) << what << ": " << j.dump();

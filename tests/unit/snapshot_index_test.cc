@@ -20,6 +20,7 @@
 
 #include "jvs/base/hash.h"
 #include "jvs/store/store.h"
+#include "jvs/repo/history.h"
 #include "jvs/repo/workspace.h"
 #include "test_util.h"
 

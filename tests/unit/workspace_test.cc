@@ -1,6 +1,8 @@
 // Unit tests of the worktree verbs through Repo and Workspace: snapshot,
 // status, restore, tree diffs, reference resolution and history.
 
+#include "jvs/repo/history.h"
+#include "jvs/repo/refs.h"
 #include "jvs/repo/workspace.h"
 
 #include <sys/stat.h>

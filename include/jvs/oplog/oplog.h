@@ -68,6 +68,10 @@ struct Operation {
   std::vector<OperationId> parents;  // empty only for the root operation
   ViewId view;
   OperationMetadata metadata;
+  // Rewritten snapshot -> the snapshots that replace it (Jujutsu's
+  // predecessor map, for evolution). Encoded only when non-empty, so
+  // operations without rewrites keep their bytes and ids.
+  std::map<SnapshotId, std::vector<SnapshotId>> predecessors;
 
   std::string Encode() const;  // canonical JSON
   static Result<Operation> Decode(std::string_view data);

@@ -31,4 +31,15 @@ Result<ViewUpdate> PlanUndo(Repo& repo, const std::string& worktree);
 Result<ViewUpdate> PlanRedo(Repo& repo, const std::string& worktree);
 Result<ViewUpdate> PlanOpRestore(Repo& repo, const OperationId& target);
 
+// Applies a plan without moving any files, for a command run from a worktree
+// the current view no longer has: re-plans it, commits the view it makes as
+// one operation (through a Transaction), then recreates the directories of
+// worktrees that the new view has but the disk lacks (their files come from
+// their heads). The other worktrees' files follow through stale detection.
+struct ViewOnlyOutcome {
+  OperationId op;
+  std::vector<std::string> recreated;  // worktrees whose directory was recreated
+};
+Result<ViewOnlyOutcome> ApplyUpdateWithoutFiles(Repo& repo, const ViewUpdate& plan);
+
 }  // namespace jvs

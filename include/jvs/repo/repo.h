@@ -1,7 +1,8 @@
 // Repo: one jvs repository as of one operation. Opening a repository reads its
 // op heads; several heads (concurrent operations) are merged into one merge
 // operation first. A mutating command builds a new View and publishes it as
-// one Operation (`Publish`). Repo is not thread-safe; use one per command.
+// one Operation through a Transaction (jvs/repo/transaction.h). Repo is not
+// thread-safe; use one per command.
 //
 // Layout (see docs/formats.md):
 //   ROOT/.jvs/format, repo_id, store/, op_store/, op_heads/, worktrees/<name>/
@@ -116,8 +117,10 @@ class Repo {
   Result<View> MergeViews(const View& base, const View& a, const View& b, std::vector<std::string>* conflicts);
 
   // ---- publishing ----
-  // Writes `view` and an operation whose parent is the current operation,
-  // makes them durable, and moves the op head. The repo then stands at it.
+  // Every change is published through a Transaction (jvs/repo/transaction.h).
+  // This is shorthand for a transaction that replaces the whole view with
+  // `view`, sets `attributes` and commits: one operation whose parent is the
+  // current operation. The repo then stands at it.
   Result<OperationId> Publish(View view, std::string description,
                               std::map<std::string, std::string> attributes = {});
 
@@ -147,7 +150,14 @@ class Repo {
   std::string ShortId(const SnapshotId& id);
 
  private:
+  friend class Transaction;
   Repo(Env* env, Settings settings) : env_(env), settings_(std::move(settings)) {}
+  // The publish step of Transaction::Commit: writes `view` and an operation
+  // whose parent is the current operation, makes them durable, and moves the
+  // op head.
+  Result<OperationId> PublishOperation(View view, std::string description,
+                                       std::map<std::string, std::string> attributes,
+                                       std::map<SnapshotId, std::vector<SnapshotId>> predecessors);
   Status OpenAt(const fs::path& root);
   Status LoadHeads();
   Status TakeGcLock();

@@ -1,6 +1,9 @@
-// The verbs that work on one worktree: snapshot, status, restore, diff, and
-// reference resolution. Each mutating verb takes the worktree lock, re-reads
-// the op heads, does its work and publishes exactly one operation.
+// The verbs that work on one worktree: snapshot, status, restore, update
+// (the general form of restore, used by undo, redo, op restore and fork).
+// Each mutating verb takes the worktree lock, re-reads the op heads, does its
+// work and publishes exactly one operation through a Transaction. A Workspace
+// refers to its Repo (not owned); not thread-safe. References are resolved in
+// jvs/repo/refs.h, history is listed in jvs/repo/history.h.
 #pragma once
 
 #include <functional>
@@ -15,6 +18,8 @@
 #include "jvs/base/repo_path.h"
 
 namespace jvs {
+
+class Transaction;
 
 struct ScanSummary {
   uint64_t files = 0, dirs = 0, hashed_files = 0, hashed_bytes = 0, stored_bytes = 0, total_bytes = 0;
@@ -122,9 +127,10 @@ class Workspace {
       : repo_(repo), name_(std::move(name)), path_(std::move(path)) {}
   fs::path TreeStatePath() const;
   fs::path PendingCheckoutPath() const;
-  Result<RestoreOutcome> MaterializeFresh(const ViewUpdate& u, View view, const std::vector<TreeChange>& changes,
-                                          const TreeId& target_tree, std::map<std::string, std::string> attrs,
-                                          RestoreOutcome out);
+  // `snapshot_pending`: see workspace.cc.
+  fs::path SnapshotPendingPath() const;
+  Result<RestoreOutcome> MaterializeFresh(const ViewUpdate& u, Transaction& tx, const std::vector<TreeChange>& changes,
+                                          const TreeId& target_tree, RestoreOutcome out);
   // Fails when an interrupted restore left the working copy half-updated.
   jvs::Status CheckNoPendingCheckout();
 
@@ -134,41 +140,5 @@ class Workspace {
   struct Shared;
   std::shared_ptr<Shared> shared_;
 };
-
-// ---- references ----
-// Resolves REF as in docs/cli.md: @ / HEAD, latest, tag, id prefix (>= 4 hex),
-// REF~N, and a unique note prefix as a last resort. Ambiguity lists the
-// candidates. `worktree` gives the meaning of @ and latest.
-Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref);
-
-// The syntax of a reference, without looking anything up: BASE followed by
-// "~N" steps (REF~N, repeatable as a~1~2; "~" alone is ~1; at most 6 digits).
-// A '~' at the start belongs to the base. Fails only on an empty reference;
-// a malformed suffix is kept in `suffix_error` and reported after the base is
-// resolved and the valid steps before it are walked (ResolveRef's order).
-struct RefExpr {
-  std::string base;
-  std::vector<uint32_t> steps;       // first-parent steps, one per "~N", in order
-  std::optional<Error> suffix_error;
-};
-Result<RefExpr> ParseRefExpr(std::string_view ref);
-
-// ---- history ----
-struct HistoryOptions {
-  bool all = false;              // every line, not only the worktree's
-  std::optional<size_t> limit;
-  std::optional<std::string> tag;
-  std::optional<std::string> grep;
-};
-struct HistoryEntry {
-  SnapshotId id;
-  std::shared_ptr<const Snapshot> snapshot;
-  std::vector<std::string> tags;
-};
-Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree,
-                                          const HistoryOptions& options);
-
-// Tags naming `id` in the current view, sorted.
-std::vector<std::string> TagsOf(const View& view, const SnapshotId& id);
 
 }  // namespace jvs

@@ -1,0 +1,32 @@
+// History: the snapshots of a worktree's line (or of every visible line),
+// newest first, with their tags. Stateless functions reading a Repo's
+// current view and store (the Repo is not owned and not thread-safe).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jvs/repo/repo.h"
+
+namespace jvs {
+
+struct HistoryOptions {
+  bool all = false;              // every line, not only the worktree's
+  std::optional<size_t> limit;
+  std::optional<std::string> tag;
+  std::optional<std::string> grep;
+};
+struct HistoryEntry {
+  SnapshotId id;
+  std::shared_ptr<const Snapshot> snapshot;
+  std::vector<std::string> tags;
+};
+Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree,
+                                          const HistoryOptions& options);
+
+// Tags naming `id` in the current view, sorted.
+std::vector<std::string> TagsOf(const View& view, const SnapshotId& id);
+
+}  // namespace jvs

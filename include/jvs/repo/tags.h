@@ -1,0 +1,29 @@
+// Tags: movable names for snapshots, kept in the view (never inside a
+// snapshot). Setting or deleting a tag is one operation, published through a
+// Transaction. Functions take the Repo (not owned); not thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "jvs/repo/repo.h"
+
+namespace jvs {
+
+struct TagOutcome {
+  std::string name;
+  SnapshotId id;                // where the tag points (set) or pointed (delete)
+  bool changed = false;         // false: the tag already pointed there, nothing published
+  bool moved = false;           // set: the tag existed and pointed elsewhere
+  std::optional<OperationId> op;  // the operation, when one was published
+};
+
+// Points tag `name` at `id`, creating or moving it (one operation); does
+// nothing when it already points there. The name is validated.
+Result<TagOutcome> SetTag(Repo& repo, const std::string& name, const SnapshotId& id);
+
+// Deletes tag `name` (one operation); its snapshot stays visible as a head.
+// kNotFound, naming the closest existing tags, when there is no such tag.
+Result<TagOutcome> DeleteTag(Repo& repo, const std::string& name);
+
+}  // namespace jvs
