@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "jvs/oplog/oplog.h"
+#include "jvs/repo/workspace.h"
 
 namespace jvs {
 
@@ -255,6 +256,17 @@ class DoctorRun {
         if (locked) {
           Add("lock", "info",
               "worktree '" + w.name + "' is being restored by a running jvs command", dir / "lock");
+        } else if (!MarkerPublished(w.name, *data)) {
+          // Its restore died before publishing: nothing had changed, the
+          // next command in the worktree removes it.
+          DoctorFinding& f = Add("temp_file", "warning",
+                                 "marker of a restore of worktree '" + w.name + "' (to " + target +
+                                     ") interrupted before it was recorded; nothing had changed",
+                                 marker);
+          if (options_.repair && env_->Unlink(marker).ok()) {
+            f.repaired = true;
+            f.description += "; removed";
+          }
         } else {
           Add("interrupted_operation", "error",
               "an interrupted restore (to " + target + ") left worktree '" + w.name +
@@ -272,6 +284,20 @@ class DoctorRun {
       Add("lock", "info", "concurrent operations are being merged by a running jvs command",
           control_ / "op_heads.lock");
     return OkStatus();
+  }
+
+  // Whether the operation of a checkout_pending marker was published (any
+  // doubt counts as published: the marker then asks to finish the restore).
+  bool MarkerPublished(const std::string& worktree, const std::string& text) {
+    OpStore ops(env_, control_ / "op_store");
+    if (!ops.LoadHorizon().ok()) return true;
+    auto names = Heads();
+    if (!names.ok()) return true;
+    std::vector<OperationId> heads;
+    for (const auto& n : *names)
+      if (auto d = DigestFromHex(n); d.ok()) heads.push_back(OperationId(*d));
+    auto published = CheckoutMarkerPublished(ops, heads, worktree, text);
+    return !published.ok() || *published;
   }
 
   // ---- op heads ----

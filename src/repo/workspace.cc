@@ -1,10 +1,13 @@
 #include "jvs/repo/workspace.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "jvs/base/fault.h"
+#include "repo/checkout_marker.h"
 #include "wc/checkout.h"
 #include "wc/scanner.h"
 
@@ -86,13 +89,39 @@ fs::path Workspace::PendingCheckoutPath() const {
   return repo_.WorktreeControlDir(name_) / "checkout_pending";
 }
 
-Status Workspace::CheckNoPendingCheckout() {
+Status Workspace::CheckNoPendingCheckout(bool locked) {
   auto marker = repo_.env()->ReadFile(PendingCheckoutPath(), 4096);
   if (!marker.ok()) return OkStatus();
+  JVS_ASSIGN_OR_RETURN(bool published,
+                       CheckoutMarkerPublished(repo_.op_store(), {repo_.op_id()}, name_, *marker));
+  if (!published) {
+    // Killed before its operation was published: nothing in the workspace
+    // had changed (files are only written after publishing). The marker is
+    // void; under the worktree lock (its writer is gone) it is removed with
+    // what that process staged.
+    if (locked) {
+      const PendingMarker m = DecodeMarker(*marker);
+      (void)repo_.env()->RemoveAll(repo_.WorktreeControlDir(name_) / ("staging-" + std::to_string(m.pid)));
+      (void)repo_.env()->Unlink(PendingCheckoutPath());
+      repo_.AddWarning("a restore of worktree '" + name_ + "' (to " + m.target.substr(0, 12) +
+                       ") was interrupted before it was recorded; nothing had changed, its marker was removed");
+    }
+    return OkStatus();
+  }
   std::string target = marker->substr(0, 12);
   return Error(ErrorCode::kRefused,
                "an interrupted restore (to " + target + ") left worktree '" + name_ + "' partly updated",
                "run 'jvs restore " + target + "' to finish it; the files as they are now are saved first");
+}
+
+TreeState Workspace::LoadTreeState(std::vector<std::string>* warnings) {
+  std::string warning;
+  TreeState t = TreeState::LoadOrDiscard(repo_.env(), TreeStatePath(), &warning);
+  if (!warning.empty()) {
+    if (warnings) warnings->push_back(warning);
+    else repo_.AddWarning(warning);
+  }
+  return t;
 }
 
 TreeGetter Workspace::StoreGetter() {
@@ -104,9 +133,9 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   for (const auto& t : options.tags) JVS_TRY(ValidateTagName(t));
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo_.LockWorktree(name_));
   JVS_TRY(repo_.Reload());
-  JVS_TRY(CheckNoPendingCheckout());
+  JVS_TRY(CheckNoPendingCheckout(/*locked=*/true));
   Env* env = repo_.env();
-  JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
+  TreeState old_state = LoadTreeState(nullptr);
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
@@ -174,7 +203,11 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
 
 Result<std::optional<SnapshotId>> Workspace::StaleFrom() {
   Env* env = repo_.env();
-  JVS_ASSIGN_OR_RETURN(TreeState ts, TreeState::LoadHeader(env, TreeStatePath()));
+  // A damaged tree state is a cache to rebuild, not an error: without its
+  // operation there is nothing to compare with.
+  auto header = TreeState::LoadHeader(env, TreeStatePath());
+  if (!header.ok()) return std::optional<SnapshotId>();
+  const TreeState& ts = *header;
   if (ts.op.is_zero()) return std::optional<SnapshotId>();
   if (auto pending = env->ReadFile(SnapshotPendingPath(repo_, name_), 4096); pending.ok() && state().head) {
     // A snapshot of these files was published but its tree state not saved:
@@ -201,9 +234,10 @@ Result<RestoreOutcome> Workspace::UpdateStale(const SnapshotId& old_head) {
 }
 
 Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
-  JVS_TRY(CheckNoPendingCheckout());
+  JVS_TRY(CheckNoPendingCheckout(/*locked=*/false));
   Env* env = repo_.env();
-  JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
+  std::vector<std::string> load_warnings;
+  TreeState old_state = LoadTreeState(&load_warnings);
   ScanOptions so;
   so.store_content = false;
   so.clock_dir = repo_.WorktreeControlDir(name_);
@@ -215,6 +249,7 @@ Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
   WorkingCopyTree wc;
   wc.root = scan.root;
   wc.warnings = std::move(scan.warnings);
+  wc.warnings.insert(wc.warnings.begin(), load_warnings.begin(), load_warnings.end());
   auto shared = shared_;
   Store* store = &repo_.store();
   wc.getter = [shared, store](const TreeId& id) -> Result<std::shared_ptr<const Tree>> {
@@ -282,7 +317,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   Store& store = repo_.store();
   const std::vector<RepoPath>& paths = u.paths;
   // 1. Capture the working copy as it is (stored, so nothing can be lost).
-  JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
+  TreeState old_state = LoadTreeState(nullptr);
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
@@ -381,6 +416,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   checkout.set_fault_flow(u.fault_flow);
+  JVS_TRY(checkout.CheckLimits(changes));
   JVS_TRY(checkout.Preflight(changes));
   JVS_TRY(checkout.Stage(changes, repo_.settings().progress, u.progress_phase));
   // The clock once every new file is staged: restored files (their mtime is
@@ -394,7 +430,16 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   // 3. Until the tree state is saved, the working copy may be half-updated: a
   //    marker, written before the operation is published, makes the next
   //    command say so instead of snapshotting a mix.
-  if (jvs::Status st = env->WriteFileAtomic(PendingCheckoutPath(), out.target.hex() + "\n"); !st.ok()) {
+  PendingMarker marker;
+  marker.target = out.target.hex();
+  if (u.publish) {
+    // Names the operation about to be published: if this process dies before
+    // it is, the marker is void (see PendingCheckoutPublished).
+    marker.base = repo_.op_id();
+    marker.pid = static_cast<int64_t>(::getpid());
+    marker.host = repo_.settings().host;
+  }
+  if (jvs::Status st = env->WriteFileAtomic(PendingCheckoutPath(), EncodeMarker(marker)); !st.ok()) {
     checkout.Abandon();
     return st.error();
   }
@@ -477,6 +522,7 @@ Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, View vie
   };
   Checkout checkout(env, repo_.store(), repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   checkout.set_fault_flow(u.fault_flow);
+  JVS_TRY(checkout.CheckLimits(changes));
   JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes, repo_.settings().progress, u.progress_phase));
   JVS_TRY(fault_point("after_materialize"));
   JVS_ASSIGN_OR_RETURN(OperationId op, repo_.Publish(std::move(view), u.description, attrs));
