@@ -70,7 +70,7 @@ void BM_TreeStateRoundTrip(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
-BENCHMARK(BM_TreeStateRoundTrip)->Arg(20000);
+BENCHMARK(BM_TreeStateRoundTrip)->Arg(20000)->Arg(200000)->Unit(benchmark::kMillisecond);
 
 // A no-change scan of a generated workspace (files x 4 KiB in 100 directories).
 void BM_NoChangeScan(benchmark::State& state) {

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in = AsView(data, size);
   (void)jvs::ValidateName(in);
   if (jvs::ValidateName(in).ok()) {
-    FUZZ_CHECK(!in.empty() && in != "." && in != "..");
+    FUZZ_CHECK(!in.empty() && in != "." && in != ".." && in != ".jvs");
     FUZZ_CHECK(in.find('/') == std::string_view::npos && in.find('\0') == std::string_view::npos);
   }
   auto p = jvs::RepoPath::Parse(in);

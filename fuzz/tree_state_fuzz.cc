@@ -1,16 +1,17 @@
 // The per-worktree tree state ("JVSS", .jvs/worktrees/NAME/tree_state): any
 // input decodes or is rejected as corrupt, never crashes; an accepted state
-// is canonical (re-encodes to exactly the input) and holds only valid,
+// is canonical (re-encodes to exactly the input, checksum included) and holds only valid,
 // normalised, sorted, unique paths of files and symlinks.
 #include <cstdint>
 #include <string>
 
 #include "fuzz_check.h"
+#include "jvs/base/hash.h"
 #include "jvs/base/repo_path.h"
 #include "wc/tree_state.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view in = AsView(data, size);
+namespace {
+int CheckOne(std::string_view in) {
   auto ts = jvs::TreeState::Decode(in);
   if (!ts.ok()) {
     FUZZ_CHECK(ts.error().code() == jvs::ErrorCode::kCorrupt);
@@ -29,4 +30,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   jvs::TreeStateIndex index(*ts);
   for (const auto& [path, st] : ts->entries) FUZZ_CHECK(index.Find(path) != nullptr);
   return 0;
+}
+}  // namespace
+
+// The input as a whole file, and (so that the checksum does not hide the
+// decoder) as the bytes before a checksum that matches them. The seeds are
+// such bodies (tree state files without their last 32 bytes).
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view in = AsView(data, size);
+  CheckOne(in);
+  std::string with_sum(in);
+  jvs::Digest sum = jvs::Sha256Of(in);
+  with_sum.append(reinterpret_cast<const char*>(sum.data()), sum.size());
+  return CheckOne(with_sum);
 }

@@ -2,7 +2,9 @@
 
 namespace jvs {
 
-Status ValidateName(std::string_view name) {
+namespace {
+// The syntax of one path component, shared by names of entries, tags and worktrees.
+Status ValidateComponent(std::string_view name) {
   if (name.empty()) return Error(ErrorCode::kInvalidArgument, "empty path component");
   if (name == "." || name == "..")
     return Error(ErrorCode::kInvalidArgument, "path component '" + std::string(name) + "' is not allowed");
@@ -12,6 +14,18 @@ Status ValidateName(std::string_view name) {
   }
   return OkStatus();
 }
+}  // namespace
+
+Status ValidateName(std::string_view name) {
+  JVS_TRY(ValidateComponent(name));
+  // A `.jvs` entry is jvs's control folder (or a worktree's pointer file): a
+  // tree holding one would, once restored, make commands act on another
+  // repository or overwrite this one's control files.
+  if (name == kControlName)
+    return Error(ErrorCode::kInvalidArgument,
+                 "path component '.jvs' is not allowed (the name of jvs's control folder)");
+  return OkStatus();
+}
 
 Status ValidateTagName(std::string_view name) {
   auto bad = [&](const std::string& why) {
@@ -19,7 +33,7 @@ Status ValidateTagName(std::string_view name) {
                  "tag names are single words such as v1.0 or baseline");
   };
   if (name.empty()) return bad("empty");
-  if (!ValidateName(name).ok()) return bad("not a valid name");
+  if (!ValidateComponent(name).ok()) return bad("not a valid name");
   if (name == "@" || name == "HEAD" || name == "latest" || name == "@-") return bad("reserved word");
   if (name[0] == '-') return bad("starts with '-'");
   for (char c : name)

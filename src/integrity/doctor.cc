@@ -13,6 +13,8 @@
 #include <cerrno>
 
 #include "integrity/doctor_internal.h"
+#include "jvs/oplog/oplog.h"
+#include "jvs/repo/workspace.h"
 
 namespace jvs {
 
@@ -134,6 +136,20 @@ void DoctorRun::CheckIdentity() {
     Add("format", "error", "unknown store backend '" + type->substr(0, 40) + "'", type_path);
 }
 
+// Whether the operation of a checkout_pending marker was published (any
+// doubt counts as published: the marker then asks to finish the restore).
+bool DoctorRun::MarkerPublished(const std::string& worktree, const std::string& text) {
+  OpStore ops(env_, control_ / "op_store");
+  if (!ops.LoadHorizon().ok()) return true;
+  auto names = Heads();
+  if (!names.ok()) return true;
+  std::vector<OperationId> heads;
+  for (const auto& n : *names)
+    if (auto d = DigestFromHex(n); d.ok()) heads.push_back(OperationId(*d));
+  auto published = CheckoutMarkerPublished(ops, heads, worktree, text);
+  return !published.ok() || *published;
+}
+
 Status DoctorRun::CheckWorktrees() {
   JVS_ASSIGN_OR_RETURN(auto worktrees, List(env_, control_ / "worktrees"));
   for (const auto& w : worktrees) {
@@ -146,6 +162,17 @@ Status DoctorRun::CheckWorktrees() {
       if (locked) {
         Add("lock", "info", "worktree '" + w.name + "' is being restored by a running jvs command",
             dir / "lock");
+      } else if (!MarkerPublished(w.name, *data)) {
+        // Its restore died before publishing: nothing had changed, the next
+        // command in the worktree removes it.
+        DoctorFinding& f = Add("temp_file", "warning",
+                               "marker of a restore of worktree '" + w.name + "' (to " + target +
+                                   ") interrupted before it was recorded; nothing had changed",
+                               marker);
+        if (options_.repair && env_->Unlink(marker).ok()) {
+          f.repaired = true;
+          f.description += "; removed";
+        }
       } else {
         Add("interrupted_operation", "error",
             "an interrupted restore (to " + target + ") left worktree '" + w.name +

@@ -38,6 +38,7 @@ class DoctorRun {
   void CheckIdentity();
   // Interrupted restores and locks.
   Status CheckWorktrees();
+  bool MarkerPublished(const std::string& worktree, const std::string& text);
   // The object walk of VerifyAll.
   void CheckObjects();
   fs::path ObjectPath(ObjectKind kind, const std::string& hex) const;

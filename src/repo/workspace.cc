@@ -3,12 +3,15 @@
 // Update, stale updates) are in workspace_update.cc.
 #include "jvs/repo/workspace.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "jvs/base/fault.h"
 #include "jvs/repo/transaction.h"
+#include "repo/checkout_marker.h"
 #include "wc/checkout.h"
 #include "wc/scanner.h"
 
@@ -92,13 +95,39 @@ fs::path Workspace::PendingCheckoutPath() const {
   return repo_.WorktreeControlDir(name_) / "checkout_pending";
 }
 
-Status Workspace::CheckNoPendingCheckout() {
+Status Workspace::CheckNoPendingCheckout(bool locked) {
   auto marker = repo_.env()->ReadFile(PendingCheckoutPath(), 4096);
   if (!marker.ok()) return OkStatus();
+  JVS_ASSIGN_OR_RETURN(bool published,
+                       CheckoutMarkerPublished(repo_.op_store(), {repo_.op_id()}, name_, *marker));
+  if (!published) {
+    // Killed before its operation was published: nothing in the workspace
+    // had changed (files are only written after publishing). The marker is
+    // void; under the worktree lock (its writer is gone) it is removed with
+    // what that process staged.
+    if (locked) {
+      const PendingMarker m = DecodeMarker(*marker);
+      (void)repo_.env()->RemoveAll(repo_.WorktreeControlDir(name_) / ("staging-" + std::to_string(m.pid)));
+      (void)repo_.env()->Unlink(PendingCheckoutPath());
+      repo_.AddWarning("a restore of worktree '" + name_ + "' (to " + m.target.substr(0, 12) +
+                       ") was interrupted before it was recorded; nothing had changed, its marker was removed");
+    }
+    return OkStatus();
+  }
   std::string target = marker->substr(0, 12);
   return Error(ErrorCode::kRefused,
                "an interrupted restore (to " + target + ") left worktree '" + name_ + "' partly updated")
       .WithRemedy(Remedy::kFinishRestore, target);
+}
+
+TreeState Workspace::LoadTreeState(std::vector<std::string>* warnings) {
+  std::string warning;
+  TreeState t = TreeState::LoadOrDiscard(repo_.env(), TreeStatePath(), &warning);
+  if (!warning.empty()) {
+    if (warnings) warnings->push_back(warning);
+    else repo_.AddWarning(warning);
+  }
+  return t;
 }
 
 TreeGetter Workspace::StoreGetter() {
@@ -110,9 +139,9 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   for (const auto& t : options.tags) JVS_TRY(ValidateTagName(t));
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo_.LockWorktree(name_));
   JVS_TRY(repo_.Reload());
-  JVS_TRY(CheckNoPendingCheckout());
+  JVS_TRY(CheckNoPendingCheckout(/*locked=*/true));
   Env* env = repo_.env();
-  JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
+  TreeState old_state = LoadTreeState(nullptr);
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
@@ -179,9 +208,10 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
 }
 
 Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
-  JVS_TRY(CheckNoPendingCheckout());
+  JVS_TRY(CheckNoPendingCheckout(/*locked=*/false));
   Env* env = repo_.env();
-  JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
+  std::vector<std::string> load_warnings;
+  TreeState old_state = LoadTreeState(&load_warnings);
   ScanOptions so;
   so.store_content = false;
   so.clock_dir = repo_.WorktreeControlDir(name_);
@@ -193,6 +223,7 @@ Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
   WorkingCopyTree wc;
   wc.root = scan.root;
   wc.warnings = std::move(scan.warnings);
+  wc.warnings.insert(wc.warnings.begin(), load_warnings.begin(), load_warnings.end());
   auto shared = shared_;
   Store* store = &repo_.store();
   wc.getter = [shared, store](const TreeId& id) -> Result<std::shared_ptr<const Tree>> {

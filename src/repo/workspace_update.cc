@@ -1,6 +1,8 @@
 // Workspace verbs that move the files of a worktree: restore, the general
 // Update (undo, redo, op restore, fork use it), stale detection and the
 // update of a stale worktree. Snapshot and status are in workspace.cc.
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -8,6 +10,7 @@
 #include "jvs/base/fault.h"
 #include "jvs/repo/transaction.h"
 #include "jvs/repo/workspace.h"
+#include "repo/checkout_marker.h"
 #include "wc/checkout.h"
 #include "wc/scanner.h"
 
@@ -15,7 +18,11 @@ namespace jvs {
 
 Result<std::optional<SnapshotId>> Workspace::StaleFrom() {
   Env* env = repo_.env();
-  JVS_ASSIGN_OR_RETURN(TreeState ts, TreeState::LoadHeader(env, TreeStatePath()));
+  // A damaged tree state is a cache to rebuild, not an error: without its
+  // operation there is nothing to compare with.
+  auto header = TreeState::LoadHeader(env, TreeStatePath());
+  if (!header.ok()) return std::optional<SnapshotId>();
+  const TreeState& ts = *header;
   if (ts.op.is_zero()) return std::optional<SnapshotId>();
   if (auto pending = env->ReadFile(SnapshotPendingPath(), 4096); pending.ok() && state().head) {
     // A snapshot of these files was published but its tree state not saved:
@@ -84,7 +91,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   Store& store = repo_.store();
   const std::vector<RepoPath>& paths = u.paths;
   // 1. Capture the working copy as it is (stored, so nothing can be lost).
-  JVS_ASSIGN_OR_RETURN(TreeState old_state, TreeState::Load(env, TreeStatePath()));
+  TreeState old_state = LoadTreeState(nullptr);
   ScanOptions so;
   so.store_content = true;
   so.clock_dir = repo_.WorktreeControlDir(name_);
@@ -187,6 +194,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   checkout.set_fault_flow(u.fault_flow);
+  JVS_TRY(checkout.CheckLimits(changes));
   JVS_TRY(checkout.Preflight(changes));
   JVS_TRY(checkout.Stage(changes, repo_.settings().progress, u.progress_phase));
   // The clock once every new file is staged: restored files (their mtime is
@@ -200,7 +208,16 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   // 3. Until the tree state is saved, the working copy may be half-updated: a
   //    marker, written before the operation is published, makes the next
   //    command say so instead of snapshotting a mix.
-  if (jvs::Status st = env->WriteFileAtomic(PendingCheckoutPath(), out.target.hex() + "\n"); !st.ok()) {
+  PendingMarker marker;
+  marker.target = out.target.hex();
+  if (u.publish) {
+    // Names the operation about to be published: if this process dies before
+    // it is, the marker is void (see CheckoutMarkerPublished).
+    marker.base = repo_.op_id();
+    marker.pid = static_cast<int64_t>(::getpid());
+    marker.host = repo_.settings().host;
+  }
+  if (jvs::Status st = env->WriteFileAtomic(PendingCheckoutPath(), EncodeMarker(marker)); !st.ok()) {
     checkout.Abandon();
     return st.error();
   }
@@ -281,6 +298,7 @@ Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, Transact
   };
   Checkout checkout(env, repo_.store(), repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   checkout.set_fault_flow(u.fault_flow);
+  JVS_TRY(checkout.CheckLimits(changes));
   JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes, repo_.settings().progress, u.progress_phase));
   JVS_TRY(fault_point("after_materialize"));
   JVS_ASSIGN_OR_RETURN(OperationId op, tx.Commit(u.description));

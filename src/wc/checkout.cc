@@ -1,5 +1,6 @@
 #include "wc/checkout.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -168,6 +169,43 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
                      "cannot restore file '" + cur.str() + "': a directory with untracked files is in the way",
                      "move '" + cur.str() + "' away, then run the command again");
     }
+  }
+  return OkStatus();
+}
+
+Status Checkout::CheckLimits(const std::vector<TreeChange>& changes) const {
+  // A temp name (".jvs-tmp-<pid>-<n>") may be placed beside any entry.
+  constexpr size_t kTempName = 40;
+  const size_t base = workspace_.string().size() + 1;
+  for (const auto& c : changes) {
+    if (!c.new_entry) continue;
+    const std::string& p = c.path.str();
+    size_t depth = 0;
+    size_t name_start = 0;
+    for (size_t k = 0; k <= p.size(); ++k) {
+      if (k < p.size() && p[k] != '/') continue;
+      if (k - name_start > NAME_MAX)
+        return Error(ErrorCode::kUnsupported,
+                     "cannot write '" + p.substr(0, 200) + "': a name is longer than " +
+                         std::to_string(NAME_MAX) + " bytes",
+                     "nothing was changed; the snapshot cannot be materialised on this filesystem");
+      ++depth;
+      name_start = k + 1;
+    }
+    if (depth > kMaxTreeDepth + 1)  // kMaxTreeDepth directories, then the entry
+      return Error(ErrorCode::kUnsupported,
+                   "cannot write '" + p.substr(0, 200) + "...': it is " + std::to_string(depth) +
+                       " levels deep (the limit is " + std::to_string(kMaxTreeDepth) + ")",
+                   "nothing was changed; the snapshot cannot be materialised on a filesystem");
+    const size_t leaf = p.size() - (p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
+    const size_t need = base + p.size() - leaf + std::max(leaf, kTempName);
+    if (need >= PATH_MAX)
+      return Error(ErrorCode::kUnsupported,
+                   "cannot write '" + p.substr(0, 200) + "...': its path in the workspace would be " +
+                       std::to_string(base + p.size()) + " bytes long (the limit is " +
+                       std::to_string(PATH_MAX - 1 - (std::max(leaf, kTempName) - leaf)) + ")",
+                   "nothing was changed; restore it into a worktree with a shorter path, or restore "
+                   "only some paths");
   }
   return OkStatus();
 }

@@ -43,6 +43,13 @@ class Checkout {
   // symlink or file where a directory is needed, no untracked directory where
   // a file goes. Run before the operation is published.
   Status Preflight(const std::vector<TreeChange>& changes);
+  // Checks, without changing anything, that the filesystem can hold every
+  // entry the changes add: each path (under the workspace, as an absolute
+  // path, with room for a temp name beside it) shorter than PATH_MAX, each
+  // name at most NAME_MAX bytes, at most kMaxTreeDepth levels. Every step of
+  // jvs reaches files by absolute path, so a deeper tree could be neither
+  // written completely nor scanned afterwards. Run before anything is written.
+  Status CheckLimits(const std::vector<TreeChange>& changes) const;
   // Drops staged files (when the operation is abandoned).
   void Abandon();
   // Writes every entry of `changes` (all additions) into the workspace, which

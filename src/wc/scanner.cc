@@ -131,12 +131,17 @@ class Scanner {
     entries.reserve(names.size());
     for (auto& n : names) {
       if (n.name == kControlDir) {
-        if (dir.path.is_root()) continue;  // this repository's control folder
-        // The control folder of a repository nested in this workspace.
+        // Never recorded, at any depth (a tree cannot hold it: ValidateName).
+        // At the root it is this repository's control folder or a worktree's
+        // pointer file: skipped silently. Deeper, a warning says so.
+        if (dir.path.is_root()) continue;
+        std::string rel = dir.path.str() + "/" + n.name;
         if (env_->Exists(abs / kControlDir / "format")) {
-          Warn("skipped '" + dir.path.Join(n.name).str() + "': the control folder of a nested jvs repository");
-          continue;
+          Warn("skipped '" + rel + "': the control folder of a nested jvs repository");
+        } else {
+          Warn("skipped '" + rel + "': '.jvs' is the name of jvs's control folder and is never recorded");
         }
+        continue;
       }
       if (!ValidateName(n.name).ok()) continue;
       auto st = env_->LstatAt(dfd->get(), n.name.c_str());

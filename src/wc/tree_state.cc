@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/varint.h"
+#include "jvs/base/hash.h"
 #include "jvs/base/repo_path.h"
 
 namespace jvs {
@@ -42,7 +43,7 @@ bool StatMatches(const FileState& r, const struct stat& st) {
 
 std::string TreeState::Encode() const {
   std::string out;
-  out.reserve(80 + entries.size() * 96);
+  out.reserve(112 + entries.size() * 96);
   out.append(kMagic);
   out.push_back(static_cast<char>(kFormatVersion));
   out.append(reinterpret_cast<const char*>(tree.bytes().data()), kIdBytes);
@@ -60,13 +61,15 @@ std::string TreeState::Encode() const {
     PutVarint(&out, s.mode);
     out.append(reinterpret_cast<const char*>(s.id.data()), kIdBytes);
   }
+  // The checksum: SHA-256 of every byte before it.
+  Digest sum = Sha256Of(out);
+  out.append(reinterpret_cast<const char*>(sum.data()), kIdBytes);
   return out;
 }
 
-Result<TreeState> TreeState::Decode(std::string_view d) {
-  if (d.size() < 5 || d.substr(0, 4) != kMagic) return Corrupt("bad header");
-  if (static_cast<uint8_t>(d[4]) != kFormatVersion) return Corrupt("unknown version");
-  d.remove_prefix(5);
+namespace {
+// The header and (unless `header_only`) the entries, after magic and version.
+Result<TreeState> DecodeBody(std::string_view d, bool header_only) {
   TreeState t;
   if (d.size() < 2 * kIdBytes) return Corrupt("truncated");
   Digest dg;
@@ -78,6 +81,10 @@ Result<TreeState> TreeState::Decode(std::string_view d) {
   uint64_t v, count;
   if (!GetFixed64(&d, &v)) return Corrupt("truncated");
   t.fs_time_ns = static_cast<int64_t>(v);
+  if (header_only) {
+    if (d.empty()) return Corrupt("truncated");  // no entry count
+    return t;
+  }
   if (!GetVarint(&d, &count) || count > d.size() / 40) return Corrupt("bad entry count");
   t.entries.reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
@@ -111,27 +118,61 @@ Result<TreeState> TreeState::Decode(std::string_view d) {
   return t;
 }
 
+// Checks magic and version; `*version` gets the version byte.
+Status CheckMagic(std::string_view d, uint8_t* version) {
+  if (d.size() < 5 || d.substr(0, 4) != kMagic) return Corrupt("bad header");
+  *version = static_cast<uint8_t>(d[4]);
+  if (*version != TreeState::kFormatVersion && *version != TreeState::kUncheckedVersion)
+    return Corrupt("unknown version");
+  return OkStatus();
+}
+
+TreeState EmptyState() {
+  TreeState empty;
+  empty.tree = EmptyTreeId();
+  return empty;
+}
+}  // namespace
+
+Result<TreeState> TreeState::Decode(std::string_view d) {
+  uint8_t version = 0;
+  JVS_TRY(CheckMagic(d, &version));
+  if (version != kFormatVersion) return Corrupt("format " + std::to_string(version) + " has no checksum");
+  if (d.size() < 5 + kIdBytes) return Corrupt("truncated");
+  std::string_view body = d.substr(0, d.size() - kIdBytes);
+  Digest sum = Sha256Of(body);
+  if (std::memcmp(sum.data(), d.data() + body.size(), kIdBytes) != 0) return Corrupt("checksum mismatch");
+  body.remove_prefix(5);
+  return DecodeBody(body, /*header_only=*/false);
+}
+
 Result<TreeState> TreeState::Load(Env* env, const fs::path& path) {
   auto data = env->MapFile(path, 4ull << 30);
   if (!data.ok()) {
-    if (data.error().code() == ErrorCode::kNotFound) {
-      TreeState empty;
-      empty.tree = EmptyTreeId();
-      return empty;
-    }
+    if (data.error().code() == ErrorCode::kNotFound) return EmptyState();
     return data.error();
   }
+  uint8_t version = 0;
+  JVS_TRY(CheckMagic(data->data(), &version));
+  // Written by an older jvs, without a checksum: not trusted, as if absent
+  // (the next snapshot re-reads every file once and writes the current format).
+  if (version == kUncheckedVersion) return EmptyState();
   return Decode(data->data());
+}
+
+TreeState TreeState::LoadOrDiscard(Env* env, const fs::path& path, std::string* warning) {
+  auto t = Load(env, path);
+  if (t.ok()) return std::move(t).value();
+  if (warning)
+    *warning = "the tree state (" + path.string() + ") is damaged or unreadable (" + t.error().message() +
+               "); it was discarded and every file is read again";
+  return EmptyState();
 }
 
 Result<TreeState> TreeState::LoadHeader(Env* env, const fs::path& path) {
   auto fd = env->Open(path, O_RDONLY);
   if (!fd.ok()) {
-    if (fd.error().code() == ErrorCode::kNotFound) {
-      TreeState empty;
-      empty.tree = EmptyTreeId();
-      return empty;
-    }
+    if (fd.error().code() == ErrorCode::kNotFound) return EmptyState();
     return fd.error();
   }
   // magic, version, tree, op, fs_time, then at least the entry count.
@@ -144,9 +185,11 @@ Result<TreeState> TreeState::LoadHeader(Env* env, const fs::path& path) {
     got += n;
   }
   head.resize(got);
-  // The entry count says none follow: Decode checks the header alone.
-  if (head.size() == kHeader) head.back() = 0;
-  return Decode(head);
+  // The header has the same layout in both versions; the checksum (at the
+  // end) is not read: a question about the state needs only the header.
+  uint8_t version = 0;
+  JVS_TRY(CheckMagic(head, &version));
+  return DecodeBody(std::string_view(head).substr(5), /*header_only=*/true);
 }
 
 Status TreeState::Save(Env* env, const fs::path& path) const {

@@ -3,7 +3,9 @@
 // id. It is a cache that lets a snapshot skip unchanged files: a path whose
 // stat matches and whose mtime is older than `fs_time_ns` (the racy-timestamp
 // rule) is not re-read. Rewritten atomically (temp + rename). Not versioned.
-// Value type, thread-compatible.
+// It ends with a SHA-256 of its bytes: a damaged or unreadable tree state is
+// discarded (LoadOrDiscard: the next scan reads every file), never trusted and
+// never an error that blocks a command. Value type, thread-compatible.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +34,8 @@ FileState FileStateFromStat(const struct stat& st, EntryKind kind, const Digest&
 bool StatMatches(const FileState& recorded, const struct stat& st);
 
 struct TreeState {
-  static constexpr uint8_t kFormatVersion = 1;
+  static constexpr uint8_t kFormatVersion = 2;    // with a trailing SHA-256 checksum
+  static constexpr uint8_t kUncheckedVersion = 1;  // older, without one: treated as absent
   TreeId tree;               // the tree the entries describe
   OperationId op;            // the operation it was last updated at
   int64_t fs_time_ns = 0;    // filesystem time taken before the entries were read
@@ -40,7 +43,12 @@ struct TreeState {
 
   std::string Encode() const;
   static Result<TreeState> Decode(std::string_view data);
-  static Result<TreeState> Load(Env* env, const fs::path& path);  // empty state if missing
+  // An empty state if missing or in the older format without a checksum;
+  // kCorrupt when damaged (bad header, checksum mismatch, malformed entries).
+  static Result<TreeState> Load(Env* env, const fs::path& path);
+  // Load, but a damaged or unreadable state gives an empty one (a cache: the
+  // next scan reads every file) and `*warning` says so.
+  static TreeState LoadOrDiscard(Env* env, const fs::path& path, std::string* warning);
   // Only tree, op and fs_time_ns (the fixed-size header), no entries: for
   // questions about the state, not the files (a stale check). Empty if missing.
   static Result<TreeState> LoadHeader(Env* env, const fs::path& path);

@@ -302,8 +302,10 @@ class CrashPointTest : public RepoTest, public ::testing::WithParamInterface<Cas
   }
 
   // A kill after the restore wrote its marker but before it published leaves
-  // the marker (by design: it is written first so that a crash after
-  // publishing is noticed); the next command then asks to finish the restore.
+  // the marker (it is written first so that a crash after publishing is
+  // noticed); it names the operation it belongs to, which was never
+  // published, so it is void: the next command ignores it, and removes it
+  // when it holds the worktree lock.
   bool MarkerMayRemain() const {
     const Case& c = GetParam();
     if (!c.kill || c.scenario != Scenario::kRestore) return false;
@@ -378,6 +380,24 @@ class CrashPointTest : public RepoTest, public ::testing::WithParamInterface<Cas
   void FinishInterruptedRestore(const fs::path& cwd, const std::string& worktree,
                                 const std::string& target, const Manifest& expected) {
     if (!fs::exists(Marker(worktree))) return;
+    if (!committed_) {
+      // Killed before its operation was published: the marker is void. Nothing
+      // asks to finish a restore that did not happen, and the next command
+      // holding the worktree lock removes the marker.
+      RunResult st = Jvs(cwd, {"status"});
+      EXPECT_EQ(st.exit_code, 0) << st.Describe();
+      EXPECT_EQ(st.err.find("interrupted restore"), std::string::npos) << st.Describe();
+      WriteFile(cwd / "void-marker.txt", "the marker is void\n");
+      Manifest with_file = TakeManifest(cwd);
+      RunResult snap = Jvs(cwd, {"--json", "snapshot", "after a void marker"});
+      EXPECT_EQ(snap.exit_code, 0) << snap.Describe();
+      EXPECT_NE((snap.out + snap.err).find("interrupted before it was recorded"), std::string::npos)
+          << snap.Describe();
+      EXPECT_FALSE(fs::exists(Marker(worktree)));
+      if (snap.exit_code == 0) expected_[snap.Json().value("snapshot_id", "")] = with_file;
+      fs::remove(cwd / "void-marker.txt");
+      return;
+    }
     Manifest before = TakeManifest(cwd);
     RunResult st = Jvs(cwd, {"status"});
     if (st.exit_code == 0) {
@@ -462,6 +482,7 @@ class CrashPointTest : public RepoTest, public ::testing::WithParamInterface<Cas
       new_notes_;  // note prefix -> content of snapshots the command may make
   std::map<std::string, Manifest> expected_;  // snapshot id -> content
   std::set<std::string> verified_;
+  bool committed_ = false;  // the fault point lies after the operation is published
   std::vector<std::string> heads_before_;
   std::set<std::string> history_before_;
   Manifest ws_before_;
@@ -474,6 +495,7 @@ TEST_P(CrashPointTest, LeavesTheRepositoryConsistent) {
       << "fault point " << c.point << " is not classified in crash_points_test.cc (Classified())";
   ASSERT_NO_FATAL_FAILURE(Prepare());
   SCOPED_TRACE("JVS_FAULT_POINT=" + c.Spec());
+  committed_ = info->second.after_commit;
 
   RunResult r = JvsEnv(cwd_, argv_, {{"JVS_FAULT_POINT", c.Spec()}});
   const std::string injected = "injected fault at " + c.point;

@@ -165,6 +165,80 @@ TEST_F(HostileTest, MalformedDescriptorsAreRefused) {
   }
 }
 
+// An entry named `.jvs` is the control folder's name: as a file it would be a
+// pointer to another repository, as a folder (with `format`) a control folder
+// of its own, so that commands run in the restored workspace act on another
+// repository. It is damage at any depth: verify names the snapshot (exit 3),
+// restore and fork never write it.
+TEST_F(HostileTest, ControlFolderNameIsRefusedAtEveryDepth) {
+  fs::path other = Tmp() / "other";
+  ASSERT_EQ(Jvs(Tmp(), {"init", "other"}).exit_code, 0);
+  std::string pointer = "jvs-repo: " + other.string() + "\n";
+  std::string pointer_blob = PutObject(Root(), "blobs", pointer);
+  std::string format_blob = PutObject(Root(), "blobs", "1\n");
+  std::string control = PutObject(Root(), "trees", RawTree({{"format", EntryKind::kFile, format_blob, 2}}));
+  std::string deep = PutObject(Root(), "trees", RawTree({{".jvs", EntryKind::kFile, pointer_blob, pointer.size()}}));
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {Craft({{".jvs", EntryKind::kFile, pointer_blob, pointer.size()},
+              {"keep.txt", EntryKind::kFile, HexOf("keep\n"), 5}}),
+       "pointer file at the root"},
+      {Craft({{".jvs", EntryKind::kTree, control, 2}, {"keep.txt", EntryKind::kFile, HexOf("keep\n"), 5}}),
+       "control folder at the root"},
+      {Craft({{"d", EntryKind::kTree, deep, pointer.size()},
+              {"keep.txt", EntryKind::kFile, HexOf("keep\n"), 5}}),
+       "pointer file below"},
+  };
+  for (const auto& [snap, what] : cases) {
+    ExpectRefused(snap, what);
+    RunResult verify = Run({"verify", snap});
+    EXPECT_TRUE(Has(verify.out + verify.err, snap.substr(0, 8))) << verify.Describe();
+    EXPECT_TRUE(Has(verify.out + verify.err, ".jvs")) << verify.Describe();
+    EXPECT_FALSE(fs::exists(Ws() / "d"));
+    EXPECT_TRUE(fs::is_directory(Root() / ".jvs" / "store"));
+  }
+  // The other repository was never touched and this one still works.
+  RunResult log = Jvs(other / "main", {"--json", "op", "log"});
+  ASSERT_EQ(log.exit_code, 0) << log.Describe();
+  EXPECT_EQ(log.Json().size(), 1u) << log.out;
+  Write("after.txt", "after\n");
+  EXPECT_FALSE(Snap("after").empty());
+}
+
+// The scanner never records an entry named `.jvs`: at the workspace root it
+// is skipped silently (the control folder, or a worktree's pointer file),
+// deeper down with a warning, whether it is a file or a folder.
+TEST_F(HostileTest, ScannerNeverRecordsControlFolderNames) {
+  Write("a/.jvs", "jvs-repo: /elsewhere\n");
+  Write("b/.jvs/format", "1\n");
+  Write("c/.jvs/other", "x\n");
+  Write("c/kept.txt", "kept\n");
+  RunResult snap = Run({"snapshot", "with control names"});
+  ASSERT_EQ(snap.exit_code, 0) << snap.Describe();
+  EXPECT_TRUE(Has(snap.err, "skipped 'a/.jvs'")) << snap.Describe();
+  EXPECT_TRUE(Has(snap.err, "skipped 'b/.jvs'")) << snap.Describe();
+  EXPECT_TRUE(Has(snap.err, "skipped 'c/.jvs'")) << snap.Describe();
+  RunResult fork = Run({"worktree", "fork", "copy"});
+  ASSERT_EQ(fork.exit_code, 0) << fork.Describe();
+  fs::path copy = Root() / "worktrees" / "copy";
+  EXPECT_TRUE(fs::exists(copy / "c" / "kept.txt"));
+  EXPECT_FALSE(fs::exists(copy / "a" / ".jvs"));
+  EXPECT_FALSE(fs::exists(copy / "b" / ".jvs"));
+  EXPECT_FALSE(fs::exists(copy / "c" / ".jvs"));
+  // A worktree outside the root holds a `.jvs` pointer file: never recorded, no warning.
+  fs::path outside = Tmp() / "outside-wt";
+  RunResult out = Run({"worktree", "fork", "--path", outside.string(), "far"});
+  ASSERT_EQ(out.exit_code, 0) << out.Describe();
+  ASSERT_TRUE(fs::is_regular_file(outside / ".jvs"));
+  jvs::testing::WriteFile(outside / "far.txt", "far\n");
+  RunResult far = Jvs(outside, {"--json", "snapshot", "far"});
+  ASSERT_EQ(far.exit_code, 0) << far.Describe();
+  EXPECT_FALSE(Has(far.err, "skipped")) << far.Describe();
+  RunResult files = Jvs(outside, {"diff", "--name-only", "@~1", "@"});
+  EXPECT_EQ(files.exit_code, 0) << files.Describe();
+  EXPECT_FALSE(Has(files.out, ".jvs")) << files.Describe();
+  EXPECT_TRUE(Has(files.out, "far.txt")) << files.Describe();
+}
+
 // A legitimate sequence that tries the same trick across snapshots: the
 // workspace first gets a symlink `a` pointing outside, then a snapshot where
 // `a` is a directory with a file. The file must land in a real directory

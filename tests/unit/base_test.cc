@@ -34,6 +34,15 @@ TEST(ObjectId, HexRoundTrip) {
   EXPECT_EQ(BlobId::FromHex("zz").error().code(), ErrorCode::kCorrupt);
 }
 
+TEST(RepoPath, ControlFolderNameIsNeverAComponent) {
+  EXPECT_FALSE(ValidateName(".jvs").ok());
+  for (const char* bad : {".jvs", ".jvs/format", "a/.jvs", "a/.jvs/b"}) EXPECT_FALSE(RepoPath::Parse(bad).ok()) << bad;
+  EXPECT_FALSE(RepoPath::Parse("a").value().JoinChecked(".jvs").ok());
+  for (const char* ok : {".jvsignore", "a/.jvsx", "x.jvs"}) EXPECT_TRUE(RepoPath::Parse(ok).ok()) << ok;
+  // Tag names are not paths: unchanged.
+  EXPECT_TRUE(ValidateTagName(".jvs").ok());
+}
+
 TEST(RepoPath, ParsesAndRejects) {
   EXPECT_TRUE(RepoPath::Parse("").ok());
   EXPECT_TRUE(RepoPath::Parse("")->is_root());

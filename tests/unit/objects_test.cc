@@ -191,6 +191,14 @@ TEST(TreeDecode, RejectsInvalidNames) {
     EXPECT_TRUE(Tree::Decode(RawTree({{1, name, 1, 1}})).ok()) << name;
 }
 
+// `.jvs` is the control folder's name: never an entry, as a file (a pointer
+// to another repository) or as a folder; similar names are fine.
+TEST(TreeDecode, RejectsTheControlFolderName) {
+  for (uint8_t kind : {1, 2, 3, 4}) ExpectCorrupt(RawTree({{kind, ".jvs", 1, 1}}), "kind " + std::to_string(kind));
+  for (const std::string& name : {std::string(".jvs2"), std::string("x.jvs"), std::string(".JVS"), std::string(".jv")})
+    EXPECT_TRUE(Tree::Decode(RawTree({{1, name, 1, 1}})).ok()) << name;
+}
+
 TEST(TreeDecode, RejectsUnknownKind) {
   for (int k : {0, 5, 6, 0x80, 0xff}) ExpectCorrupt(RawTree({{static_cast<uint8_t>(k), "a", 1, 1}}), "kind " + std::to_string(k));
   for (int k : {1, 2, 3, 4}) EXPECT_TRUE(Tree::Decode(RawTree({{static_cast<uint8_t>(k), "a", 1, 1}})).ok());

@@ -79,7 +79,7 @@ TEST(TreeState, RejectsGarbage) {
   bad[0] = 'X';
   ExpectCorrupt(bad, "magic");
   bad = enc;
-  bad[4] = 2;
+  bad[4] = 3;  // (2 is the current version)
   ExpectCorrupt(bad, "version");
   ExpectCorrupt("garbage that is long enough to fill the header of a tree state file......", "garbage");
   ExpectCorrupt(std::string(200, '\0'), "zeros");
@@ -172,6 +172,77 @@ TEST(TreeState, LoadHeaderReadsOnlyTheHeader) {
   EXPECT_EQ(TreeState::LoadHeader(Env::Default(), p).error().code(), ErrorCode::kCorrupt);
   testing::WriteFile(p, Sample().Encode().substr(0, 40));
   EXPECT_EQ(TreeState::LoadHeader(Env::Default(), p).error().code(), ErrorCode::kCorrupt);
+}
+
+// The tree state ends with a SHA-256 of its bytes: any change to a stored
+// stat or blob id (here: two blob ids swapped, the hostile tester's case, which
+// made the next snapshot record wrong content) is detected.
+TEST(TreeState, ChecksumDetectsEveryChange) {
+  TreeState t = Sample();
+  std::string enc = t.Encode();
+  std::string a(reinterpret_cast<const char*>(t.entries[0].second.id.data()), kIdBytes);
+  std::string b(reinterpret_cast<const char*>(t.entries[1].second.id.data()), kIdBytes);
+  size_t pa = enc.find(a), pb = enc.find(b);
+  ASSERT_NE(pa, std::string::npos);
+  ASSERT_NE(pb, std::string::npos);
+  std::string swapped = enc;
+  swapped.replace(pa, kIdBytes, b);
+  swapped.replace(pb, kIdBytes, a);
+  ExpectCorrupt(swapped, "swapped blob ids");
+  for (size_t i = 5; i < enc.size(); i += 7) {
+    std::string flipped = enc;
+    flipped[i] = static_cast<char>(flipped[i] ^ 0x10);
+    ExpectCorrupt(flipped, "byte " + std::to_string(i));
+  }
+}
+
+// A damaged or unreadable tree state is a cache: discarded with a warning
+// (the scan then reads every file), never an error.
+TEST(TreeState, LoadOrDiscardGivesAnEmptyStateAndAWarning) {
+  TempDir tmp;
+  fs::path p = tmp.path() / "tree_state";
+  ASSERT_TRUE(Sample().Save(Env::Default(), p).ok());
+  std::string warning;
+  TreeState good = TreeState::LoadOrDiscard(Env::Default(), p, &warning);
+  EXPECT_TRUE(warning.empty()) << warning;
+  EXPECT_EQ(good.entries, Sample().entries);
+  for (const std::string& junk : {std::string("junk"), Sample().Encode().substr(0, 100),
+                                  Sample().Encode() + "x"}) {
+    testing::WriteFile(p, junk);
+    warning.clear();
+    TreeState t = TreeState::LoadOrDiscard(Env::Default(), p, &warning);
+    EXPECT_TRUE(t.entries.empty());
+    EXPECT_TRUE(t.op.is_zero());
+    EXPECT_EQ(t.tree, EmptyTreeId());
+    EXPECT_NE(warning.find("discarded"), std::string::npos) << warning;
+  }
+  // Unreadable (a directory in its place): the same.
+  fs::remove(p);
+  fs::create_directory(p);
+  warning.clear();
+  TreeState t = TreeState::LoadOrDiscard(Env::Default(), p, &warning);
+  EXPECT_TRUE(t.entries.empty());
+  EXPECT_FALSE(warning.empty());
+}
+
+// Format 1 had no checksum: such a state is treated as absent (the next scan
+// reads every file once), while its header still answers LoadHeader.
+TEST(TreeState, FormatOneWithoutChecksumIsTreatedAsAbsent) {
+  TempDir tmp;
+  fs::path p = tmp.path() / "tree_state";
+  std::string v1 = Sample().Encode();
+  v1.resize(v1.size() - kIdBytes);  // format 1: the same bytes without the checksum
+  v1[4] = 1;
+  testing::WriteFile(p, v1);
+  auto t = TreeState::Load(Env::Default(), p);
+  ASSERT_TRUE(t.ok()) << t.error().message();
+  EXPECT_TRUE(t->entries.empty());
+  EXPECT_TRUE(t->op.is_zero());
+  EXPECT_EQ(t->tree, EmptyTreeId());
+  auto h = TreeState::LoadHeader(Env::Default(), p);
+  ASSERT_TRUE(h.ok()) << h.error().message();
+  EXPECT_EQ(h->op, Sample().op);
+  EXPECT_FALSE(TreeState::Decode(v1).ok());
 }
 
 TEST(TreeState, RacyRule) {

@@ -694,6 +694,45 @@ TEST_F(DiffTest, LookupPath) {
   }
 }
 
+// A chain of `depth` directories "d" with one file at the bottom, built
+// directly (Build would recurse).
+TreeId Chain(std::map<TreeId, std::shared_ptr<const Tree>>* trees, size_t depth, const std::string& content) {
+  Tree leaf;
+  leaf.entries.push_back(TreeEntry{"f", EntryKind::kFile, Sha256Of(content), content.size()});
+  TreeId id = leaf.ComputeId();
+  (*trees)[id] = std::make_shared<const Tree>(leaf);
+  for (size_t i = 0; i < depth; ++i) {
+    Tree t;
+    t.entries.push_back(TreeEntry{"d", EntryKind::kTree, id.bytes(), content.size()});
+    id = t.ComputeId();
+    (*trees)[id] = std::make_shared<const Tree>(t);
+  }
+  return id;
+}
+
+// The walk is iterative: a crafted tree 30,000 levels deep (the call stack
+// overflowed at that depth) is refused with an error; up to kMaxTreeDepth
+// levels are diffed as usual, including empty directories at the bottom.
+TEST_F(DiffTest, DeepTreesAreWalkedWithoutRecursion) {
+  TreeId empty = Build({});
+  TreeId deep = Chain(&trees_, 30000, "x");
+  auto r = DiffTrees(Getter(), empty, deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnsupported);
+  EXPECT_NE(r.error().message().find("deeper than"), std::string::npos) << r.error().message();
+  auto back = DiffTrees(Getter(), deep, empty);
+  ASSERT_FALSE(back.ok());
+  TreeId a = Chain(&trees_, kMaxTreeDepth - 1, "1");
+  TreeId b = Chain(&trees_, kMaxTreeDepth - 1, "2");
+  auto changed = DiffTrees(Getter(), a, b);
+  ASSERT_TRUE(changed.ok()) << changed.error().message();
+  ASSERT_EQ(changed->size(), 1u);
+  EXPECT_EQ(std::count(changed->front().path.str().begin(), changed->front().path.str().end(), '/'),
+            static_cast<long>(kMaxTreeDepth - 1));
+  EXPECT_TRUE(changed->front().old_entry && changed->front().new_entry);
+  EXPECT_FALSE(DiffTrees(Getter(), a, Chain(&trees_, kMaxTreeDepth + 1, "2")).ok());
+}
+
 // ---------------------------------------------------------------- references and history
 
 TEST_F(WorkspaceTest, ResolveRefForms) {

@@ -1,6 +1,6 @@
 // RepoPath: a validated path relative to a workspace root, with '/' as the
 // separator. The empty path is the root. Every component is a valid name: not
-// empty, not "." or "..", no '/' and no NUL. Distinct from OS paths on purpose:
+// empty, not "." or "..", no '/', no NUL, not ".jvs". Distinct from OS paths on purpose:
 // converting to an OS path is explicit (`ToFsPath`). Value type.
 #pragma once
 
@@ -13,7 +13,12 @@
 
 namespace jvs {
 
-// Checks one path component (a file or directory name).
+// The name of jvs's control folder (and of a worktree's pointer file).
+inline constexpr std::string_view kControlName = ".jvs";
+
+// Checks one path component (a file or directory name): not empty, not "."
+// or "..", no '/' or NUL, and not ".jvs" (the control folder's name is never
+// a valid entry, at any depth).
 Status ValidateName(std::string_view name);
 
 // Checks a tag name: a valid path component, not a keyword (@, HEAD, latest),
@@ -27,7 +32,7 @@ class RepoPath {
  public:
   RepoPath() = default;  // the root
 
-  // Parses "a/b/c". Rejects absolute paths, "..", ".", empty components, NUL.
+  // Parses "a/b/c". Rejects absolute paths, "..", ".", ".jvs", empty components, NUL.
   // A single trailing '/' is accepted and dropped.
   static Result<RepoPath> Parse(std::string_view s);
 

@@ -25,10 +25,17 @@ struct TreeChange {
   bool removed() const { return old_entry && !new_entry; }
 };
 
+// The deepest tree the walks accept (directories below the root): deeper than
+// any path Linux can name in one call (PATH_MAX is 4096 bytes, and every level
+// takes at least two), so only a crafted tree reaches it. Walks are iterative
+// (an explicit stack), so the limit bounds memory, not the call stack.
+inline constexpr size_t kMaxTreeDepth = 2048;
+
 using TreeGetter = std::function<Result<std::shared_ptr<const Tree>>(const TreeId&)>;
 
 // Walks both trees, skipping equal subtrees. With `paths`, only changes at or
-// below one of them are reported. Sorted by path.
+// below one of them are reported. Sorted by path. A tree deeper than
+// kMaxTreeDepth is refused (kUnsupported).
 Result<std::vector<TreeChange>> DiffTrees(const TreeGetter& get, const TreeId& from, const TreeId& to,
                                           const std::vector<RepoPath>& paths = {});
 

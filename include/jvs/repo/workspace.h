@@ -92,6 +92,8 @@ struct WorkingCopyTree {
   std::vector<std::string> warnings;
 };
 
+struct TreeState;  // wc/tree_state.h (private to the library)
+
 class Workspace {
  public:
   static Result<std::unique_ptr<Workspace>> Open(Repo& repo, const std::string& name);
@@ -126,13 +128,19 @@ class Workspace {
   Workspace(Repo& repo, std::string name, fs::path path)
       : repo_(repo), name_(std::move(name)), path_(std::move(path)) {}
   fs::path TreeStatePath() const;
+  // The tree state, or an empty one when it is damaged or unreadable (a cache:
+  // the scan then reads every file); the warning goes to `warnings`, or to the
+  // repository's warnings when null.
+  TreeState LoadTreeState(std::vector<std::string>* warnings);
   fs::path PendingCheckoutPath() const;
   // `snapshot_pending`: see workspace.cc.
   fs::path SnapshotPendingPath() const;
   Result<RestoreOutcome> MaterializeFresh(const ViewUpdate& u, Transaction& tx, const std::vector<TreeChange>& changes,
                                           const TreeId& target_tree, RestoreOutcome out);
-  // Fails when an interrupted restore left the working copy half-updated.
-  jvs::Status CheckNoPendingCheckout();
+  // Fails when an interrupted restore left the working copy half-updated. A
+  // marker whose operation was never published is void: ignored, and removed
+  // (with its staging files) when `locked` (the worktree lock is held).
+  jvs::Status CheckNoPendingCheckout(bool locked);
 
   Repo& repo_;
   std::string name_;
@@ -140,5 +148,11 @@ class Workspace {
   struct Shared;
   std::shared_ptr<Shared> shared_;
 };
+
+// Whether the operation that the `checkout_pending` marker `marker_text` of
+// `worktree` belongs to was published, judged from the op heads `heads`
+// (docs/formats.md). A marker of an older jvs always counts as published.
+Result<bool> CheckoutMarkerPublished(OpStore& ops, const std::vector<OperationId>& heads,
+                                     const std::string& worktree, std::string_view marker_text);
 
 }  // namespace jvs
