@@ -1,0 +1,89 @@
+// jvs tag set|delete|list: movable names for snapshots.
+#include "commands.h"
+#include "jvs/base/suggest.h"
+
+namespace jvs::cli {
+
+void RegisterTag(CLI::App& app, Context& ctx) {
+  auto* tag = app.add_subcommand("tag", "Tags: movable names for snapshots");
+  tag->require_subcommand(1);
+  struct Opts {
+    std::string name, ref = "@";
+  };
+  auto o = std::make_shared<Opts>();
+  auto* set = tag->add_subcommand("set", "Point tag NAME at REF (default @), creating or moving it");
+  set->add_option("NAME", o->name, "Tag name")->required();
+  set->add_option("REF", o->ref, "Snapshot (default @)");
+  set->callback([&ctx, o] {
+    Check(ValidateTagName(o->name));
+    auto repo = ctx.OpenRepo(false);
+    std::string wt = ctx.ExistingWorktree(*repo);
+    SnapshotId id = ctx.Resolve(*repo, wt, o->ref);
+    View view = repo->view();
+    auto old = view.tags.find(o->name);
+    bool moved = old != view.tags.end() && old->second != id;
+    if (old != view.tags.end() && old->second == id) {
+      if (ctx.g.json) ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", false}});
+      else ctx.Out("Tag " + o->name + " already points at " + ctx.Id(*repo, id) + "\n");
+      return;
+    }
+    view.tags[o->name] = id;
+    auto op = Check(repo->Publish(std::move(view), "set tag " + o->name + " to " + id.hex().substr(0, 12)));
+    if (ctx.g.json) {
+      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", true}, {"operation_id", op.hex()}});
+      return;
+    }
+    ctx.Out(std::string(moved ? "Moved" : "Created") + " tag " + o->name + " -> " + ctx.Id(*repo, id) + "\n");
+  });
+  auto* del = tag->add_subcommand("delete", "Delete tag NAME (the snapshot stays)");
+  del->alias("rm");
+  del->add_option("NAME", o->name, "Tag name")->required();
+  del->callback([&ctx, o] {
+    auto repo = ctx.OpenRepo(false);
+    View view = repo->view();
+    auto it = view.tags.find(o->name);
+    if (it == view.tags.end()) {
+      std::string names;
+      std::vector<std::string> all;
+      for (const auto& [n, id] : view.tags) {
+        names += (names.empty() ? "" : ", ") + n;
+        all.push_back(n);
+      }
+      std::string dym = DidYouMean(ClosestNames(o->name, all));
+      Fail(ErrorCode::kNotFound, "no tag named '" + o->name + "'",
+           names.empty() ? "there are no tags" : (dym.empty() ? "" : dym + " ") + "existing tags: " + names);
+    }
+    SnapshotId id = it->second;
+    view.tags.erase(it);
+    // The snapshot stays reachable: keep it among the visible heads.
+    AddHeads(&view, {id}, {});
+    auto op = Check(repo->Publish(std::move(view), "delete tag " + o->name));
+    if (ctx.g.json) {
+      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"deleted", true}, {"operation_id", op.hex()}});
+      return;
+    }
+    ctx.Out("Deleted tag " + o->name + " (was " + ctx.Id(*repo, id) + ")\n");
+  });
+  auto* list = tag->add_subcommand("list", "List tags");
+  list->alias("ls");
+  list->callback([&ctx] {
+    auto repo = ctx.OpenRepo();
+    if (ctx.g.json) {
+      json arr = json::array();
+      for (const auto& [n, id] : repo->view().tags) arr.push_back({{"name", n}, {"snapshot_id", id.hex()}});
+      ctx.PrintJson(arr);
+      return;
+    }
+    std::string out;
+    for (const auto& [n, id] : repo->view().tags) {
+      auto s = repo->ReadSnapshot(id);
+      out += n + "  " + ctx.Id(*repo, id) + (s.ok() && !(*s)->note.empty() ? "  " + FirstLine((*s)->note) : "") + "\n";
+    }
+    if (out.empty()) out = "No tags. Create one with 'jvs tag set NAME [REF]'.\n";
+    ctx.Out(out);
+  });
+  for (auto* sub : tag->get_subcommands({})) sub->fallthrough();
+  tag->fallthrough();
+}
+
+}  // namespace jvs::cli
