@@ -1,0 +1,104 @@
+// jvs history (log): snapshots, newest first, as a list or a graph.
+#include <cstdlib>
+
+#include "commands.h"
+#include "graph.h"
+#include "jvs/base/suggest.h"
+#include "jvs/repo/history.h"
+
+namespace jvs::cli {
+
+void RegisterHistory(CLI::App& app, Context& ctx) {
+  struct Opts {
+    int n = -1;
+    std::string tag, grep, revset;
+    bool all = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = app.add_subcommand("history", "Snapshots, newest first (the current line; every line with --all)");
+  cmd->alias("log");
+  cmd->add_option("-n,--limit", o->n, "Show at most N snapshots")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--tag", o->tag, "Only snapshots with this tag");
+  cmd->add_option("--grep", o->grep, "Only snapshots whose note contains TEXT");
+  cmd->add_flag("--all", o->all, "Every line of history, not only the worktree's");
+  cmd->add_option("-r,--revisions", o->revset, "A revset (not supported yet)");
+  cmd->callback([&ctx, o] {
+    if (!o->revset.empty())
+      Fail(ErrorCode::kUnsupported, "revsets are not supported yet", "use --all, --tag, --grep and -n");
+    auto repo = ctx.OpenRepo();
+    std::string wt = o->all ? ctx.CurrentWorktree(*repo) : ctx.ExistingWorktree(*repo);
+    HistoryOptions ho;
+    ho.all = o->all;
+    if (o->n >= 0) ho.limit = static_cast<size_t>(o->n);
+    if (!o->tag.empty()) ho.tag = o->tag;
+    if (!o->grep.empty()) ho.grep = o->grep;
+    if (ho.tag && !repo->view().tags.count(*ho.tag)) {
+      // Nothing can match a tag that does not exist: say so (stderr; the output stays empty).
+      std::vector<std::string> names;
+      for (const auto& [name, id] : repo->view().tags) names.push_back(name);
+      std::string dym = DidYouMean(ClosestNames(*ho.tag, names));
+      ctx.Warn("there is no tag '" + *ho.tag + "'" + (dym.empty() ? "" : "; " + dym));
+    }
+    auto entries = Check(History(*repo, wt, ho));
+    auto wit = repo->view().worktrees.find(wt);
+    std::optional<SnapshotId> head = wit != repo->view().worktrees.end() ? wit->second.head : std::nullopt;
+    if (ctx.g.json) {
+      json arr = json::array();
+      for (const auto& e : entries) {
+        json j = SnapshotJson(*repo, e.id, *e.snapshot);
+        j["is_head"] = head && *head == e.id;
+        arr.push_back(j);
+      }
+      ctx.PrintJson(arr);
+      return;
+    }
+    if (entries.empty()) {
+      ctx.Out(head ? "No snapshots match.\n" : "No snapshots yet. Create one with 'jvs snapshot'.\n");
+      return;
+    }
+    const Style& st = ctx.style();
+    auto describe = [&](const HistoryEntry& e) {
+      std::string line = ctx.Id(*repo, e.id) + "  " + st.Time(ctx.Ago(e.snapshot->created_at));
+      if (o->all) line += "  " + st.Worktree(e.snapshot->worktree);
+      if (!e.tags.empty()) {
+        line += "  (";
+        for (size_t i = 0; i < e.tags.size(); ++i) line += (i ? ", " : "") + st.Tag(e.tags[i]);
+        line += ")";
+      }
+      if (!e.snapshot->note.empty()) line += "  " + FirstLine(e.snapshot->note);
+      return line;
+    };
+    std::string out;
+    if (!o->all) {
+      // One line of history: no graph needed, '@' marks the head.
+      for (const auto& e : entries) out += ((head && *head == e.id) ? st.Head("@") + " " : "  ") + describe(e) + "\n";
+      ctx.Out(out);
+      return;
+    }
+    // Every line: drawn as a graph, children above their parents.
+    std::vector<GraphNode> nodes;
+    for (const auto& e : entries) {
+      GraphNode n{e.id.hex(), {}, (head && *head == e.id) ? '@' : 'o'};
+      for (const auto& p : e.snapshot->parents) n.parents.push_back(p.hex());
+      nodes.push_back(std::move(n));
+    }
+    const GraphGlyphs& glyphs = GlyphsForLocale(std::getenv("LC_ALL"), std::getenv("LC_CTYPE"), std::getenv("LANG"));
+    for (const auto& row : LayoutGraph(nodes, glyphs)) {
+      if (row.node < 0) {
+        out += st.Graph(row.prefix) + "\n";
+        continue;
+      }
+      // The node's glyph stands out; the edges are drawn faintly.
+      char glyph = nodes[static_cast<size_t>(row.node)].glyph;
+      size_t at = row.prefix.find(glyph);
+      std::string prefix = row.prefix;
+      if (at != std::string::npos)
+        prefix = st.Graph(row.prefix.substr(0, at)) + (glyph == '@' ? st.Head("@") : std::string(1, glyph)) +
+                 st.Graph(row.prefix.substr(at + 1));
+      out += prefix + describe(entries[static_cast<size_t>(row.node)]) + "\n";
+    }
+    ctx.Out(out);
+  });
+}
+
+}  // namespace jvs::cli

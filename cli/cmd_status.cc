@@ -1,0 +1,61 @@
+// jvs status (st): the worktree, its head snapshot and what changed since it.
+#include "commands.h"
+
+namespace jvs::cli {
+
+void RegisterStatus(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("status", "The worktree, its head snapshot, and what changed since it");
+  cmd->alias("st");
+  cmd->callback([&ctx] {
+    auto repo = ctx.OpenRepo();
+    auto ws = ctx.OpenWorkspace(*repo);
+    if (repo->read_only()) {
+      // --at-op: the recorded state only; the working copy is not read.
+      const auto& st = ws->state();
+      if (ctx.g.json) {
+        ctx.PrintJson({{"worktree", ws->name()},
+                       {"operation_id", repo->op_id().hex()},
+                       {"head_snapshot_id", st.head ? json(st.head->hex()) : json(nullptr)},
+                       {"latest_snapshot_id", st.latest ? json(st.latest->hex()) : json(nullptr)}});
+      } else {
+        ctx.Out("Worktree: " + ws->name() + " (as of operation " + repo->op_id().hex().substr(0, 12) + ")\n");
+        ctx.Out("Head: " + (st.head ? ctx.Id(*repo, *st.head) : std::string("(no snapshot)")) + "\n");
+      }
+      return;
+    }
+    auto r = Check(ws->Status());
+    for (const auto& w : r.warnings) ctx.Warn(w);
+    if (ctx.g.json) {
+      json j = ChangesJson(r.changes);
+      j["worktree"] = ws->name();
+      j["path"] = ws->path().string();
+      j["head_snapshot_id"] = r.head ? json(r.head->hex()) : json(nullptr);
+      j["clean"] = r.changes.empty();
+      ctx.PrintJson(j);
+      return;
+    }
+    std::string out = "Worktree: " + ws->name() + " (" + ws->path().string() + ")\n";
+    if (r.head) {
+      auto s = Check(repo->ReadSnapshot(*r.head));
+      out += "Head: " + ctx.Id(*repo, *r.head) + (s->note.empty() ? "" : " \"" + FirstLine(s->note) + "\"") + "\n";
+      auto latest = ws->state().latest;
+      if (latest && *latest != *r.head)
+        out += "Latest snapshot of this worktree is " + ctx.Id(*repo, *latest) + " ('jvs restore HEAD' returns to it)\n";
+    } else {
+      out += "Head: (no snapshot yet)\n";
+    }
+    if (r.changes.empty()) {
+      out += "No changes.\n";
+    } else {
+      out += "Changes:\n";
+      for (const auto& c : r.changes) {
+        char letter = c.added() ? 'A' : c.removed() ? 'D' : 'M';
+        const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
+        out += std::string("  ") + letter + " " + c.path.str() + (e.kind == EntryKind::kTree ? "/" : "") + "\n";
+      }
+    }
+    ctx.Out(out);
+  });
+}
+
+}  // namespace jvs::cli
