@@ -4,10 +4,21 @@
 #include <cstdlib>
 
 #include "commands.h"
+#include "remedy.h"
 #include "jvs/integrity/doctor.h"
 #include "jvs/integrity/verify.h"
 
 namespace jvs::cli {
+
+namespace {
+// A doctor finding in words: its description, then each remedy.
+std::string FindingText(const DoctorFinding& f) {
+  std::string out = f.description;
+  for (const auto& r : f.remedies) out += "; " + RemedyText(r);
+  return out;
+}
+}  // namespace
+
 
 namespace {
 
@@ -159,7 +170,7 @@ json DoctorJson(const DoctorReport& r) {
   for (const auto& f : r.findings)
     findings.push_back({{"category", f.category},
                         {"severity", f.severity},
-                        {"description", f.description},
+                        {"description", FindingText(f)},
                         {"path", f.path},
                         {"repaired", f.repaired},
                         {"corruption", f.corruption}});
@@ -199,7 +210,7 @@ void RegisterDoctorCommand(CLI::App& app, Context& ctx) {
       std::string out;
       for (const auto& f : report.findings) {
         out += (f.repaired ? std::string("repaired") : f.severity) + ": " + f.category + ": " +
-               f.description + "\n";
+               FindingText(f) + "\n";
         if (!f.path.empty() && f.category != "orphan_object") out += "    " + f.path + "\n";
       }
       if (report.healthy()) {

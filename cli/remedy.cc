@@ -32,6 +32,7 @@ std::string RemedyText(const RemedyStep& step) {
     case Remedy::kShowConfigKeys: return "see 'jvs config --help' for the keys and their types";
     case Remedy::kUnsetConfig: return "remove it with 'jvs config unset " + a + "'";
     case Remedy::kRaiseLockWait: return "to wait longer, set JVS_LOCK_TIMEOUT_MS";
+    case Remedy::kCollectGarbage: return "'jvs gc plan' and 'jvs gc run' remove such leftovers";
   }
   return {};
 }

@@ -176,9 +176,9 @@ Status DoctorRun::CheckWorktrees() {
       } else {
         Add("interrupted_operation", "error",
             "an interrupted restore (to " + target + ") left worktree '" + w.name +
-                "' partly updated; run 'jvs restore " + target +
-                "' in it to finish (the files as they are now are saved first)",
-            marker);
+                "' partly updated (finish it in that worktree)",
+            marker)
+            .remedies.push_back({Remedy::kFinishRestore, target});
       }
       continue;
     }
@@ -228,8 +228,8 @@ void DoctorRun::CheckObjects() {
     if (p.kind == ObjectKind::kOpHead) continue;  // CheckOpHeads covers the heads
     fs::path path = ObjectPath(p.kind, p.id);
     if (p.type == ProblemType::kMissing && !p.reachable) {
-      Add("orphan_object", "info",
-          p.message + "; nothing reaches it ('jvs gc' removes such leftovers)", path);
+      Add("orphan_object", "info", p.message + "; nothing reaches it", path)
+          .remedies.push_back({Remedy::kCollectGarbage, ""});
     } else if (p.type == ProblemType::kMissing) {
       Add("missing_object", "error", p.message + "; it cannot be recovered from this repository",
           path);
@@ -245,10 +245,10 @@ void DoctorRun::CheckObjects() {
     Add("orphan_object", "info",
         std::to_string(u.count) + " " + kind + (u.count == 1 ? "" : "s") + " (" +
             std::to_string(u.bytes) +
-            " bytes) that no operation reaches, e.g. left by an interrupted command; 'jvs gc' "
-            "removes "
-            "them, doctor never deletes objects",
-        dir);
+            " bytes) that no operation reaches, e.g. left by an interrupted command (doctor never "
+            "deletes objects)",
+        dir)
+        .remedies.push_back({Remedy::kCollectGarbage, ""});
   }
   report_.verify = std::move(verified).value();
 }

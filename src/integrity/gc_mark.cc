@@ -119,7 +119,8 @@ Status Marker::MarkSnapshot(const SnapshotId& root, bool strict) {
     if (!snap.ok()) {
       if (!strict) continue;
       return Error(snap.error().code(), "cannot collect garbage: " + snap.error().message(),
-                   "the repository is damaged; run 'jvs doctor' (and 'jvs verify --all') first");
+                   "the repository is damaged")
+          .WithRemedy(Remedy::kInspectRepositoryFirst);
     }
     JVS_TRY(MarkTree((*snap)->tree, strict));
     for (const auto& p : (*snap)->parents) stack.push_back(p);
@@ -139,7 +140,8 @@ Status Marker::MarkTree(const TreeId& root, bool strict) {
     if (!tree.ok()) {
       if (!strict) continue;
       return Error(tree.error().code(), "cannot collect garbage: " + tree.error().message(),
-                   "the repository is damaged; run 'jvs doctor' (and 'jvs verify --all') first");
+                   "the repository is damaged")
+          .WithRemedy(Remedy::kInspectRepositoryFirst);
     }
     for (const auto& e : (*tree)->entries) {
       if (e.kind == EntryKind::kTree) {
@@ -166,7 +168,8 @@ Result<Reachability> Mark(Repo& repo, const std::map<OperationId, OpFile>& ops,
     auto v = repo.op_store().ReadView(op.view);
     if (!v.ok())
       return Error(v.error().code(), "cannot collect garbage: " + v.error().message(),
-                   "the op log is damaged; run 'jvs doctor' (and 'jvs verify --all') first");
+                   "the op log is damaged")
+          .WithRemedy(Remedy::kInspectRepositoryFirst);
     JVS_TRY(m.MarkView(*v, /*strict=*/true));
   }
   JVS_TRY(MarkTreeStates(repo, m));

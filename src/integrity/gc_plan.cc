@@ -74,8 +74,7 @@ std::string EncodePlan(const GcPlan& p) {
 
 Result<GcPlan> DecodePlan(std::string_view data) {
   auto bad = [](const std::string& why) {
-    return Error(ErrorCode::kCorrupt, "the gc plan is malformed: " + why,
-                 "make a new plan with 'jvs gc plan'");
+    return Error(ErrorCode::kCorrupt, "the gc plan is malformed: " + why).WithRemedy(Remedy::kMakeGcPlan);
   };
   json j = json::parse(data, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("not JSON");
@@ -147,9 +146,8 @@ Status CheckOptions(const GcOptions& o) {
 }
 
 Error UnknownPlan(std::string_view plan_id) {
-  return Error(ErrorCode::kNotFound, "no gc plan '" + std::string(plan_id) + "'",
-               "make one with 'jvs gc plan' and pass the plan id it prints (a plan is used up by "
-               "'jvs gc run')");
+  return Error(ErrorCode::kNotFound, "no gc plan '" + std::string(plan_id) + "'")
+      .WithRemedy(Remedy::kPassGcPlanId);
 }
 
 }  // namespace
@@ -171,7 +169,8 @@ Result<CheckedPlan> CheckPlanStillHolds(Repo& repo, const GcPlan& plan) {
   std::set<OperationId> reachable_set(reachable.begin(), reachable.end());
   auto refuse = [&](const std::string& what) {
     return Error(ErrorCode::kRefused, "gc plan " + plan.plan_id + " is out of date: " + what,
-                 "the repository changed since the plan was made; run 'jvs gc plan' again");
+                 "the repository changed since the plan was made")
+        .WithRemedy(Remedy::kMakeGcPlan);
   };
   // The operations the plan cuts must still be outside the window.
   std::set<OperationId>& cut = checked.cut;
@@ -290,8 +289,8 @@ Result<GcPlan> LoadGcPlan(Repo& repo, std::string_view plan_id) {
   auto plan = DecodePlan(*data);
   if (!plan.ok()) return plan.error();
   if (plan->plan_id != id)
-    return Error(ErrorCode::kCorrupt, "the gc plan file '" + id + "' names another plan",
-                 "make a new plan with 'jvs gc plan'");
+    return Error(ErrorCode::kCorrupt, "the gc plan file '" + id + "' names another plan")
+        .WithRemedy(Remedy::kMakeGcPlan);
   return plan;
 }
 

@@ -24,7 +24,8 @@ OpReader LoadedReader(const std::map<OperationId, OpFile>& ops) {
       return Error(ErrorCode::kCorrupt,
                    "cannot collect garbage: operation " + id.hex().substr(0, 12) +
                        " of the op log is missing",
-                   "run 'jvs doctor' to inspect the repository");
+                   "")
+          .WithRemedy(Remedy::kInspectRepository);
     return it->second.op;
   };
 }
@@ -43,7 +44,8 @@ Result<std::map<OperationId, OpFile>> LoadOps(Repo& repo) {
     auto op = repo.op_store().ReadOperation(id);
     if (!op.ok())
       return Error(op.error().code(), "cannot collect garbage: " + op.error().message(),
-                   "the op log is damaged; run 'jvs doctor' (and 'jvs verify --all') first");
+                   "the op log is damaged")
+          .WithRemedy(Remedy::kInspectRepositoryFirst);
     out.emplace(id, OpFile{std::move(op).value(), MtimeNs(*st), DiskBytes(*st)});
   }
   return out;

@@ -60,7 +60,7 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
   auto run_lock = env->LockFile(GcDir(repo) / "run.lock", repo.settings().lock_wait);
   if (!run_lock.ok()) {
     if (run_lock.error().code() == ErrorCode::kLocked)
-      return Error(ErrorCode::kLocked, "another 'jvs gc run' is running", "wait for it to finish");
+      return Error(ErrorCode::kLocked, "another garbage collection is running", "wait for it to finish");
     return run_lock.error();
   }
   JVS_ASSIGN_OR_RETURN(GcPlan plan, LoadGcPlan(repo, plan_id_in));

@@ -203,11 +203,12 @@ Status CheckFormat(Env* env, const fs::path& control) {
   auto data = env->ReadFile(control / "format", 64);
   if (!data.ok())
     return Error(ErrorCode::kCorrupt, "'" + (control / "format").string() + "' is missing",
-                 "this .jvs folder is damaged or not a jvs repository; run 'jvs doctor'");
+                 "this .jvs folder is damaged or not a jvs repository")
+        .WithRemedy(Remedy::kInspectRepository);
   std::string s = *data;
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit) || std::stoi(s) < 1)
-    return Error(ErrorCode::kCorrupt, "repository format file is malformed", "run 'jvs doctor'");
+    return Error(ErrorCode::kCorrupt, "repository format file is malformed").WithRemedy(Remedy::kInspectRepository);
   if (std::stoi(s) > kRepoFormatVersion)
     return Error(ErrorCode::kFormatTooNew,
                  "repository format " + s + " is newer than this jvs supports",

@@ -131,7 +131,7 @@ TEST(ConfigFile, SyntaxErrorNamesFileLineAndColumn) {
   EXPECT_EQ(f.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_TRUE(Contains(f.error().message(), "/home/a/.config/jvs/config.toml:3:"))
       << f.error().message();
-  EXPECT_FALSE(f.error().hint().empty());
+  EXPECT_FALSE(jvs::cli::FullHint(f.error()).empty());
 }
 
 TEST(ConfigFile, WrongTypeIsAnErrorWithItsLine) {
@@ -140,7 +140,7 @@ TEST(ConfigFile, WrongTypeIsAnErrorWithItsLine) {
   EXPECT_TRUE(Contains(f.error().message(), "/r/.jvs/config.toml:2:")) << f.error().message();
   EXPECT_TRUE(Contains(f.error().message(), "gc.keep_days must be a non-negative integer"))
       << f.error().message();
-  EXPECT_TRUE(Contains(cli::FullHint(f.error()), "jvs config unset gc.keep_days")) << cli::FullHint(f.error());
+  EXPECT_TRUE(Contains(jvs::cli::FullHint(f.error()), "jvs config unset gc.keep_days")) << jvs::cli::FullHint(f.error());
 
   auto g = ConfigFile::Parse("[core]\nengine = \"turbo\"\n", "/r/.jvs/config.toml");
   ASSERT_FALSE(g.ok());
@@ -282,7 +282,7 @@ TEST(Config, RepositoryOverridesUserAndEnvironmentOverridesBoth) {
   auto bad = Config::Load(Env::Default(), src);
   ASSERT_FALSE(bad.ok());
   EXPECT_TRUE(Contains(bad.error().message(), "JVS_GC_KEEP_DAYS")) << bad.error().message();
-  EXPECT_TRUE(Contains(bad.error().hint(), "JVS_GC_KEEP_DAYS")) << bad.error().hint();
+  EXPECT_TRUE(Contains(jvs::cli::FullHint(bad.error()), "JVS_GC_KEEP_DAYS")) << jvs::cli::FullHint(bad.error());
 
   WriteFile(tmp / "repo.toml", "[gc\n");
   src.env.clear();

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "remedy.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -632,7 +634,7 @@ TEST_F(RestoreFaultTest, RestoreAfterFailureWorks) {
   auto r = RestoreWith(&env, target_);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kNoSpace);
-  EXPECT_FALSE(r.error().hint().empty());
+  EXPECT_FALSE(jvs::cli::FullHint(r.error()).empty());
   EXPECT_EQ(TakeManifest(ws_), before);
   EXPECT_EQ(Fingerprint(), fp);
   auto again = RestoreWith(Fast(), target_);

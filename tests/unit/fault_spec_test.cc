@@ -5,6 +5,8 @@
 // tests/e2e/crash_points_test.cc.
 
 #include <gtest/gtest.h>
+
+#include "remedy.h"
 #include <signal.h>
 
 #include <cstdlib>
@@ -130,7 +132,7 @@ TEST_F(FaultSpecTest, MalformedSpecsAreRejectedAndDisarmNothing) {
     EXPECT_EQ(st.error().code(), ErrorCode::kInvalidArgument);
     EXPECT_NE(st.error().message().find("malformed fault spec '" + bad + "'"), std::string::npos)
         << st.error().message();
-    EXPECT_FALSE(st.error().hint().empty());
+    EXPECT_FALSE(jvs::cli::FullHint(st.error()).empty());
   }
   // A rejected spec leaves the earlier rules armed.
   EXPECT_TRUE(fault::Armed());

@@ -5,6 +5,8 @@
 #include "jvs/integrity/gc.h"
 
 #include <gtest/gtest.h>
+
+#include "remedy.h"
 #include <sys/stat.h>
 
 #include <mutex>
@@ -108,7 +110,7 @@ TEST(OpStoreHorizon, RoundTripLiveParentsAndMessages) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
   EXPECT_NE(missing.error().message().find("horizon"), std::string::npos) << missing.error().message();
-  EXPECT_FALSE(missing.error().hint().empty());
+  EXPECT_FALSE(jvs::cli::FullHint(missing.error()).empty());
 
   for (const char* bad : {"", "{}", "{\"format\":1}", "{\"format\":1,\"cut\":[\"xyz\"]}", "[1]"}) {
     WriteFile(tmp.path() / "horizon", bad);
@@ -259,7 +261,7 @@ TEST_F(GcLibTest, RunWaitsForOtherCommandsAndGivesUp) {
     auto run = RunGcPlan(*repo, plan->plan_id);
     ASSERT_FALSE(run.ok());
     EXPECT_EQ(run.error().code(), ErrorCode::kLocked) << run.error().message();
-    EXPECT_FALSE(run.error().hint().empty());
+    EXPECT_FALSE(jvs::cli::FullHint(run.error()).empty());
   }
   // The plan is still there and the repository unchanged; a new open works.
   auto repo2 = Open();
@@ -289,7 +291,7 @@ TEST_F(GcLibTest, RefusesWhenAReachableSnapshotIsMissing) {
   auto plan = MakeGcPlan(*repo, o);
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.error().message().find("cannot collect garbage"), std::string::npos) << plan.error().message();
-  EXPECT_NE(plan.error().hint().find("doctor"), std::string::npos);
+  EXPECT_NE(jvs::cli::FullHint(plan.error()).find("doctor"), std::string::npos);
 }
 
 TEST_F(GcLibTest, RejectsBadOptionsAndPlanIds) {

@@ -37,7 +37,7 @@ TEST(Remedy, ContextAndHintChangesKeepOrDropRemediesAsDocumented) {
 TEST(Remedy, EveryRemedyHasWords) {
   // The switch in RemedyText has no default, so -Wswitch (an error here)
   // catches a remedy added without words; this checks none is empty.
-  for (int r = 0; r <= static_cast<int>(Remedy::kRaiseLockWait); ++r)
+  for (int r = 0; r <= static_cast<int>(Remedy::kCollectGarbage); ++r)
     EXPECT_FALSE(RemedyText({static_cast<Remedy>(r), "ARG"}).empty()) << r;
 }
 

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "remedy.h"
+
 #include <atomic>
 #include <random>
 #include <set>
@@ -85,7 +87,7 @@ TEST_F(StoreTest, OpenRejectsWrongOrMissingType) {
   s = Store::Open(env_, dir_);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code(), ErrorCode::kCorrupt);
-  EXPECT_FALSE(s.error().hint().empty());
+  EXPECT_FALSE(jvs::cli::FullHint(s.error()).empty());
   auto none = Store::Open(env_, tmp_.path() / "nowhere");
   ASSERT_FALSE(none.ok());
 }

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "remedy.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -239,7 +241,7 @@ TEST_F(TransactionTest, TagsAreSetAndDeletedInOneOperationEach) {
   auto missing = DeleteTag(*repo, "v2");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
-  EXPECT_NE(missing.error().hint().find("v1"), std::string::npos) << missing.error().hint();
+  EXPECT_NE(jvs::cli::FullHint(missing.error()).find("v1"), std::string::npos) << jvs::cli::FullHint(missing.error());
   auto del = DeleteTag(*repo, "v1");
   ASSERT_TRUE(del.ok()) << del.error().message();
   EXPECT_EQ(del->id, s2_);

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "remedy.h"
+
 #include <algorithm>
 
 #include <limits>
@@ -51,7 +53,7 @@ void ExpectCorrupt(std::string_view data, const std::string& what) {
   auto t = TreeState::Decode(data);
   ASSERT_FALSE(t.ok()) << what;
   EXPECT_EQ(t.error().code(), ErrorCode::kCorrupt) << what;
-  EXPECT_FALSE(t.error().hint().empty());
+  EXPECT_FALSE(jvs::cli::FullHint(t.error()).empty());
 }
 
 TEST(TreeState, RoundTrip) {

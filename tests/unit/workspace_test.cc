@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "remedy.h"
+
 #include <map>
 #include <set>
 #include <string>
@@ -788,7 +790,7 @@ TEST_F(WorkspaceTest, ResolveRefForms) {
   auto unknown = Resolve("no-such-ref");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
-  EXPECT_FALSE(unknown.error().hint().empty());
+  EXPECT_FALSE(jvs::cli::FullHint(unknown.error()).empty());
   EXPECT_EQ(Resolve("0000000000").error().code(), ErrorCode::kNotFound);
 
   // @ and latest differ after a restore.

@@ -64,6 +64,7 @@ enum class Remedy {
   kShowConfigKeys,         // see the configuration keys and their types
   kUnsetConfig,            // arg: the configuration key to remove
   kRaiseLockWait,          // wait longer for locks
+  kCollectGarbage,         // garbage collection removes such leftovers (keep this last: tests iterate to it)
 };
 
 struct RemedyStep {

@@ -38,6 +38,7 @@ struct DoctorFinding {
   std::string category;  // see above
   std::string severity;  // "info", "warning" or "error"
   std::string description;
+  std::vector<RemedyStep> remedies;  // what the user can do (worded by the CLI after the description)
   std::string path;  // the file or folder concerned ("" when none)
   bool repaired = false;
   bool corruption = false;  // damaged or tampered data (exit code 3)
