@@ -14,13 +14,15 @@ json ChangeJson(const TreeChange& c) {
                      : e->kind == EntryKind::kSymlink  ? "120000"
                      : e->kind == EntryKind::kTree     ? "040000"
                                                        : "100644";
-  return json{{"path", c.path.str()},
+  json j{{"path", c.path.str()},
               {"type", std::string(EntryKindName(e->kind))},
               {"mode", mode},
               {"size", c.new_entry ? json(c.new_entry->size) : json(nullptr)},
               {"old_size", c.old_entry ? json(c.old_entry->size) : json(nullptr)},
               {"old_hash", hex(c.old_entry)},
               {"new_hash", hex(c.new_entry)}};
+  SetNameJson(j, "path", c.path.str());
+  return j;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// diff, restore
+// jvs diff: changes between snapshots, or between a snapshot and the working copy.
 #include <algorithm>
 
 #include "commands.h"
@@ -33,26 +33,39 @@ std::optional<std::string> ReadContent(Repo& repo, const Side& side, const RepoP
   return d.ok() ? std::optional<std::string>(*d) : std::nullopt;
 }
 
-std::string DisplayPath(const TreeChange& c) {
+// The path as stored, with "/" after a directory (-z prints it raw).
+std::string RawPath(const TreeChange& c) {
   const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
   return c.path.str() + (e.kind == EntryKind::kTree ? "/" : "");
 }
+
+// The path for text output: quoted when it has special bytes (quote.h).
+std::string DisplayPath(const TreeChange& c) { return QuoteName(RawPath(c)); }
+
+char StatusLetter(const TreeChange& c) { return c.added() ? 'A' : c.removed() ? 'D' : 'M'; }
 
 }  // namespace
 
 void RegisterDiff(CLI::App& app, Context& ctx) {
   struct Opts {
     std::vector<std::string> refs;
-    bool stat = false, name_only = false;
+    bool stat = false, name_only = false, name_status = false, z = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("diff", "Changes between snapshots, or between a snapshot and the working copy");
   cmd->add_option("FROM TO", o->refs, "FROM (default @) and TO (default: the working copy)")->expected(0, 2);
   cmd->add_flag("--stat", o->stat, "Per-file line counts");
   cmd->add_flag("--name-only", o->name_only, "Only the changed paths");
+  cmd->add_flag("--name-status", o->name_status, "The changed paths, each after A, D or M");
+  cmd->add_flag("-z", o->z, "With --name-only or --name-status: end each path with NUL, unquoted (for scripts)");
   cmd->callback([&ctx, o] {
     ctx.paths_used = true;
     if (o->stat && o->name_only) Fail(ErrorCode::kInvalidArgument, "--stat and --name-only cannot be combined", "choose one of them");
+    if (o->name_status && (o->stat || o->name_only))
+      Fail(ErrorCode::kInvalidArgument, "--name-status cannot be combined with --stat or --name-only", "choose one of them");
+    if (o->z && !o->name_only && !o->name_status)
+      Fail(ErrorCode::kInvalidArgument, "-z only works with --name-only or --name-status",
+           "for example: jvs diff --name-only -z");
     auto repo = ctx.OpenRepo();
     auto ws = ctx.OpenWorkspace(*repo);
     std::string wt = ws->name();
@@ -91,8 +104,12 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       return;
     }
     std::string out;
-    if (o->name_only) {
-      for (const auto& c : changes) out += DisplayPath(c) + "\n";
+    if (o->name_only || o->name_status) {
+      // -z: raw names ended by NUL (git's -z: "M\0path\0" with --name-status).
+      for (const auto& c : changes) {
+        if (o->name_status) out += std::string(1, StatusLetter(c)) + (o->z ? std::string(1, '\0') : std::string("\t"));
+        out += o->z ? RawPath(c) + std::string(1, '\0') : DisplayPath(c) + "\n";
+      }
       ctx.Out(out);
       return;
     }
@@ -122,9 +139,9 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
         }
         continue;
       }
-      std::string ap = c.old_entry ? "a/" + c.path.str() : "/dev/null";
-      std::string bp = c.new_entry ? "b/" + c.path.str() : "/dev/null";
-      out += "diff --jvs a/" + c.path.str() + " b/" + c.path.str() + "\n";
+      std::string ap = c.old_entry ? QuoteName("a/" + c.path.str()) : "/dev/null";
+      std::string bp = c.new_entry ? QuoteName("b/" + c.path.str()) : "/dev/null";
+      out += "diff --jvs " + QuoteName("a/" + c.path.str()) + " " + QuoteName("b/" + c.path.str()) + "\n";
       if (any.kind == EntryKind::kTree) {
         out += c.new_entry ? "new empty directory\n" : "deleted empty directory\n";
         continue;
@@ -147,48 +164,6 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       out += " " + std::to_string(changes.size()) + " file" + (changes.size() == 1 ? "" : "s") + " changed, " +
              std::to_string(ins) + " insertion" + (ins == 1 ? "" : "s") + "(+), " + std::to_string(del) +
              " deletion" + (del == 1 ? "" : "s") + "(-)\n";
-    ctx.Out(out);
-  });
-}
-
-void RegisterRestore(CLI::App& app, Context& ctx) {
-  struct Opts {
-    std::string ref;
-  };
-  auto o = std::make_shared<Opts>();
-  auto* cmd = app.add_subcommand("restore", "Bring the worktree (or only PATHS) to REF in place; dirty changes are saved first");
-  cmd->add_option("REF", o->ref, "Snapshot to restore (HEAD: the worktree's latest snapshot)")->required();
-  cmd->callback([&ctx, o] {
-    ctx.paths_used = true;
-    auto repo = ctx.OpenRepo(false);
-    auto ws = ctx.OpenWorkspace(*repo);
-    std::vector<RepoPath> paths;
-    for (const auto& p : ctx.paths) paths.push_back(ctx.ToRepoPath(*ws, p));
-    if (ctx.has_dashdash && paths.empty())
-      Fail(ErrorCode::kInvalidArgument, "no paths after '--'", "name the paths to restore, or drop '--'");
-    // As in JVS, `restore HEAD` returns to the worktree's latest snapshot.
-    std::string ref = o->ref == "HEAD" ? "latest" : o->ref;
-    SnapshotId target = ctx.Resolve(*repo, ws->name(), ref);
-    auto r = Check(ws->Restore(target, paths));
-    for (const auto& w : r.warnings) ctx.Warn(w);
-    if (ctx.g.json) {
-      ctx.PrintJson({{"snapshot_id", r.target.hex()},
-                     {"worktree_name", ws->name()},
-                     {"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
-                     {"files_written", r.files_written},
-                     {"files_removed", r.files_removed},
-                     {"bytes_written", r.bytes_written},
-                     {"paths", ctx.paths},
-                     {"operation_id", r.op.hex()}});
-      return;
-    }
-    std::string out;
-    if (r.captured)
-      out += "Saved uncommitted changes as snapshot " + ctx.Id(*repo, *r.captured) +
-             " (bring them back with 'jvs restore " + repo->ShortId(*r.captured) + "' or 'jvs restore HEAD')\n";
-    out += (paths.empty() ? "Restored worktree " + ws->name() : "Restored " + std::to_string(paths.size()) + " path(s) in worktree " + ws->name()) +
-           " to " + ctx.Id(*repo, r.target) + ": " + std::to_string(r.files_written) + " written, " +
-           std::to_string(r.files_removed) + " removed\n";
     ctx.Out(out);
   });
 }

@@ -59,13 +59,13 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     const Style& st = ctx.style();
     auto describe = [&](const HistoryEntry& e) {
       std::string line = ctx.Id(*repo, e.id) + "  " + st.Time(ctx.Ago(e.snapshot->created_at));
-      if (o->all) line += "  " + st.Worktree(e.snapshot->worktree);
+      if (o->all) line += "  " + st.Worktree(QuoteName(e.snapshot->worktree));
       if (!e.tags.empty()) {
         line += "  (";
-        for (size_t i = 0; i < e.tags.size(); ++i) line += (i ? ", " : "") + st.Tag(e.tags[i]);
+        for (size_t i = 0; i < e.tags.size(); ++i) line += (i ? ", " : "") + st.Tag(QuoteName(e.tags[i]));
         line += ")";
       }
-      if (!e.snapshot->note.empty()) line += "  " + FirstLine(e.snapshot->note);
+      if (!e.snapshot->note.empty()) line += "  " + NoteSummary(e.snapshot->note);
       return line;
     };
     std::string out;

@@ -46,8 +46,8 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
   std::string out;
   if (r.captured)
     out += "Saved uncommitted changes as snapshot " + ctx.Id(repo, *r.captured) + "\n";
-  out += verb + ": " + plan.description.substr(plan.description.find(':') == std::string::npos ? 0 : plan.description.find(':') + 2) + "\n";
-  out += "Worktree " + ws.name() + " is at " + (r.target.is_zero() ? std::string("(no snapshot)") : ctx.Id(repo, r.target)) +
+  out += verb + ": " + EscapeText(plan.description.substr(plan.description.find(':') == std::string::npos ? 0 : plan.description.find(':') + 2)) + "\n";
+  out += "Worktree " + QuoteName(ws.name()) + " is at " + (r.target.is_zero() ? std::string("(no snapshot)") : ctx.Id(repo, r.target)) +
          ": " + std::to_string(r.files_written) + " written, " + std::to_string(r.files_removed) + " removed\n";
   ctx.Out(out);
 }
@@ -84,12 +84,12 @@ void RegisterOp(CLI::App& app, Context& ctx) {
     for (const auto& e : entries) {
       const auto& m = e.op.metadata;
       out += (e.id == repo->op_id() ? st.Head("@") + " " : "  ") + st.Id(e.id.hex(), 12, 12) + "  " +
-             st.Time(ctx.Ago(m.end_time)) + "  " + m.user + "@" + m.host +
+             st.Time(ctx.Ago(m.end_time)) + "  " + EscapeText(m.user + "@" + m.host) +
              (e.op.parents.size() > 1 ? "  (merge)" : "") + "\n";
-      out += "    " + m.description + "\n";
+      out += "    " + EscapeText(m.description) + "\n";
       if (auto c = m.attributes.find("conflicts"); c != m.attributes.end())
-        out += "    conflicts (the newer side won; the other snapshot stays visible): " + c->second + "\n";
-      if (!m.command.empty()) out += "    args: " + m.command + "\n";
+        out += "    conflicts (the newer side won; the other snapshot stays visible): " + EscapeText(c->second) + "\n";
+      if (!m.command.empty()) out += "    args: " + EscapeText(m.command) + "\n";
     }
     ctx.Out(out);
   });

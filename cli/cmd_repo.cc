@@ -61,8 +61,8 @@ void RegisterInit(CLI::App& app, Context& ctx) {
       ctx.PrintJson(j);
       return;
     }
-    ctx.Out("Initialized jvs repository in " + repo->root().string() + "\n");
-    ctx.Out("Workspace: " + io.workspace.string() + "\n");
+    ctx.Out("Initialized jvs repository in " + QuoteName(repo->root().string()) + "\n");
+    ctx.Out("Workspace: " + QuoteName(io.workspace.string()) + "\n");
     ctx.Out("Engine: " + std::string(repo->engine().name()) + " (" + repo->engine_reason() + ")\n");
   });
 }
@@ -125,7 +125,7 @@ void RegisterInfo(CLI::App& app, Context& ctx) {
       return;
     }
     std::string out;
-    out += "Repository:  " + repo->root().string() + "\n";
+    out += "Repository:  " + QuoteName(repo->root().string()) + "\n";
     out += "Repo id:     " + repo->repo_id() + "\n";
     out += "Format:      " + std::to_string(repo->format_version()) + "\n";
     out += "Engine:      " + std::string(repo->engine().name()) + " (" + repo->engine_reason() + ")\n";
@@ -137,8 +137,8 @@ void RegisterInfo(CLI::App& app, Context& ctx) {
     out += "Worktrees:\n";
     for (const auto& w : wts) {
       std::string head = w["head_snapshot_id"].is_null() ? "(no snapshot)" : w["head_snapshot_id"].get<std::string>().substr(0, 12);
-      out += std::string(w["name"] == current ? "  * " : "    ") + w["name"].get<std::string>() + "  " + head + "  " +
-             w["path"].get<std::string>() + "\n";
+      out += std::string(w["name"] == current ? "  * " : "    ") + QuoteName(w["name"].get<std::string>()) + "  " + head + "  " +
+             QuoteName(w["path"].get<std::string>()) + "\n";
     }
     out += "Snapshots:   " + std::to_string(visible.size()) + "\n";
     out += "Objects:     " + std::to_string(counts.blobs) + " blobs, " + std::to_string(counts.trees) + " trees, " +

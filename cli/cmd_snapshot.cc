@@ -20,11 +20,19 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
   cmd->add_option("--tag", o->tags, "Tag the new snapshot (repeatable)");
   cmd->footer("Examples:\n  jvs snapshot \"before training\" --tag baseline\n  echo \"long note\" | jvs snapshot -");
   cmd->callback([&ctx, o] {
+    if (ctx.has_dashdash) {
+      // `jvs snapshot -- "-note"`: the word after "--" is the note, even when it starts with '-'.
+      ctx.paths_used = true;
+      if (ctx.paths.size() != 1 || !o->note_pos.empty() || !o->note_opt.empty())
+        Fail(ErrorCode::kInvalidArgument, "give exactly one note after '--'",
+             "for example: jvs snapshot -- \"-a note that starts with a dash\"");
+      o->note_pos = ctx.paths[0];
+    }
     if (!o->note_pos.empty() && !o->note_opt.empty())
       Fail(ErrorCode::kInvalidArgument, "give the note either as NOTE or with -m, not both",
            "for example: jvs snapshot -m \"my note\"");
     std::string note = o->note_opt.empty() ? o->note_pos : o->note_opt;
-    if (note == "-") {
+    if (note == "-" && !ctx.has_dashdash) {  // after "--", "-" is the note itself
       note.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
       while (!note.empty() && (note.back() == '\n' || note.back() == '\r')) note.pop_back();
     }
@@ -55,10 +63,10 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
       return;
     }
     std::string line = "Created snapshot " + ctx.Id(*repo, r.id);
-    if (!r.snapshot.note.empty()) line += " \"" + FirstLine(r.snapshot.note) + "\"";
+    if (!r.snapshot.note.empty()) line += " \"" + NoteSummary(r.snapshot.note) + "\"";
     if (!o->tags.empty()) {
       line += " [";
-      for (size_t i = 0; i < o->tags.size(); ++i) line += (i ? ", " : "") + o->tags[i];
+      for (size_t i = 0; i < o->tags.size(); ++i) line += (i ? ", " : "") + QuoteName(o->tags[i]);
       line += "]";
     }
     ctx.Out(line + "\n");

@@ -6,7 +6,9 @@ namespace jvs::cli {
 void RegisterStatus(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("status", "The worktree, its head snapshot, and what changed since it");
   cmd->alias("st");
-  cmd->callback([&ctx] {
+  auto z = std::make_shared<bool>(false);
+  cmd->add_flag("-z", *z, "Only the changes, as 'X NAME' ended by NUL, names unquoted (for scripts)");
+  cmd->callback([&ctx, z] {
     auto repo = ctx.OpenRepo();
     auto ws = ctx.OpenWorkspace(*repo);
     if (repo->read_only()) {
@@ -18,7 +20,7 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
                        {"head_snapshot_id", st.head ? json(st.head->hex()) : json(nullptr)},
                        {"latest_snapshot_id", st.latest ? json(st.latest->hex()) : json(nullptr)}});
       } else {
-        ctx.Out("Worktree: " + ws->name() + " (as of operation " + repo->op_id().hex().substr(0, 12) + ")\n");
+        ctx.Out("Worktree: " + QuoteName(ws->name()) + " (as of operation " + repo->op_id().hex().substr(0, 12) + ")\n");
         ctx.Out("Head: " + (st.head ? ctx.Id(*repo, *st.head) : std::string("(no snapshot)")) + "\n");
       }
       return;
@@ -27,17 +29,29 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
     for (const auto& w : r.warnings) ctx.Warn(w);
     if (ctx.g.json) {
       json j = ChangesJson(r.changes);
-      j["worktree"] = ws->name();
-      j["path"] = ws->path().string();
+      SetNameJson(j, "worktree", ws->name());
+      SetNameJson(j, "path", ws->path().string());
       j["head_snapshot_id"] = r.head ? json(r.head->hex()) : json(nullptr);
       j["clean"] = r.changes.empty();
       ctx.PrintJson(j);
       return;
     }
-    std::string out = "Worktree: " + ws->name() + " (" + ws->path().string() + ")\n";
+    if (*z) {
+      // Scripts: every change as "X NAME" ended by NUL, the name raw (as git status -z).
+      std::string out;
+      for (const auto& c : r.changes) {
+        char letter = c.added() ? 'A' : c.removed() ? 'D' : 'M';
+        const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
+        out += std::string(1, letter) + " " + c.path.str() + (e.kind == EntryKind::kTree ? "/" : "");
+        out += '\0';
+      }
+      ctx.Out(out);
+      return;
+    }
+    std::string out = "Worktree: " + QuoteName(ws->name()) + " (" + QuoteName(ws->path().string()) + ")\n";
     if (r.head) {
       auto s = Check(repo->ReadSnapshot(*r.head));
-      out += "Head: " + ctx.Id(*repo, *r.head) + (s->note.empty() ? "" : " \"" + FirstLine(s->note) + "\"") + "\n";
+      out += "Head: " + ctx.Id(*repo, *r.head) + (s->note.empty() ? "" : " \"" + NoteSummary(s->note) + "\"") + "\n";
       auto latest = ws->state().latest;
       if (latest && *latest != *r.head)
         out += "Latest snapshot of this worktree is " + ctx.Id(*repo, *latest) + " ('jvs restore HEAD' returns to it)\n";
@@ -51,7 +65,7 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
       for (const auto& c : r.changes) {
         char letter = c.added() ? 'A' : c.removed() ? 'D' : 'M';
         const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
-        out += std::string("  ") + letter + " " + c.path.str() + (e.kind == EntryKind::kTree ? "/" : "") + "\n";
+        out += std::string("  ") + letter + " " + QuoteName(c.path.str() + (e.kind == EntryKind::kTree ? "/" : "")) + "\n";
       }
     }
     ctx.Out(out);

@@ -53,14 +53,18 @@ void RegisterTag(CLI::App& app, Context& ctx) {
     auto repo = ctx.OpenRepo();
     if (ctx.g.json) {
       json arr = json::array();
-      for (const auto& [n, id] : repo->view().tags) arr.push_back({{"name", n}, {"snapshot_id", id.hex()}});
+      for (const auto& [n, id] : repo->view().tags) {
+        json j{{"snapshot_id", id.hex()}};
+        SetNameJson(j, "name", n);
+        arr.push_back(j);
+      }
       ctx.PrintJson(arr);
       return;
     }
     std::string out;
     for (const auto& [n, id] : repo->view().tags) {
       auto s = repo->ReadSnapshot(id);
-      out += n + "  " + ctx.Id(*repo, id) + (s.ok() && !(*s)->note.empty() ? "  " + FirstLine((*s)->note) : "") + "\n";
+      out += QuoteName(n) + "  " + ctx.Id(*repo, id) + (s.ok() && !(*s)->note.empty() ? "  " + NoteSummary((*s)->note) : "") + "\n";
     }
     if (out.empty()) out = "No tags. Create one with 'jvs tag set NAME [REF]'.\n";
     ctx.Out(out);

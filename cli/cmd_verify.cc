@@ -134,7 +134,7 @@ void RegisterVerifyCommand(CLI::App& app, Context& ctx) {
     } else {
       std::string out;
       for (const auto& p : report.problems) {
-        out += p.message;
+        out += EscapeText(p.message);
         if (p.snapshots_affected > 1)
           out += " (also in " + Plural(p.snapshots_affected - 1, "more snapshot") + ")";
         out += std::string(p.reachable ? "" : " [no operation reaches it]") + "\n";
@@ -210,8 +210,8 @@ void RegisterDoctorCommand(CLI::App& app, Context& ctx) {
       std::string out;
       for (const auto& f : report.findings) {
         out += (f.repaired ? std::string("repaired") : f.severity) + ": " + f.category + ": " +
-               FindingText(f) + "\n";
-        if (!f.path.empty() && f.category != "orphan_object") out += "    " + f.path + "\n";
+               EscapeText(FindingText(f)) + "\n";
+        if (!f.path.empty() && f.category != "orphan_object") out += "    " + QuoteName(f.path) + "\n";
       }
       if (report.healthy()) {
         out += "The repository is healthy";

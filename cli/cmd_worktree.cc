@@ -29,16 +29,17 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     for (const auto& w : r.warnings) ctx.Warn(w);
     for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
     if (ctx.g.json) {
-      ctx.PrintJson({{"name", name},
-                     {"path", path.string()},
-                     {"head_snapshot_id", from.hex()},
-                     {"files_written", r.files_written},
-                     {"bytes_written", r.bytes_written},
-                     {"engine", std::string(repo->engine().name())},
-                     {"operation_id", r.op.hex()}});
+      json j{{"head_snapshot_id", from.hex()},
+             {"files_written", r.files_written},
+             {"bytes_written", r.bytes_written},
+             {"engine", std::string(repo->engine().name())},
+             {"operation_id", r.op.hex()}};
+      SetNameJson(j, "name", name);
+      SetNameJson(j, "path", path.string());
+      ctx.PrintJson(j);
       return;
     }
-    ctx.Out("Created worktree " + name + " at " + path.string() + " from " + ctx.Id(*repo, from) + " (" +
+    ctx.Out("Created worktree " + QuoteName(name) + " at " + QuoteName(path.string()) + " from " + ctx.Id(*repo, from) + " (" +
             std::to_string(r.files_written) + " files)\n");
   });
 
@@ -50,20 +51,22 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     std::string current = ctx.CurrentWorktree(*repo);
     if (ctx.g.json) {
       json arr = json::array();
-      for (const auto& w : all)
-        arr.push_back({{"name", w.name},
-                       {"path", w.path.string()},
-                       {"head_snapshot_id", w.head ? json(w.head->hex()) : json(nullptr)},
-                       {"latest_snapshot_id", w.latest ? json(w.latest->hex()) : json(nullptr)},
-                       {"current", w.name == current},
-                       {"exists", w.directory_exists}});
+      for (const auto& w : all) {
+        json j{{"head_snapshot_id", w.head ? json(w.head->hex()) : json(nullptr)},
+               {"latest_snapshot_id", w.latest ? json(w.latest->hex()) : json(nullptr)},
+               {"current", w.name == current},
+               {"exists", w.directory_exists}};
+        SetNameJson(j, "name", w.name);
+        SetNameJson(j, "path", w.path.string());
+        arr.push_back(j);
+      }
       ctx.PrintJson(arr);
       return;
     }
     std::string out;
     for (const auto& w : all)
-      out += std::string(w.name == current ? "* " : "  ") + w.name + "  " +
-             (w.head ? ctx.Id(*repo, *w.head) : std::string("(no snapshot)")) + "  " + w.path.string() +
+      out += std::string(w.name == current ? "* " : "  ") + QuoteName(w.name) + "  " +
+             (w.head ? ctx.Id(*repo, *w.head) : std::string("(no snapshot)")) + "  " + QuoteName(w.path.string()) +
              (w.directory_exists ? "" : "  (directory missing)") + "\n";
     ctx.Out(out);
   });
@@ -77,10 +80,13 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     if (!repo->view().worktrees.count(name)) throw CommandError{UnknownWorktree(*repo, name)};
     fs::path p = Check(repo->WorktreePath(name));
     if (ctx.g.json) {
-      ctx.PrintJson({{"name", name}, {"path", p.string()}});
+      json j;
+      SetNameJson(j, "name", name);
+      SetNameJson(j, "path", p.string());
+      ctx.PrintJson(j);
       return;
     }
-    ctx.Out(p.string() + "\n");
+    ctx.Out(QuoteName(p.string()) + "\n");
   });
 
   auto names = std::make_shared<std::vector<std::string>>();
@@ -91,10 +97,14 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     Check(RenameWorktree(*repo, (*names)[0], (*names)[1]));
     fs::path p = Check(repo->WorktreePath((*names)[1]));
     if (ctx.g.json) {
-      ctx.PrintJson({{"old_name", (*names)[0]}, {"name", (*names)[1]}, {"path", p.string()}, {"operation_id", repo->op_id().hex()}});
+      json j{{"operation_id", repo->op_id().hex()}};
+      SetNameJson(j, "old_name", (*names)[0]);
+      SetNameJson(j, "name", (*names)[1]);
+      SetNameJson(j, "path", p.string());
+      ctx.PrintJson(j);
       return;
     }
-    ctx.Out("Renamed worktree " + (*names)[0] + " to " + (*names)[1] + " (" + p.string() + ")\n");
+    ctx.Out("Renamed worktree " + QuoteName((*names)[0]) + " to " + QuoteName((*names)[1]) + " (" + QuoteName(p.string()) + ")\n");
   });
 
   struct RemoveOpts {
@@ -111,17 +121,18 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     auto r = Check(RemoveWorktree(*repo, ro->name, ro->force));
     for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
     if (ctx.g.json) {
-      ctx.PrintJson({{"name", ro->name},
-                     {"path", r.path.string()},
-                     {"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
-                     {"forced", ro->force},
-                     {"operation_id", r.op.hex()}});
+      json j{{"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
+             {"forced", ro->force},
+             {"operation_id", r.op.hex()}};
+      SetNameJson(j, "name", ro->name);
+      SetNameJson(j, "path", r.path.string());
+      ctx.PrintJson(j);
       return;
     }
     std::string out;
     if (r.captured) out += "Saved uncommitted changes as snapshot " + ctx.Id(*repo, *r.captured) + "\n";
     if (ro->force) out += "Removed without saving uncommitted changes (--force)\n";
-    out += "Removed worktree " + ro->name + " (" + r.path.string() + "); 'jvs undo' brings it back\n";
+    out += "Removed worktree " + QuoteName(ro->name) + " (" + QuoteName(r.path.string()) + "); 'jvs undo' brings it back\n";
     ctx.Out(out);
   });
   for (auto* sub : wt->get_subcommands({})) sub->fallthrough();

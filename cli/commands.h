@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "context.h"
+#include "quote.h"
 
 namespace jvs::cli {
 

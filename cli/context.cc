@@ -15,6 +15,7 @@
 #include "jvs/base/timeutil.h"
 #include "jvs/repo/history.h"
 #include "jvs/repo/refs.h"
+#include "quote.h"
 
 namespace jvs::cli {
 
@@ -288,12 +289,12 @@ std::string Context::Ago(const std::string& rfc3339) const {
 void Context::Warn(const std::string& text) const {
   if (g.quiet) return;
   if (progress_) progress_->Clear();
-  std::fprintf(stderr, "jvs: warning: %s\n", text.c_str());
+  std::fprintf(stderr, "jvs: warning: %s\n", EscapeText(text).c_str());
 }
 
 void Context::Debug(const std::string& text) const {
   if (g.debug && progress_) progress_->Clear();
-  if (g.debug) std::fprintf(stderr, "jvs: debug: %s\n", text.c_str());
+  if (g.debug) std::fprintf(stderr, "jvs: debug: %s\n", EscapeText(text).c_str());
 }
 
 void Context::PrintJson(const json& j) const {
@@ -305,9 +306,9 @@ void Context::PrintJson(const json& j) const {
 json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s) {
   json parents = json::array();
   for (const auto& p : s.parents) parents.push_back(p.hex());
-  json tags = json::array();
+  std::vector<std::string> tags;
   for (const auto& t : TagsOf(repo.view(), id)) tags.push_back(t);
-  return json{{"snapshot_id", id.hex()},
+  json j{{"snapshot_id", id.hex()},
               {"short_id", repo.ShortId(id)},
               {"parent_id", s.parents.empty() ? json(nullptr) : json(s.parents[0].hex())},
               {"parents", parents},
@@ -320,6 +321,10 @@ json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s) {
               {"engine", s.engine},
               {"payload_root_hash", s.tree.hex()},
               {"descriptor_checksum", id.hex()}};
+  SetNameJson(j, "worktree_name", s.worktree);
+  SetNameJson(j, "note", s.note);
+  SetNamesJson(j, "tags", tags);
+  return j;
 }
 
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }

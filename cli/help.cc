@@ -49,6 +49,14 @@ std::string Synopsis(const CLI::App& cmd) {
       continue;
     }
     std::string name = o->get_name();
+    // "REF NAME" taking 1 or 2 words: the leading words are the optional ones.
+    int min = o->get_items_expected_min(), max = o->get_items_expected_max();
+    size_t words = static_cast<size_t>(std::count(name.begin(), name.end(), ' ')) + 1;
+    if (words > 1 && min >= 1 && max == static_cast<int>(words) && min < max) {
+      size_t cut = 0;
+      for (int k = 0; k < max - min; ++k) cut = name.find(' ', cut) + 1;
+      name = "[" + name.substr(0, cut - 1) + "] " + name.substr(cut);
+    }
     out += " " + (o->get_required() ? name : "[" + name + "]");
     if (o->get_items_expected_max() > 1 && name.find(' ') == std::string::npos) out += "...";
   }

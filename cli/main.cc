@@ -9,6 +9,7 @@
 #include "typos.h"
 #include "help.h"
 #include "remedy.h"
+#include "usage_errors.h"
 
 namespace {
 
@@ -30,8 +31,9 @@ std::string DefaultHint(jvs::ErrorCode code) {
 void PrintError(const jvs::cli::Context& ctx, const jvs::Error& raw) {
   std::string full = jvs::cli::FullHint(raw);
   jvs::Error e = raw.WithHint(full.empty() ? DefaultHint(raw.code()) : full);
-  std::fprintf(stderr, "jvs: error: %s\n", e.message().c_str());
-  if (!e.hint().empty()) std::fprintf(stderr, "hint: %s\n", e.hint().c_str());
+  // Messages quote names from the repository: no control byte reaches the terminal.
+  std::fprintf(stderr, "jvs: error: %s\n", jvs::cli::EscapeText(e.message()).c_str());
+  if (!e.hint().empty()) std::fprintf(stderr, "hint: %s\n", jvs::cli::EscapeText(e.hint()).c_str());
   if (ctx.g.json) {
     nlohmann::json j = {{"error",
                          {{"code", std::string(jvs::ErrorCodeName(e.code()))},
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
     if (a == "--json") ctx.g.json = true;
 
   CLI::App app{"jvs: version control for whole directories of any size and type", "jvs"};
+  app.formatter(MakeHelpFormatter());  // before the subcommands: they inherit it
   app.set_version_flag("--version", std::string("jvs ") + JVS_VERSION);
   app.require_subcommand(1);
   app.add_option("-R,--repo", ctx.g.repo, "Repository or worktree path (default: found from the current directory)");
@@ -119,9 +122,10 @@ int main(int argc, char** argv) {
     app.parse(parse_argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    jvs::Error err(jvs::ErrorCode::kInvalidArgument, e.what(), "run 'jvs --help' or 'jvs COMMAND --help'");
-    // A mistyped command or option: name it and suggest the closest ones.
+    // CLI11's own words never reach users: the error is described in ours.
     std::vector<std::string> args(ctx.argv.begin() + 1, ctx.argv.begin() + parse_argc);
+    jvs::Error err = UsageErrorFor(app, e, args);
+    // A mistyped command or option: name it and suggest the closest ones.
     if (auto typo = FindUsageTypo(app, args)) err = jvs::Error(jvs::ErrorCode::kInvalidArgument, typo->message, typo->hint);
     PrintError(ctx, err);
     return kExitUsage;
