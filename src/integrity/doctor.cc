@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "jvs/oplog/oplog.h"
+#include "jvs/oplog/simple.h"
 
 namespace jvs {
 
@@ -350,7 +351,7 @@ class DoctorRun {
   // Creates a head for every operation that no other operation names as a
   // parent. Returns how many.
   Result<size_t> RecoverHeads() {
-    OpStore ops(env_, control_ / "op_store");
+    SimpleOpStore ops(env_, control_ / "op_store");
     JVS_ASSIGN_OR_RETURN(auto entries, List(env_, control_ / "op_store" / "operations"));
     std::vector<OperationId> all;
     std::unordered_set<OperationId, IdHash> parents;

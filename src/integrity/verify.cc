@@ -30,6 +30,7 @@
 #include "jvs/base/hash.h"
 #include "jvs/store/objects.h"
 #include "jvs/oplog/oplog.h"
+#include "jvs/oplog/simple.h"
 #include "jvs/repo/repo.h"
 #include "jvs/base/thread_pool.h"
 
@@ -149,7 +150,7 @@ class Verifier {
   // The operations `jvs gc run` cut from the log (`op_store/horizon`): a
   // kept operation may name them as parents; they are legitimately absent.
   void LoadHorizon() {
-    OpStore store(env_, ops_dir_);
+    SimpleOpStore store(env_, ops_dir_);
     Status st = store.LoadHorizon();
     if (!st.ok()) {
       AddOpLogProblem(ObjectKind::kOperation, ProblemType::kMalformed, "", true,
