@@ -50,7 +50,7 @@ Result<std::string> ReadTypeFile(Env* env, const fs::path& path, const std::vect
     return Error(ErrorCode::kUnsupported,
                  "the type file " + path.string() + " names '" + std::string(name) +
                      "', an implementation this jvs does not have",
-                 "the repository was made by another jvs build; open it with that one");
+                 "the repository was made by a newer or different build, which can open it");
   return std::string(name);
 }
 
