@@ -73,16 +73,17 @@ struct StoreCounts {
   uint64_t blobs = 0, trees = 0, snapshots = 0, bytes = 0;
 };
 
-StoreCounts CountStore(const fs::path& store) {
+StoreCounts CountStore(Backend& backend) {
   StoreCounts c;
-  std::error_code ec;
-  for (const char* kind : {"blobs", "trees", "snapshots"}) {
-    for (auto it = fs::recursive_directory_iterator(store / kind, ec); !ec && it != fs::end(it); it.increment(ec)) {
-      if (!it->is_regular_file(ec)) continue;
-      uint64_t n = it->file_size(ec);
-      c.bytes += n;
-      if (kind[0] == 'b') c.blobs++;
-      else if (kind[0] == 't') c.trees++;
+  for (StoreKind kind : kStoreKinds) {
+    auto ids = backend.List(kind);
+    if (!ids.ok()) continue;  // best effort, as the counts are informative
+    for (const auto& id : *ids) {
+      auto st = backend.Stat(kind, id);
+      if (!st.ok()) continue;  // removed meanwhile
+      c.bytes += st->size;
+      if (kind == StoreKind::kBlob) c.blobs++;
+      else if (kind == StoreKind::kTree) c.trees++;
       else c.snapshots++;
     }
   }
@@ -96,7 +97,7 @@ void RegisterInfo(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx] {
     auto repo = ctx.OpenRepo();
     auto visible = Check(repo->AllVisibleSnapshots());
-    StoreCounts counts = CountStore(repo->store().dir());
+    StoreCounts counts = CountStore(repo->store().backend());
     json wts = json::array();
     for (const auto& [name, wt] : repo->view().worktrees) {
       auto p = repo->WorktreePath(name);

@@ -14,6 +14,7 @@
 
 #include "integrity/doctor_internal.h"
 #include "jvs/oplog/oplog.h"
+#include "jvs/oplog/simple.h"
 #include "jvs/repo/workspace.h"
 
 namespace jvs {
@@ -139,7 +140,7 @@ void DoctorRun::CheckIdentity() {
 // Whether the operation of a checkout_pending marker was published (any
 // doubt counts as published: the marker then asks to finish the restore).
 bool DoctorRun::MarkerPublished(const std::string& worktree, const std::string& text) {
-  OpStore ops(env_, control_ / "op_store");
+  SimpleOpStore ops(env_, control_ / "op_store");
   if (!ops.LoadHorizon().ok()) return true;
   auto names = Heads();
   if (!names.ok()) return true;

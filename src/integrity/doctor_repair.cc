@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "integrity/doctor_internal.h"
+#include "jvs/oplog/simple.h"
 #include "jvs/oplog/oplog.h"
 
 namespace jvs::doctor_internal {
@@ -195,7 +196,7 @@ Status DoctorRun::CheckOpHeads() {
 // Creates a head for every operation that no other operation names as a
 // parent. Returns how many.
 Result<size_t> DoctorRun::RecoverHeads() {
-  OpStore ops(env_, control_ / "op_store");
+  SimpleOpStore ops(env_, control_ / "op_store");
   JVS_ASSIGN_OR_RETURN(auto entries, List(env_, control_ / "op_store" / "operations"));
   std::vector<OperationId> all;
   std::unordered_set<OperationId, IdHash> parents;

@@ -9,11 +9,12 @@
 // `op_store/views/<id>`), ListHeads (`op_heads/`), WalkUnreachable and
 // ForEachStored (`store/<kind>s/<2>/<62>`).
 #include "integrity/verify_internal.h"
+#include "jvs/oplog/simple.h"
 
 namespace jvs::verify_internal {
 
 void OpLogPass::LoadHorizon() {
-  OpStore store(s_.env, s_.ops_dir);
+  SimpleOpStore store(s_.env, s_.ops_dir);
   Status st = store.LoadHorizon();
   if (!st.ok()) {
     s_.AddOpLogProblem(ObjectKind::kOperation, ProblemType::kMalformed, "", true,

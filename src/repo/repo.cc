@@ -82,8 +82,8 @@ Result<std::unique_ptr<Repo>> Repo::Init(Env* env, const InitOptions& options, c
     }
     JVS_TRY(env->WriteFileAtomic(tmp / "repo_id", repo_id + "\n"));
     JVS_TRY(Store::Create(env, tmp / "store"));
-    JVS_TRY(OpStore::Create(env, tmp / "op_store"));
-    JVS_TRY(env->Mkdir(tmp / "op_heads"));
+    JVS_TRY(CreateOpStore(env, tmp / "op_store"));
+    JVS_TRY(CreateOpHeads(env, tmp / "op_heads"));
     JVS_TRY(env->MkdirAll(tmp / "worktrees" / kMainWorktree));
     JVS_TRY(env->Mkdir(tmp / "tmp"));
     std::error_code ec;
@@ -96,15 +96,16 @@ Result<std::unique_ptr<Repo>> Repo::Init(Env* env, const InitOptions& options, c
     // The root operation: a view with an empty main worktree.
     View view;
     view.worktrees[kMainWorktree] = WorktreeView{};
-    OpStore ops(env, tmp / "op_store");
-    JVS_ASSIGN_OR_RETURN(ViewId vid, ops.WriteView(view));
+    JVS_ASSIGN_OR_RETURN(std::unique_ptr<OpStore> ops, OpenOpStore(env, tmp / "op_store"));
+    JVS_ASSIGN_OR_RETURN(std::unique_ptr<OpHeads> heads, OpenOpHeads(env, tmp / "op_heads"));
+    JVS_ASSIGN_OR_RETURN(ViewId vid, ops->WriteView(view));
     Operation op;
     op.view = vid;
     int64_t now = settings.pinned_time_ns ? *settings.pinned_time_ns : env->NowNanos();
     op.metadata = {FormatRfc3339(now), FormatRfc3339(now), settings.user, settings.host,
                    static_cast<int64_t>(::getpid()), settings.command, "initialize repository", {}};
-    JVS_ASSIGN_OR_RETURN(OperationId oid, ops.WriteOperation(op));
-    JVS_TRY(env->WriteFileAtomic(tmp / "op_heads" / oid.hex(), ""));
+    JVS_ASSIGN_OR_RETURN(OperationId oid, ops->WriteOperation(op));
+    JVS_TRY(heads->Add(oid));
     JVS_ASSIGN_OR_RETURN(UniqueFd fd, env->Open(tmp, O_RDONLY | O_DIRECTORY));
     JVS_TRY(env->SyncFs(fd.get()));
     return env->RenameNoReplace(tmp, control);
@@ -188,8 +189,8 @@ Status Repo::OpenAt(const fs::path& root) {
   repo_id_ = *id;
   while (!repo_id_.empty() && repo_id_.back() == '\n') repo_id_.pop_back();
   JVS_ASSIGN_OR_RETURN(store_, Store::Open(env_, control / "store"));
-  op_store_ = std::make_unique<OpStore>(env_, control / "op_store", &store_->sync_set());
-  op_heads_ = std::make_unique<OpHeads>(env_, control / "op_heads");
+  JVS_ASSIGN_OR_RETURN(op_store_, OpenOpStore(env_, control / "op_store", &store_->sync_set()));
+  JVS_ASSIGN_OR_RETURN(op_heads_, OpenOpHeads(env_, control / "op_heads"));
   JVS_TRY(TakeGcLock());
   JVS_TRY(op_store_->LoadHorizon());
   start_ns_ = NowNanos();

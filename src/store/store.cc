@@ -4,123 +4,53 @@
 #include <random>
 #include <vector>
 
-#include "base/sync_set.h"
-#include "engine/scratch.h"
 #include "jvs/base/hash.h"
 #include "store/snapshot_index.h"
 
 namespace jvs {
 
 namespace {
-constexpr const char* kBlobs = "blobs";
-constexpr const char* kTrees = "trees";
-constexpr const char* kSnapshots = "snapshots";
-constexpr size_t kSmallFile = 1u << 20;  // read whole, hash, then write only if new
 constexpr size_t kMaxObjectSize = 64u << 20;  // trees and descriptors
-constexpr int kMaxIngestAttempts = 5;
-
-bool SameStat(const struct stat& a, const struct stat& b) {
-  return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
-         a.st_mtim.tv_nsec == b.st_mtim.tv_nsec && a.st_ino == b.st_ino &&
-         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
-}
 }  // namespace
 
-Store::Store(Env* env, fs::path dir)
-    : env_(env), dir_(std::move(dir)), sync_set_(std::make_unique<SyncSet>()) {}
+Store::Store(Env* env, fs::path dir, std::unique_ptr<Backend> backend)
+    : env_(env), dir_(std::move(dir)), backend_(std::move(backend)) {}
 
 Store::~Store() = default;
 
-Status Store::Create(Env* env, const fs::path& dir) {
-  JVS_TRY(env->MkdirAll(dir));
-  for (const char* sub : {kBlobs, kTrees, kSnapshots, "tmp"}) JVS_TRY(env->MkdirAll(dir / sub));
-  return env->WriteFileAtomic(dir / "type", "local\n");
+Status Store::Create(Env* env, const fs::path& dir, std::string_view backend_name) {
+  return CreateBackend(env, dir, backend_name);
 }
 
 Result<std::unique_ptr<Store>> Store::Open(Env* env, const fs::path& dir) {
-  auto type = env->ReadFile(dir / "type", 1024);
-  if (!type.ok())
-    return Error(ErrorCode::kCorrupt, "store type file is missing: " + type.error().message())
-        .WithRemedy(Remedy::kInspectRepository);
-  if (*type != "local\n")
-    return Error(ErrorCode::kUnsupported, "unknown store backend '" + *type + "'",
-                 "this repository was created by a jvs with another store backend");
-  return std::unique_ptr<Store>(new Store(env, dir));
+  JVS_ASSIGN_OR_RETURN(std::unique_ptr<Backend> backend, OpenBackend(env, dir));
+  return Open(env, dir, std::move(backend));
 }
 
-fs::path Store::ObjectPath(const char* kind, const Digest& id) const {
-  std::string hex = ToHex(id.data(), id.size());
-  return dir_ / kind / hex.substr(0, 2) / hex.substr(2);
+std::unique_ptr<Store> Store::Open(Env* env, const fs::path& dir, std::unique_ptr<Backend> backend) {
+  return std::unique_ptr<Store>(new Store(env, dir, std::move(backend)));
 }
 
-fs::path Store::BlobPath(const BlobId& id) const { return ObjectPath(kBlobs, id.bytes()); }
-
-fs::path Store::TempPath() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return dir_ / "tmp" /
-         ("obj-" + std::to_string(::getpid()) + "-" + std::to_string(temp_counter_++) + "-" +
-          std::to_string(rng() & 0xffffff));
-}
-
-Result<bool> Store::Publish(const fs::path& tmp, const fs::path& final_path) {
-  Status st = env_->RenameNoReplace(tmp, final_path);
-  if (!st.ok() && st.error().code() == ErrorCode::kNotFound) {
-    Status m = env_->Mkdir(final_path.parent_path());
-    if (!m.ok() && m.error().code() != ErrorCode::kAlreadyExists) {
-      (void)env_->Unlink(tmp);
-      return m.error();
-    }
-    if (m.ok()) sync_set_->Add(final_path.parent_path());  // its entry in the parent too
-    st = env_->RenameNoReplace(tmp, final_path);
-  }
-  if (!st.ok()) {
-    (void)env_->Unlink(tmp);
-    if (st.error().code() == ErrorCode::kAlreadyExists) return false;
-    return st.error();
-  }
-  sync_set_->Add(final_path);
-  objects_written_++;
-  return true;
-}
-
-Status Store::WriteObject(const char* kind, const Digest& id, std::string_view data) {
-  fs::path final_path = ObjectPath(kind, id);
-  if (env_->Exists(final_path)) return OkStatus();
-  fs::path tmp = TempPath();
-  {
-    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0444));
-    Status st = env_->Write(fd.get(), data.data(), data.size());
-    if (!st.ok()) {
-      (void)env_->Unlink(tmp);
-      return st;
-    }
-  }
-  JVS_TRY(Publish(tmp, final_path));
-  bytes_written_ += data.size();
-  return OkStatus();
-}
-
-Result<std::string> Store::ReadObject(const char* kind, const Digest& id) {
-  auto data = env_->ReadFile(ObjectPath(kind, id), kMaxObjectSize);
+Result<std::string> Store::ReadObject(StoreKind kind, const Digest& id) {
+  auto data = backend_->Read(kind, id, kMaxObjectSize);
   if (!data.ok()) {
     if (data.error().code() == ErrorCode::kNotFound)
-      return Error(ErrorCode::kNotFound, std::string(kind == kTrees ? "tree" : "snapshot") + " " +
+      return Error(ErrorCode::kNotFound, std::string(StoreKindName(kind)) + " " +
                                             ToHex(id.data(), id.size()) + " is missing from the store")
           .WithRemedy(Remedy::kInspectRepository);
     return data.error();
   }
   if (Sha256Of(*data) != id)
-    return Error(ErrorCode::kCorrupt, std::string(kind == kTrees ? "tree" : "snapshot") + " " +
-                                          ToHex(id.data(), id.size()) +
+    return Error(ErrorCode::kCorrupt, std::string(StoreKindName(kind)) + " " + ToHex(id.data(), id.size()) +
                                           " does not match its id (damaged or tampered)")
         .WithRemedy(Remedy::kFindDamagedObjects);
   return data;
 }
 
-bool Store::HasBlob(const BlobId& id) { return env_->Exists(BlobPath(id)); }
+bool Store::HasBlob(const BlobId& id) { return backend_->Has(StoreKind::kBlob, id.bytes()); }
 
 Result<UniqueFd> Store::OpenBlob(const BlobId& id) {
-  auto fd = env_->Open(BlobPath(id), O_RDONLY);
+  auto fd = backend_->OpenBlob(id.bytes());
   if (!fd.ok() && fd.error().code() == ErrorCode::kNotFound)
     return Error(ErrorCode::kNotFound, "blob " + id.hex() + " is missing from the store")
         .WithRemedy(Remedy::kInspectRepository);
@@ -128,146 +58,21 @@ Result<UniqueFd> Store::OpenBlob(const BlobId& id) {
 }
 
 Result<std::string> Store::ReadBlob(const BlobId& id, uint64_t max_size) {
-  auto fd = OpenBlob(id);
-  if (!fd.ok()) return fd.error();
-  (void)max_size;
-  return env_->ReadFile(BlobPath(id), max_size);
+  auto data = backend_->Read(StoreKind::kBlob, id.bytes(), max_size);
+  if (!data.ok() && data.error().code() == ErrorCode::kNotFound)
+    return Error(ErrorCode::kNotFound, "blob " + id.hex() + " is missing from the store")
+        .WithRemedy(Remedy::kInspectRepository);
+  return data;
 }
 
 Result<BlobId> Store::WriteBlob(std::string_view data) {
   BlobId id(Sha256Of(data));
-  JVS_TRY(WriteObject(kBlobs, id.bytes(), data));
+  JVS_TRY(backend_->Write(StoreKind::kBlob, id.bytes(), data));
   return id;
 }
 
 Result<IngestResult> Store::IngestFile(int dirfd, const char* name, CloneEngine& engine) {
-  for (int attempt = 0; attempt < kMaxIngestAttempts; ++attempt) {
-    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->OpenAt(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK));
-    JVS_ASSIGN_OR_RETURN(struct stat before, env_->Fstat(fd.get()));
-    if (!S_ISREG(before.st_mode))
-      return Error(ErrorCode::kInvalidArgument, std::string("'") + name + "' is not a regular file");
-    IngestResult r;
-    uint64_t size = static_cast<uint64_t>(before.st_size);
-    Sha256 hasher;
-    if (size <= std::min<uint64_t>(kSmallFile, engine.small_file_limit())) {
-      // Small file: one read into memory, hash, write only if the store lacks it
-      // (the engine's limit: measured faster than a clone, docs/engines.md).
-      std::string buf(size + 1, '\0');
-      size_t got = 0;
-      while (got < buf.size()) {
-        JVS_ASSIGN_OR_RETURN(size_t n, env_->Read(fd.get(), buf.data() + got, buf.size() - got));
-        if (n == 0) break;
-        got += n;
-      }
-      JVS_ASSIGN_OR_RETURN(struct stat after, env_->Fstat(fd.get()));
-      if (got != size || !SameStat(before, after)) continue;  // changed while read: retry
-      buf.resize(got);
-      r.id = BlobId(Sha256Of(buf));
-      r.size = got;
-      r.st = after;
-      if (!HasBlob(r.id)) {
-        JVS_TRY(WriteObject(kBlobs, r.id.bytes(), buf));
-        r.stored = true;
-        if (got > 0) {  // bytes were copied: the descriptor must say so
-          engine.counters().files++;
-          engine.counters().copied++;
-          engine.counters().bytes_copied += got;
-        }
-      }
-      return r;
-    }
-    if (engine.hashes_source_under_lease()) {
-      JVS_ASSIGN_OR_RETURN(std::optional<IngestResult> leased, IngestUnderLease(fd.get(), before, engine));
-      if (leased) return *std::move(leased);
-      // Refused or broken: clone first and hash the clone.
-      if (::lseek(fd.get(), 0, SEEK_SET) < 0) return ErrnoError(errno, "seek failed");
-    }
-    fs::path tmp = TempPath();
-    // O_RDWR: a sharing engine reads the clone back to hash it.
-    JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_RDWR | O_CREAT | O_EXCL, 0444));
-    // One read in all: clone then hash the clone, or hash while copying.
-    auto hashed = engine.CloneAndHash(env_, fd.get(), out.get(), size, hasher);
-    if (!hashed.ok()) {
-      out.reset();
-      (void)env_->Unlink(tmp);
-      return hashed.error();
-    }
-    r.size = *hashed;
-    out.reset();
-    JVS_ASSIGN_OR_RETURN(struct stat after, env_->Fstat(fd.get()));
-    if (r.size != size || !SameStat(before, after)) {
-      (void)env_->Unlink(tmp);
-      continue;
-    }
-    r.id = BlobId(hasher.Finish());
-    r.st = after;
-    JVS_ASSIGN_OR_RETURN(r.stored, Publish(tmp, BlobPath(r.id)));
-    if (r.stored) bytes_written_ += r.size;
-    return r;
-  }
-  return Error(ErrorCode::kIo, std::string("'") + name + "' kept changing while it was read",
-               "stop the program writing to it, then snapshot again");
-}
-
-Result<std::optional<IngestResult>> Store::IngestUnderLease(int fd, const struct stat& before,
-                                                            CloneEngine& engine) {
-  if (!env_->TakeReadLease(fd).ok()) return std::optional<IngestResult>();  // open for writing elsewhere, ...
-  struct Release {
-    Env* env;
-    int fd;
-    ~Release() { env->ReleaseLease(fd); }
-  } release{env_, fd};
-  // A writer that opens the file now waits for the lease: look at the lease
-  // every few MiB and give way (hash the clone instead) once it is broken.
-  constexpr uint64_t kCheckEvery = 8u << 20;
-  const uint64_t size = static_cast<uint64_t>(before.st_size);
-  if (size > (256u << 10)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  Sha256 hasher;
-  char* buf = engine_internal::ThreadScratch();
-  uint64_t total = 0, unchecked = 0;
-  while (true) {
-    JVS_ASSIGN_OR_RETURN(size_t n, env_->Read(fd, buf, engine_internal::kScratchSize));
-    if (n == 0) break;
-    hasher.Update(buf, n);
-    total += n;
-    unchecked += n;
-    if (unchecked >= kCheckEvery) {
-      JVS_ASSIGN_OR_RETURN(bool held, env_->ReadLeaseHeld(fd));
-      if (!held) return std::optional<IngestResult>();
-      unchecked = 0;
-    }
-  }
-  if (total != size) return std::optional<IngestResult>();
-  IngestResult r;
-  r.id = BlobId(hasher.Finish());
-  r.size = total;
-  bool have = HasBlob(r.id);
-  fs::path tmp;
-  if (!have) {
-    tmp = TempPath();
-    JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0444));
-    Status cloned = engine.CloneContent(env_, fd, out.get(), size);
-    if (!cloned.ok()) {
-      out.reset();
-      (void)env_->Unlink(tmp);
-      return cloned.error();
-    }
-  }
-  // Still held: nobody opened the file for writing since the lease was
-  // granted, so the clone holds exactly the bytes hashed.
-  JVS_ASSIGN_OR_RETURN(bool held, env_->ReadLeaseHeld(fd));
-  JVS_ASSIGN_OR_RETURN(struct stat after, env_->Fstat(fd));
-  if (!held || !SameStat(before, after)) {
-    if (!have) (void)env_->Unlink(tmp);
-    return std::optional<IngestResult>();
-  }
-  r.st = after;
-  engine.counters().hashed_in_place++;
-  if (!have) {
-    JVS_ASSIGN_OR_RETURN(r.stored, Publish(tmp, BlobPath(r.id)));
-    if (r.stored) bytes_written_ += r.size;
-  }
-  return std::optional<IngestResult>(std::move(r));
+  return backend_->Ingest(dirfd, name, engine);
 }
 
 Result<std::shared_ptr<const Tree>> Store::ReadTree(const TreeId& id) {
@@ -281,7 +86,7 @@ Result<std::shared_ptr<const Tree>> Store::ReadTree(const TreeId& id) {
     auto it = tree_cache_.find(id);
     if (it != tree_cache_.end()) return it->second;
   }
-  JVS_ASSIGN_OR_RETURN(std::string data, ReadObject(kTrees, id.bytes()));
+  JVS_ASSIGN_OR_RETURN(std::string data, ReadObject(StoreKind::kTree, id.bytes()));
   auto tree = Tree::Decode(data);
   if (!tree.ok()) return tree.error().WithContext("tree " + id.hex());
   auto ptr = std::make_shared<const Tree>(std::move(tree).value());
@@ -298,7 +103,7 @@ Result<TreeId> Store::WriteTree(const Tree& tree) {
     std::lock_guard<std::mutex> l(cache_mu_);
     if (tree_cache_.count(id)) return id;
   }
-  JVS_TRY(WriteObject(kTrees, id.bytes(), data));
+  JVS_TRY(backend_->Write(StoreKind::kTree, id.bytes(), data));
   return id;
 }
 
@@ -322,7 +127,7 @@ Result<std::shared_ptr<const Snapshot>> Store::ReadSnapshot(const SnapshotId& id
     }
   }
   if (!indexed) {
-    JVS_ASSIGN_OR_RETURN(data, ReadObject(kSnapshots, id.bytes()));
+    JVS_ASSIGN_OR_RETURN(data, ReadObject(StoreKind::kSnapshot, id.bytes()));
     if (use_index) {
       std::lock_guard<std::mutex> l(cache_mu_);
       snapshot_index_->Add(id, data);
@@ -340,14 +145,14 @@ Result<std::shared_ptr<const Snapshot>> Store::ReadSnapshot(const SnapshotId& id
 Result<SnapshotId> Store::WriteSnapshot(const Snapshot& snapshot) {
   std::string data = snapshot.Encode();
   SnapshotId id(Sha256Of(data));
-  JVS_TRY(WriteObject(kSnapshots, id.bytes(), data));
+  JVS_TRY(backend_->Write(StoreKind::kSnapshot, id.bytes(), data));
   std::lock_guard<std::mutex> l(cache_mu_);
   fanout_cache_.erase(id.hex().substr(0, 2));
   return id;
 }
 
 bool Store::HasSnapshot(const SnapshotId& id) {
-  return env_->Exists(ObjectPath(kSnapshots, id.bytes()));
+  return backend_->Has(StoreKind::kSnapshot, id.bytes());
 }
 
 Result<std::shared_ptr<const std::vector<SnapshotId>>> Store::SnapshotsInFanout(std::string_view two_hex) {
@@ -359,18 +164,9 @@ Result<std::shared_ptr<const std::vector<SnapshotId>>> Store::SnapshotsInFanout(
   }
   auto fan = std::make_shared<std::vector<SnapshotId>>();
   if (fan_name.size() == 2 && IsHexString(fan_name)) {
-    auto dfd = env_->Open(dir_ / kSnapshots / fan_name, O_RDONLY | O_DIRECTORY);
-    if (!dfd.ok() && dfd.error().code() != ErrorCode::kNotFound) return dfd.error();
-    if (dfd.ok()) {
-      JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd->get()));
-      fan->reserve(entries.size());
-      for (const auto& e : entries) {
-        if (e.name.size() != kIdHexLength - 2) continue;
-        auto id = SnapshotId::FromHex(fan_name + e.name);
-        if (id.ok()) fan->push_back(*id);
-      }
-      std::sort(fan->begin(), fan->end());
-    }
+    JVS_ASSIGN_OR_RETURN(std::vector<Digest> ids, backend_->ListFanout(StoreKind::kSnapshot, fan_name));
+    fan->reserve(ids.size());
+    for (const auto& d : ids) fan->push_back(SnapshotId(d));  // sorted by the backend
   }
   std::lock_guard<std::mutex> l(cache_mu_);
   fanout_cache_[fan_name] = fan;
@@ -401,9 +197,14 @@ Status Store::FlushSnapshotIndex() {
   return snapshot_index_->Flush(env_);
 }
 
-Status Store::Sync() {
-  if (sync_set_->empty()) return OkStatus();
-  return sync_set_->Barrier(env_, dir_);
+Status Store::DropSnapshotIndex() {
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    if (snapshot_index_) snapshot_index_ = std::make_unique<SnapshotIndex>(dir_ / "snapshot_index");
+  }
+  Status st = env_->Unlink(dir_ / "snapshot_index");
+  if (!st.ok() && st.error().code() == ErrorCode::kNotFound) return OkStatus();
+  return st;
 }
 
 }  // namespace jvs

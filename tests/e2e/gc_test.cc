@@ -43,7 +43,7 @@ std::set<std::string> StoreObjects(const fs::path& root) {
 fs::path ObjectPath(const fs::path& root, const std::string& key) {
   std::string kind = key.substr(0, key.find(':'));
   std::string hex = key.substr(key.find(':') + 1);
-  return root / ".jvs/store" / (kind + "s") / hex.substr(0, 2) / hex.substr(2);
+  return jvs::testing::StoreObjectFile(root / ".jvs/store", kind, hex);
 }
 
 uint64_t Blocks(const fs::path& p) {

@@ -22,9 +22,10 @@ inline std::string HexOf(const std::string& bytes) {
   return ToHex(d.data(), d.size());
 }
 
-// `.jvs/store/<kind>/xx/<rest>` for a 64-hex id.
+// The file of a stored object (`kind`: blobs, trees, snapshots) for a 64-hex
+// id, in the local backend's layout.
 inline fs::path StoreObject(const fs::path& root, const std::string& kind, const std::string& hex) {
-  return root / ".jvs" / "store" / kind / hex.substr(0, 2) / hex.substr(2);
+  return jvs::testing::StoreObjectFile(root / ".jvs" / "store", kind, hex);
 }
 
 // Writes `bytes` as an object of `kind` (blobs, trees, snapshots) under

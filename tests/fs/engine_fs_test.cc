@@ -212,8 +212,7 @@ std::string Sha256Hex(const std::string& data) {
 }
 
 fs::path BlobPath(const fs::path& repo, const std::string& content) {
-  std::string hex = Sha256Hex(content);
-  return repo / ".jvs" / "store" / "blobs" / hex.substr(0, 2) / hex.substr(2);
+  return testing::StoreObjectFile(repo / ".jvs" / "store", "blob", Sha256Hex(content));
 }
 
 uint64_t Allocated(const fs::path& p) {

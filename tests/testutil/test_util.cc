@@ -1,5 +1,8 @@
 #include "test_util.h"
 
+#include "jvs/base/object_id.h"
+#include "store/local_backend.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -38,6 +41,16 @@ std::string ReadFile(const fs::path& p) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
+}
+
+fs::path StoreObjectFile(const fs::path& store_dir, std::string_view kind, std::string_view hex) {
+  if (kind.size() > 1 && kind.back() == 's') kind.remove_suffix(1);
+  StoreKind k = kind == "blob" ? StoreKind::kBlob : kind == "tree" ? StoreKind::kTree : StoreKind::kSnapshot;
+  if (kind != "blob" && kind != "tree" && kind != "snapshot")
+    throw std::invalid_argument("StoreObjectFile: unknown kind '" + std::string(kind) + "'");
+  auto id = DigestFromHex(hex);
+  if (!id.ok()) throw std::invalid_argument("StoreObjectFile: not an id: '" + std::string(hex) + "'");
+  return LocalBackend(Env::Default(), store_dir).ObjectPath(k, *id);
 }
 
 }  // namespace jvs::testing

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace jvs::testing {
 
@@ -27,5 +28,11 @@ inline bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 std::string ReadFile(const fs::path& p);
+
+// The file holding a store object in the local backend's layout (the only
+// code that knows it: src/store/local_backend.h), for tests that damage,
+// plant or remove objects on purpose. `store_dir` is `.jvs/store`; `kind` is
+// "blob", "tree" or "snapshot" (or their plurals); `hex` a 64-hex id.
+fs::path StoreObjectFile(const fs::path& store_dir, std::string_view kind, std::string_view hex);
 
 }  // namespace jvs::testing

@@ -16,6 +16,7 @@
 
 #include "jvs/base/hash.h"
 #include "jvs/oplog/oplog.h"
+#include "jvs/oplog/simple.h"
 #include "jvs/repo/repo.h"
 #include "jvs/repo/workspace.h"
 #include "test_util.h"
@@ -56,8 +57,7 @@ ErrorCode CodeOf(const Result<T>& r) {
 ErrorCode CodeOf(const Status& s) { return s.ok() ? ErrorCode::kInternal : s.error().code(); }
 
 fs::path ObjectFile(const fs::path& root, const char* kind, const Digest& id) {
-  std::string hex = ToHex(id.data(), id.size());
-  return root / ".jvs/store" / kind / hex.substr(0, 2) / hex.substr(2);
+  return testing::StoreObjectFile(root / ".jvs/store", kind, ToHex(id.data(), id.size()));
 }
 
 class GcLibTest : public ::testing::Test {
@@ -87,8 +87,8 @@ class GcLibTest : public ::testing::Test {
 
 TEST(OpStoreHorizon, RoundTripLiveParentsAndMessages) {
   TempDir tmp;
-  ASSERT_TRUE(OpStore::Create(Env::Default(), tmp.path()).ok());
-  OpStore ops(Env::Default(), tmp.path());
+  ASSERT_TRUE(SimpleOpStore::Create(Env::Default(), tmp.path()).ok());
+  SimpleOpStore ops(Env::Default(), tmp.path());
   ASSERT_TRUE(ops.LoadHorizon().ok());
   EXPECT_TRUE(ops.horizon().empty());
   Operation op;
@@ -103,7 +103,7 @@ TEST(OpStoreHorizon, RoundTripLiveParentsAndMessages) {
   ASSERT_TRUE(ops.WriteHorizon({OperationId(Sha256Of("cut"))}).ok());
   EXPECT_TRUE(ops.IsCut(OperationId(Sha256Of("cut"))));
   EXPECT_EQ(ops.LiveParents(op), std::vector<OperationId>{OperationId(Sha256Of("kept"))});
-  OpStore fresh(Env::Default(), tmp.path());
+  SimpleOpStore fresh(Env::Default(), tmp.path());
   ASSERT_TRUE(fresh.LoadHorizon().ok());
   EXPECT_EQ(fresh.horizon(), ops.horizon());
   missing = fresh.ReadOperation(OperationId(Sha256Of("cut")));

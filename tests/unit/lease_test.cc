@@ -155,7 +155,7 @@ TEST(StoreLease, IngestHashesUnderALeaseClonesOnlyNewBlobsAndFallsBackForWriters
   EXPECT_EQ(r1->size, a.size());
   EXPECT_TRUE(r1->stored);
   EXPECT_EQ(engine.counters().hashed_in_place.load(), 1u);
-  EXPECT_EQ(testing::ReadFile(store->BlobPath(r1->id)), a);
+  EXPECT_EQ(testing::ReadFile(testing::StoreObjectFile(tmp / "store", "blob", r1->id.hex())), a);
 
   // The same content again: hashed under the lease, not copied.
   uint64_t copied = engine.counters().bytes_copied.load() + engine.counters().files.load();
@@ -176,7 +176,7 @@ TEST(StoreLease, IngestHashesUnderALeaseClonesOnlyNewBlobsAndFallsBackForWriters
   EXPECT_EQ(r3->id, BlobId(Sha256Of(b)));
   EXPECT_TRUE(r3->stored);
   EXPECT_EQ(engine.counters().hashed_in_place.load(), 2u) << "a refused lease must not count";
-  EXPECT_EQ(testing::ReadFile(store->BlobPath(r3->id)), b);
+  EXPECT_EQ(testing::ReadFile(testing::StoreObjectFile(tmp / "store", "blob", r3->id.hex())), b);
 }
 
 }  // namespace

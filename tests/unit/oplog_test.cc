@@ -1,6 +1,7 @@
 // Unit tests of the operation log: View/Operation encodings, OpStore, OpHeads.
 
 #include "jvs/oplog/oplog.h"
+#include "jvs/oplog/simple.h"
 
 #include <gtest/gtest.h>
 
@@ -258,10 +259,10 @@ TEST(OperationDecode, RejectsMalformed) {
 
 class OpStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(OpStore::Create(env_, tmp_.path() / "op_store").ok()); }
+  void SetUp() override { ASSERT_TRUE(SimpleOpStore::Create(env_, tmp_.path() / "op_store").ok()); }
   TempDir tmp_;
   Env* env_ = Env::Default();
-  OpStore ops_{Env::Default(), tmp_.path() / "op_store"};
+  SimpleOpStore ops_{Env::Default(), tmp_.path() / "op_store"};
 };
 
 TEST_F(OpStoreTest, WriteAndReadBack) {
@@ -403,7 +404,7 @@ class OpHeadsTest : public ::testing::Test {
 };
 
 TEST_F(OpHeadsTest, ListIgnoresTempFiles) {
-  OpHeads heads(Env::Default(), dir_);
+  SimpleOpHeads heads(Env::Default(), dir_);
   auto l = heads.List();
   ASSERT_TRUE(l.ok());
   EXPECT_TRUE(l->empty());
@@ -420,7 +421,7 @@ TEST_F(OpHeadsTest, ListIgnoresTempFiles) {
 
 TEST_F(OpHeadsTest, UpdateAddsBeforeRemoving) {
   RecordingEnv env;
-  OpHeads heads(&env, dir_);
+  SimpleOpHeads heads(&env, dir_);
   testing::WriteFile(dir_ / a_.hex(), "");
   testing::WriteFile(dir_ / b_.hex(), "");
   ASSERT_TRUE(heads.Update(c_, {a_, b_}).ok());
@@ -435,7 +436,7 @@ TEST_F(OpHeadsTest, UpdateAddsBeforeRemoving) {
 TEST_F(OpHeadsTest, FailedAddKeepsOldHeads) {
   RecordingEnv env;
   env.fail_rename = true;
-  OpHeads heads(&env, dir_);
+  SimpleOpHeads heads(&env, dir_);
   testing::WriteFile(dir_ / a_.hex(), "");
   auto st = heads.Update(c_, {a_});
   ASSERT_FALSE(st.ok());
@@ -447,7 +448,7 @@ TEST_F(OpHeadsTest, FailedAddKeepsOldHeads) {
 TEST_F(OpHeadsTest, FailedRemoveLeavesBothHeads) {
   RecordingEnv env;
   env.fail_unlink = true;
-  OpHeads heads(&env, dir_);
+  SimpleOpHeads heads(&env, dir_);
   testing::WriteFile(dir_ / a_.hex(), "");
   // Once the new head exists the operation is published: removing the old
   // head is best effort (it is an ancestor; readers drop ancestor heads).
@@ -460,7 +461,7 @@ TEST_F(OpHeadsTest, FailedRemoveLeavesBothHeads) {
 }
 
 TEST_F(OpHeadsTest, UpdateToleratesMissingOldAndSelf) {
-  OpHeads heads(Env::Default(), dir_);
+  SimpleOpHeads heads(Env::Default(), dir_);
   ASSERT_TRUE(heads.Update(a_, {}).ok());
   ASSERT_TRUE(heads.Update(b_, {a_, c_}).ok());  // c_ is not a head: ignored
   EXPECT_EQ(Files(), std::vector<std::string>{b_.hex()});

@@ -180,7 +180,9 @@ TEST_F(SnapshotIndexTest, BuiltLazilyThenServesEveryDescriptor) {
   EXPECT_EQ(idx.size(), 50u);
   EXPECT_FALSE(idx.needs_rewrite());
   // The index alone answers now: hide the objects and read again.
-  fs::rename(dir_ / "snapshots", tmp_.path() / "hidden");
+  // (the folder of every snapshot file in the local backend's layout)
+  const fs::path snapshots = testing::StoreObjectFile(dir_, "snapshot", line[0].first.hex()).parent_path().parent_path();
+  fs::rename(snapshots, tmp_.path() / "hidden");
   {
     auto store = Open();
     store->UseSnapshotIndex(true);
@@ -193,7 +195,7 @@ TEST_F(SnapshotIndexTest, BuiltLazilyThenServesEveryDescriptor) {
     auto plain = Open();
     EXPECT_EQ(plain->ReadSnapshot(line[0].first).error().code(), ErrorCode::kNotFound);
   }
-  fs::rename(tmp_.path() / "hidden", dir_ / "snapshots");
+  fs::rename(tmp_.path() / "hidden", snapshots);
 }
 
 TEST_F(SnapshotIndexTest, MissingRecordsAreAppended) {

@@ -54,6 +54,8 @@ class StoreTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.error().message();
     return s.ok() ? std::move(s).value() : nullptr;
   }
+  // The file of a blob (the local backend's layout).
+  fs::path BlobPath(const BlobId& id) const { return testing::StoreObjectFile(dir_, "blob", id.hex()); }
   struct stat StatOf(const fs::path& p) {
     struct stat st {};
     EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
@@ -105,7 +107,7 @@ TEST_F(StoreTest, BlobIdIsPlainSha256OfContent) {
     auto id = store_->WriteBlob(v.data);
     ASSERT_TRUE(id.ok()) << id.error().message();
     EXPECT_EQ(id->hex(), v.hex);
-    EXPECT_EQ(store_->BlobPath(*id), dir_ / "blobs" / v.hex.substr(0, 2) / v.hex.substr(2));
+    EXPECT_EQ(BlobPath(*id), dir_ / "blobs" / v.hex.substr(0, 2) / v.hex.substr(2));
     EXPECT_TRUE(store_->HasBlob(*id));
     auto data = store_->ReadBlob(*id);
     ASSERT_TRUE(data.ok());
@@ -116,7 +118,7 @@ TEST_F(StoreTest, BlobIdIsPlainSha256OfContent) {
 TEST_F(StoreTest, BlobsAreReadOnlyFilesInFanOutDirs) {
   auto id = store_->WriteBlob("hello\n");
   ASSERT_TRUE(id.ok());
-  fs::path p = store_->BlobPath(*id);
+  fs::path p = BlobPath(*id);
   EXPECT_EQ(p.parent_path().parent_path(), dir_ / "blobs");
   EXPECT_EQ(p.parent_path().filename().string(), id->hex().substr(0, 2));
   EXPECT_EQ(p.filename().string(), id->hex().substr(2));
@@ -139,13 +141,13 @@ TEST_F(StoreTest, WriteBlobTwiceIsIdempotent) {
   uint64_t objects = store_->objects_written(), bytes = store_->bytes_written();
   EXPECT_EQ(objects, 1u);
   EXPECT_EQ(bytes, 12u);
-  struct stat before = StatOf(store_->BlobPath(*a));
+  struct stat before = StatOf(BlobPath(*a));
   auto b = store_->WriteBlob("same content");
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(*a, *b);
   EXPECT_EQ(store_->objects_written(), objects);
   EXPECT_EQ(store_->bytes_written(), bytes);
-  struct stat after = StatOf(store_->BlobPath(*a));
+  struct stat after = StatOf(BlobPath(*a));
   EXPECT_EQ(before.st_ino, after.st_ino);
   EXPECT_EQ(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
   // Also through another Store instance (no in-memory state).
@@ -196,7 +198,7 @@ class IngestTest : public StoreTest, public ::testing::WithParamInterface<const 
     EXPECT_EQ(r->st.st_ino, fst.st_ino);
     EXPECT_EQ(static_cast<uint64_t>(r->st.st_size), size);
     EXPECT_EQ(r->st.st_mtim.tv_nsec, fst.st_mtim.tv_nsec);
-    fs::path blob = store_->BlobPath(r->id);
+    fs::path blob = BlobPath(r->id);
     EXPECT_EQ(StatOf(blob).st_mode & 07777, 0444u);
     EXPECT_EQ(static_cast<size_t>(StatOf(blob).st_size), size);
     EXPECT_TRUE(testing::ReadFile(blob) == content);
@@ -272,7 +274,7 @@ TEST_F(StoreTest, TreeRoundTripAndCache) {
   auto id = store_->WriteTree(t);
   ASSERT_TRUE(id.ok());
   EXPECT_EQ(*id, t.ComputeId());
-  fs::path p = dir_ / "trees" / id->hex().substr(0, 2) / id->hex().substr(2);
+  fs::path p = testing::StoreObjectFile(dir_, "tree", id->hex());
   EXPECT_EQ(testing::ReadFile(p), t.Encode());
   auto back = store_->ReadTree(*id);
   ASSERT_TRUE(back.ok());
@@ -290,7 +292,7 @@ TEST_F(StoreTest, ReadTreeDetectsFlippedByte) {
   Tree t = SampleTree();
   auto id = store_->WriteTree(t);
   ASSERT_TRUE(id.ok());
-  fs::path p = dir_ / "trees" / id->hex().substr(0, 2) / id->hex().substr(2);
+  fs::path p = testing::StoreObjectFile(dir_, "tree", id->hex());
   std::string data = testing::ReadFile(p);
   for (size_t pos : {size_t{0}, size_t{5}, data.size() / 2, data.size() - 1}) {
     std::string bad = data;
@@ -313,7 +315,7 @@ TEST_F(StoreTest, ReadTreeDetectsFlippedByte) {
 TEST_F(StoreTest, ReadTreeRejectsUndecodableObjectWithMatchingHash) {
   std::string garbage = "JVST\x01\x05nonsense";
   TreeId id(Sha256Of(garbage));
-  fs::path p = dir_ / "trees" / id.hex().substr(0, 2) / id.hex().substr(2);
+  fs::path p = testing::StoreObjectFile(dir_, "tree", id.hex());
   testing::WriteFile(p, garbage);
   auto r = store_->ReadTree(id);
   ASSERT_FALSE(r.ok());
@@ -352,7 +354,7 @@ TEST_F(StoreTest, SnapshotRoundTripAndCorruption) {
   auto back = Reopen()->ReadSnapshot(*id);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ((*back)->note, s.note);
-  fs::path p = dir_ / "snapshots" / id->hex().substr(0, 2) / id->hex().substr(2);
+  fs::path p = testing::StoreObjectFile(dir_, "snapshot", id->hex());
   EXPECT_EQ(StatOf(p).st_mode & 0222, 0u);  // read-only like every object
   std::string data = testing::ReadFile(p);
   ASSERT_EQ(::chmod(p.c_str(), 0644), 0);
@@ -412,8 +414,8 @@ TEST_F(StoreTest, FindSnapshotsByPrefix) {
   for (const auto& x : *bm) EXPECT_NE(x.hex(), blob->hex());
   // Stray files in a fan-out directory are ignored.
   std::string hex = ids[0].hex();
-  testing::WriteFile(dir_ / "snapshots" / hex.substr(0, 2) / (hex.substr(2) + ".tmp"), "x");
-  testing::WriteFile(dir_ / "snapshots" / hex.substr(0, 2) / "short", "x");
+  testing::WriteFile(testing::StoreObjectFile(dir_, "snapshot", hex).parent_path() / (hex.substr(2) + ".tmp"), "x");
+  testing::WriteFile(testing::StoreObjectFile(dir_, "snapshot", hex).parent_path() / "short", "x");
   auto m = store_->FindSnapshotsByPrefix(hex.substr(0, 2));
   ASSERT_TRUE(m.ok());
   for (const auto& x : *m) EXPECT_EQ(x.hex().substr(0, 2), hex.substr(0, 2));

@@ -86,7 +86,7 @@ class VerifyTest : public ::testing::Test {
   }
   fs::path Store() const { return root_ / ".jvs" / "store"; }
   fs::path ObjectFile(const std::string& kind, const std::string& hex) const {
-    return Store() / kind / hex.substr(0, 2) / hex.substr(2);
+    return testing::StoreObjectFile(Store(), kind, hex);
   }
   // Writes raw bytes as an object of `kind` under their true id.
   std::string PutRaw(const std::string& kind, const std::string& bytes) {

@@ -1,16 +1,21 @@
 // The operation log. Every mutating command publishes exactly one Operation,
 // which names its parent operations by id (a hash-linked DAG: the
 // tamper-evident audit trail) and the View the repository has after it.
-// OpStore keeps operations and views as content-addressed files; OpHeads keeps
-// one empty file per head operation, so concurrent writers never overwrite
-// each other. Value types are thread-compatible; OpStore/OpHeads are
-// thread-safe (they only touch files).
+// OpStore keeps operations and views by id; OpHeads keeps the set of head
+// operations. Both are interfaces with a name() and a factory below: the
+// names are written at init in `.jvs/op_store/type` and `.jvs/op_heads/type`
+// and checked at open. The implementations of today, "simple", are in
+// jvs/oplog/simple.h. Value types are thread-compatible; OpStore/OpHeads
+// implementations are thread-safe, except the horizon (loaded and replaced by
+// one thread, as Repo does).
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "jvs/base/env.h"
@@ -63,6 +68,12 @@ struct OperationMetadata {
   bool operator==(const OperationMetadata&) const = default;
 };
 
+struct OpObjectStat {
+  uint64_t size = 0;        // bytes of the object
+  uint64_t disk_bytes = 0;  // what deleting it frees
+  int64_t mtime_ns = 0;     // when it was stored, by the filesystem's clock
+};
+
 struct Operation {
   static constexpr int kFormatVersion = 1;
   std::vector<OperationId> parents;  // empty only for the root operation
@@ -78,67 +89,91 @@ struct Operation {
   OperationId ComputeId() const;
 };
 
-// `.jvs/op_store/{operations,views}/<hex id>`; reads are verified against the id.
+// Operations and views, content-addressed: reads are verified against the id.
 class OpStore {
  public:
-  // Written files are added to `sync_set` (may be null) for the next barrier.
-  OpStore(Env* env, fs::path dir, SyncSet* sync_set = nullptr)
-      : env_(env), dir_(std::move(dir)), sync_set_(sync_set) {}
-  static Status Create(Env* env, const fs::path& dir);
+  virtual ~OpStore() = default;
+  // What `op_store/type` holds (without the newline): "simple".
+  virtual std::string_view name() const = 0;
 
-  Result<Operation> ReadOperation(const OperationId& id);
-  Result<OperationId> WriteOperation(const Operation& op);
-  Result<View> ReadView(const ViewId& id);
-  Result<ViewId> WriteView(const View& view);
-  // Operations whose hex id starts with `prefix`.
-  Result<std::vector<OperationId>> FindOperationsByPrefix(std::string_view prefix);
-  const fs::path& dir() const { return dir_; }
+  virtual Result<Operation> ReadOperation(const OperationId& id) = 0;
+  virtual Result<OperationId> WriteOperation(const Operation& op) = 0;
+  virtual Result<View> ReadView(const ViewId& id) = 0;
+  virtual Result<ViewId> WriteView(const View& view) = 0;
+  // The stored bytes, unverified and undecoded (verify classifies damage
+  // itself): kNotFound when absent, kCorrupt when larger than `max_size`.
+  virtual Result<std::string> ReadOperationBytes(const OperationId& id, size_t max_size) = 0;
+  virtual Result<std::string> ReadViewBytes(const ViewId& id, size_t max_size) = 0;
+  // Operations whose hex id starts with `prefix` (lowercase), sorted.
+  virtual Result<std::vector<OperationId>> FindOperationsByPrefix(std::string_view prefix) = 0;
+
+  // Every stored operation / view (for gc); listing order is unspecified.
+  virtual Result<std::vector<OperationId>> ListOperations() = 0;
+  virtual Result<std::vector<ViewId>> ListViews() = 0;
+  // Size on disk and time stored (kNotFound when absent), and deletion (gc).
+  virtual Result<OpObjectStat> StatOperation(const OperationId& id) = 0;
+  virtual Result<OpObjectStat> StatView(const ViewId& id) = 0;
+  virtual Status DeleteOperation(const OperationId& id) = 0;
+  virtual Status DeleteView(const ViewId& id) = 0;
+  // Where an operation / view is kept, for messages.
+  virtual fs::path OperationPath(const OperationId& id) const = 0;
+  virtual fs::path ViewPath(const ViewId& id) const = 0;
 
   // ---- the horizon: where `jvs gc run` cut the op log ----
-  // `op_store/horizon` lists the operations that were cut from the log and
-  // that a remaining operation still names as a parent. Every walk of the
-  // log (op log, undo/redo, @-, merge ancestry) treats those parents as
-  // absent, so the operations that name them are roots. No file: no cut.
-  Status LoadHorizon();
+  // The operations that were cut from the log and that a remaining
+  // operation still names as a parent. Every walk of the log (op log,
+  // undo/redo, @-, merge ancestry) treats those parents as absent, so the
+  // operations that name them are roots. Nothing recorded: no cut.
+  virtual Status LoadHorizon() = 0;
+  // Replaces the horizon atomically and durably.
+  virtual Status WriteHorizon(const std::set<OperationId>& cut) = 0;
   const std::set<OperationId>& horizon() const { return horizon_; }
   bool IsCut(const OperationId& id) const { return horizon_.count(id) > 0; }
   // `op.parents` without the cut ones.
   std::vector<OperationId> LiveParents(const Operation& op) const;
-  // Replaces the horizon file atomically and durably (fsync of file and directory).
-  Status WriteHorizon(const std::set<OperationId>& cut);
 
-  // Every stored operation / view (for gc); listing order is unspecified.
-  Result<std::vector<OperationId>> ListOperations();
-  Result<std::vector<ViewId>> ListViews();
-  fs::path OperationPath(const OperationId& id) const { return dir_ / "operations" / id.hex(); }
-  fs::path ViewPath(const ViewId& id) const { return dir_ / "views" / id.hex(); }
-
- private:
-  Result<std::string> ReadVerified(const char* kind, const Digest& id);
-  Status WriteObject(const char* kind, const Digest& id, std::string_view data);
-  Env* env_;
-  fs::path dir_;
-  SyncSet* sync_set_;
+ protected:
   std::set<OperationId> horizon_;
 };
 
-// `.jvs/op_heads/<hex id>`: one empty file per head operation.
+// The head operations: one record per head, so concurrent writers never
+// overwrite each other.
 class OpHeads {
  public:
-  OpHeads(Env* env, fs::path dir) : env_(env), dir_(std::move(dir)) {}
-  Result<std::vector<OperationId>> List();
+  virtual ~OpHeads() = default;
+  // What `op_heads/type` holds (without the newline): "simple".
+  virtual std::string_view name() const = 0;
+  // Sorted.
+  virtual Result<std::vector<OperationId>> List() = 0;
   // Adds `new_head`, then removes `old_heads` (publication order).
   Status Update(const OperationId& new_head, const std::vector<OperationId>& old_heads);
   // The two steps of Update. Once Add succeeded the operation is published;
   // RemoveOld is best effort (a superseded head is an ancestor of the new one,
   // and readers drop ancestor heads).
-  Status Add(const OperationId& new_head);
-  void RemoveOld(const OperationId& new_head, const std::vector<OperationId>& old_heads);
-  const fs::path& dir() const { return dir_; }
-
- private:
-  Env* env_;
-  fs::path dir_;
+  virtual Status Add(const OperationId& new_head) = 0;
+  virtual void RemoveOld(const OperationId& new_head, const std::vector<OperationId>& old_heads) = 0;
+  // Removes one head; kNotFound when it is not one.
+  virtual Status Remove(const OperationId& head) = 0;
+  // Makes the heads added and removed so far durable.
+  virtual Status Sync() = 0;
+  // The simple implementation's folder (Repo::Publish still syncs it itself;
+  // new code calls Sync()).
+  virtual const fs::path& dir() const = 0;
 };
+
+// ---- factories keyed by the names in the type files ----
+inline constexpr std::string_view kDefaultOpStore = "simple";
+inline constexpr std::string_view kDefaultOpHeads = "simple";
+std::vector<std::string_view> OpStoreNames();
+std::vector<std::string_view> OpHeadsNames();
+// Creates an empty op store / op heads `name` in `dir` and writes `dir/type`.
+Status CreateOpStore(Env* env, const fs::path& dir, std::string_view name = kDefaultOpStore);
+Status CreateOpHeads(Env* env, const fs::path& dir, std::string_view name = kDefaultOpHeads);
+// Opens the implementation `dir/type` names; a missing type file means
+// "simple" (repositories made before type files existed). An unknown name is
+// kUnsupported, a malformed file kCorrupt. Written op store files are added
+// to `sync_set` (may be null) for the next barrier.
+Result<std::unique_ptr<OpStore>> OpenOpStore(Env* env, const fs::path& dir, SyncSet* sync_set = nullptr);
+Result<std::unique_ptr<OpHeads>> OpenOpHeads(Env* env, const fs::path& dir);
 
 }  // namespace jvs

@@ -1,11 +1,11 @@
 // Store: the content-addressed object store of one repository (blobs, trees,
-// snapshots). The local backend keeps every object as one file named by its id
-// under `.jvs/store/{blobs,trees,snapshots}/xx/yyyy...`; blobs are stored whole,
-// uncompressed and read-only so that a clone engine can share their extents.
-// Objects are written to a temp file and renamed into place; nothing is
-// fsync'ed per object: `Sync()` is the one durability barrier per operation.
-// Trees and snapshots are verified against their id when read and cached in
-// memory. Thread-safe.
+// snapshots), on top of a Backend (backend.h) that keeps the bytes; the Store
+// owns it. The Store encodes, decodes and verifies: trees and snapshots are
+// checked against their id when read and cached in memory; it keeps the
+// snapshot index (a cache file of descriptors). Where and how objects are
+// kept is the backend's business (`.jvs/store/type` names it). Nothing is
+// made durable per object: `Sync()` is the one durability barrier per
+// operation. Thread-safe.
 #pragma once
 
 #include <sys/stat.h>
@@ -19,8 +19,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "jvs/engine/engine.h"
 #include "jvs/base/env.h"
+#include "jvs/engine/engine.h"
+#include "jvs/store/backend.h"
 #include "jvs/store/objects.h"
 
 namespace jvs {
@@ -30,32 +31,30 @@ class SyncSet;
 
 namespace jvs {
 
-struct IngestResult {
-  BlobId id;
-  uint64_t size = 0;
-  struct stat st {};  // the file's stat after it was read (stable during the read)
-  bool stored = false;  // false when the store already had the blob
-};
-
 class Store {
  public:
-  // Opens the store in `dir` (`.jvs/store`), which must exist.
+  // Opens the store in `dir` (`.jvs/store`), which must exist, with the
+  // backend its type file names.
   static Result<std::unique_ptr<Store>> Open(Env* env, const fs::path& dir);
-  // Creates the directory layout in `dir`.
-  static Status Create(Env* env, const fs::path& dir);
+  // A store in `dir` on `backend` (tests run one against every backend).
+  static std::unique_ptr<Store> Open(Env* env, const fs::path& dir, std::unique_ptr<Backend> backend);
+  // Creates an empty store in `dir` on backend `backend_name`.
+  static Status Create(Env* env, const fs::path& dir, std::string_view backend_name = kDefaultBackend);
 
-  std::string_view name() const { return "local"; }
+  // The backend's name ("local").
+  std::string_view name() const { return backend_->name(); }
   const fs::path& dir() const { return dir_; }
+  Backend& backend() { return *backend_; }
 
   // ---- blobs ----
   bool HasBlob(const BlobId& id);
-  fs::path BlobPath(const BlobId& id) const;
   Result<UniqueFd> OpenBlob(const BlobId& id);
   Result<std::string> ReadBlob(const BlobId& id, uint64_t max_size = 1ull << 32);
   Result<BlobId> WriteBlob(std::string_view data);
   // Reads the file `name` in directory `dirfd` once, hashing it and storing it
   // through `engine` if the store does not have it yet. Retries if the file
   // changes while it is read. Symlinks are not files: use WriteBlob(target).
+  // (Backend::Ingest.)
   Result<IngestResult> IngestFile(int dirfd, const char* name, CloneEngine& engine);
 
   // ---- trees and snapshots ----
@@ -79,39 +78,29 @@ class Store {
   // writes what was added (best effort: the index is only a cache).
   void UseSnapshotIndex(bool on);
   Status FlushSnapshotIndex();
+  // Removes the snapshot index file (before snapshots are deleted, so that it
+  // never answers for a deleted one); absent is fine.
+  Status DropSnapshotIndex();
 
   // The durability barrier: everything written so far (objects here and any
   // file added to sync_set()) reaches stable storage.
-  Status Sync();
-  SyncSet& sync_set() { return *sync_set_; }
+  Status Sync() { return backend_->Sync(); }
+  SyncSet& sync_set() { return backend_->sync_set(); }
 
   // Counters for --debug and tests.
-  uint64_t objects_written() const { return objects_written_.load(); }
-  uint64_t bytes_written() const { return bytes_written_.load(); }
+  uint64_t objects_written() const { return backend_->objects_written(); }
+  uint64_t bytes_written() const { return backend_->bytes_written(); }
 
- private:
-  Store(Env* env, fs::path dir);
- public:
   ~Store();
 
  private:
-  fs::path ObjectPath(const char* kind, const Digest& id) const;
-  fs::path TempPath();
-  // IngestFile for engines that hash the source under a read lease; nullopt
-  // when the lease is refused or broken (the caller clones and hashes the clone).
-  Result<std::optional<IngestResult>> IngestUnderLease(int fd, const struct stat& before, CloneEngine& engine);
-  // Renames a finished temp file to `final_path`, creating the fan-out
-  // directory if needed. An existing object is kept (same content).
-  Result<bool> Publish(const fs::path& tmp, const fs::path& final_path);
-  Status WriteObject(const char* kind, const Digest& id, std::string_view data);
-  Result<std::string> ReadObject(const char* kind, const Digest& id);
+  Store(Env* env, fs::path dir, std::unique_ptr<Backend> backend);
+  // A tree or snapshot, verified against its id.
+  Result<std::string> ReadObject(StoreKind kind, const Digest& id);
 
   Env* env_;
   fs::path dir_;
-  std::atomic<uint64_t> temp_counter_{0};
-  std::atomic<uint64_t> objects_written_{0};
-  std::atomic<uint64_t> bytes_written_{0};
-  std::unique_ptr<SyncSet> sync_set_;
+  std::unique_ptr<Backend> backend_;
   std::mutex cache_mu_;
   std::unordered_map<TreeId, std::shared_ptr<const Tree>, IdHash> tree_cache_;
   std::unordered_map<SnapshotId, std::shared_ptr<const Snapshot>, IdHash> snapshot_cache_;

@@ -1,0 +1,205 @@
+// LocalBackend: layout, reads, writes, listing, deletion, temp files and the
+// barrier. Ingest (hashing workspace files into blobs) is in local_ingest.cc.
+#include "store/local_backend.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <random>
+
+#include "base/sync_set.h"
+
+namespace jvs {
+
+namespace {
+
+const char* KindDir(StoreKind kind) {
+  switch (kind) {
+    case StoreKind::kBlob: return "blobs";
+    case StoreKind::kTree: return "trees";
+    case StoreKind::kSnapshot: return "snapshots";
+  }
+  return "?";
+}
+
+constexpr const char* kTmp = "tmp";
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+int64_t MtimeNs(const struct stat& st) { return int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec; }
+
+// The ids in one fan-out directory `fan` (absent: none); stray names skipped.
+Status ListBucket(Env* env, const fs::path& dir, const std::string& fan, std::vector<Digest>* out) {
+  auto dfd = env->Open(dir, O_RDONLY | O_DIRECTORY);
+  if (!dfd.ok()) {
+    if (dfd.error().code() == ErrorCode::kNotFound) return OkStatus();
+    return dfd.error();
+  }
+  JVS_ASSIGN_OR_RETURN(auto entries, env->ReadDir(dfd->get()));
+  out->reserve(out->size() + entries.size());
+  for (const auto& e : entries) {
+    if (e.name.size() != kIdHexLength - 2 || !IsLowerHex(e.name)) continue;  // temp or stray files
+    auto d = DigestFromHex(fan + e.name);
+    if (d.ok()) out->push_back(*d);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+LocalBackend::LocalBackend(Env* env, fs::path dir)
+    : env_(env), dir_(std::move(dir)), sync_set_(std::make_unique<SyncSet>()) {}
+
+LocalBackend::~LocalBackend() = default;
+
+Status LocalBackend::Create(Env* env, const fs::path& dir) {
+  JVS_TRY(env->MkdirAll(dir));
+  for (StoreKind k : kStoreKinds) JVS_TRY(env->MkdirAll(dir / KindDir(k)));
+  return env->MkdirAll(dir / kTmp);
+}
+
+fs::path LocalBackend::ObjectPath(StoreKind kind, const Digest& id) const {
+  std::string hex = ToHex(id.data(), id.size());
+  return dir_ / KindDir(kind) / hex.substr(0, 2) / hex.substr(2);
+}
+
+fs::path LocalBackend::TempPath() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return dir_ / kTmp /
+         ("obj-" + std::to_string(::getpid()) + "-" + std::to_string(temp_counter_++) + "-" +
+          std::to_string(rng() & 0xffffff));
+}
+
+bool LocalBackend::Has(StoreKind kind, const Digest& id) { return env_->Exists(ObjectPath(kind, id)); }
+
+Result<ObjectStat> LocalBackend::Stat(StoreKind kind, const Digest& id) {
+  JVS_ASSIGN_OR_RETURN(struct stat st, env_->Lstat(ObjectPath(kind, id)));
+  ObjectStat s;
+  s.size = static_cast<uint64_t>(st.st_size);
+  s.disk_bytes = static_cast<uint64_t>(st.st_blocks) * 512;
+  s.mtime_ns = MtimeNs(st);
+  return s;
+}
+
+Result<std::string> LocalBackend::Read(StoreKind kind, const Digest& id, uint64_t max_size) {
+  return env_->ReadFile(ObjectPath(kind, id), max_size);
+}
+
+Result<UniqueFd> LocalBackend::OpenBlob(const Digest& id) {
+  return env_->Open(ObjectPath(StoreKind::kBlob, id), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+Result<std::vector<Digest>> LocalBackend::List(StoreKind kind) {
+  std::vector<Digest> out;
+  fs::path dir = dir_ / KindDir(kind);
+  auto dfd = env_->Open(dir, O_RDONLY | O_DIRECTORY);
+  if (!dfd.ok()) {
+    if (dfd.error().code() == ErrorCode::kNotFound) return out;
+    return dfd.error();
+  }
+  JVS_ASSIGN_OR_RETURN(auto fans, env_->ReadDir(dfd->get()));
+  for (const auto& f : fans) {
+    if (f.name.size() != 2 || !IsLowerHex(f.name)) continue;
+    JVS_TRY(ListBucket(env_, dir / f.name, f.name, &out));
+  }
+  return out;
+}
+
+Result<std::vector<Digest>> LocalBackend::ListFanout(StoreKind kind, std::string_view two_hex) {
+  std::vector<Digest> out;
+  if (two_hex.size() != 2 || !IsLowerHex(two_hex)) return out;
+  std::string fan(two_hex);
+  JVS_TRY(ListBucket(env_, dir_ / KindDir(kind) / fan, fan, &out));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<bool> LocalBackend::Publish(const fs::path& tmp, const fs::path& final_path) {
+  Status st = env_->RenameNoReplace(tmp, final_path);
+  if (!st.ok() && st.error().code() == ErrorCode::kNotFound) {
+    Status m = env_->Mkdir(final_path.parent_path());
+    if (!m.ok() && m.error().code() != ErrorCode::kAlreadyExists) {
+      (void)env_->Unlink(tmp);
+      return m.error();
+    }
+    if (m.ok()) sync_set_->Add(final_path.parent_path());  // its entry in the parent too
+    st = env_->RenameNoReplace(tmp, final_path);
+  }
+  if (!st.ok()) {
+    (void)env_->Unlink(tmp);
+    if (st.error().code() == ErrorCode::kAlreadyExists) return false;
+    return st.error();
+  }
+  sync_set_->Add(final_path);
+  objects_written_++;
+  return true;
+}
+
+Result<bool> LocalBackend::Write(StoreKind kind, const Digest& id, std::string_view data) {
+  fs::path final_path = ObjectPath(kind, id);
+  if (env_->Exists(final_path)) return false;
+  fs::path tmp = TempPath();
+  {
+    JVS_ASSIGN_OR_RETURN(UniqueFd fd, env_->Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0444));
+    Status st = env_->Write(fd.get(), data.data(), data.size());
+    if (!st.ok()) {
+      fd.reset();
+      (void)env_->Unlink(tmp);
+      return st.error();
+    }
+  }
+  JVS_ASSIGN_OR_RETURN(bool stored, Publish(tmp, final_path));
+  if (stored) bytes_written_ += data.size();
+  return stored;
+}
+
+Status LocalBackend::Delete(StoreKind kind, const Digest& id) { return env_->Unlink(ObjectPath(kind, id)); }
+
+Status LocalBackend::Materialize(const Digest& id, uint64_t size, const fs::path& dst, mode_t mode,
+                                 CloneEngine& engine) {
+  JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlob(id));
+  JVS_ASSIGN_OR_RETURN(struct stat bst, env_->Fstat(src.get()));
+  if (!S_ISREG(bst.st_mode) || static_cast<uint64_t>(bst.st_size) != size)
+    return Error(ErrorCode::kCorrupt, "blob " + ToHex(id.data(), id.size()).substr(0, 12) + " holds " +
+                                          std::to_string(bst.st_size) + " bytes, not the " +
+                                          std::to_string(size) + " expected");
+  JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, mode));
+  Status st = engine.CloneContent(env_, src.get(), out.get(), size);
+  if (st.ok()) st = env_->Fchmod(out.get(), mode);
+  if (!st.ok()) {
+    out.reset();
+    (void)env_->Unlink(dst);
+  }
+  return st;
+}
+
+Result<std::vector<BackendTempFile>> LocalBackend::TempFiles() {
+  std::vector<BackendTempFile> out;
+  fs::path dir = dir_ / kTmp;
+  auto dfd = env_->Open(dir, O_RDONLY | O_DIRECTORY);
+  if (!dfd.ok()) {
+    if (dfd.error().code() == ErrorCode::kNotFound) return out;
+    return dfd.error();
+  }
+  JVS_ASSIGN_OR_RETURN(auto entries, env_->ReadDir(dfd->get()));
+  for (auto& e : entries) {
+    auto st = env_->LstatAt(dfd->get(), e.name.c_str());
+    if (!st.ok()) continue;  // removed meanwhile
+    out.push_back({e.name, dir / e.name, *st});
+  }
+  return out;
+}
+
+Status LocalBackend::RemoveTemp(const std::string& name) {
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+    return Error(ErrorCode::kInvalidArgument, "not a temp file name: '" + name + "'");
+  return env_->Unlink(dir_ / kTmp / name);
+}
+
+Status LocalBackend::Sync() {
+  if (sync_set_->empty()) return OkStatus();
+  return sync_set_->Barrier(env_, dir_);
+}
+
+}  // namespace jvs
