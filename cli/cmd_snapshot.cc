@@ -20,19 +20,19 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
   cmd->add_option("--tag", o->tags, "Tag the new snapshot (repeatable)");
   cmd->footer("Examples:\n  jvs snapshot \"before training\" --tag baseline\n  echo \"long note\" | jvs snapshot -");
   cmd->callback([&ctx, o] {
-    if (ctx.has_dashdash) {
-      // `jvs snapshot -- "-note"`: the word after "--" is the note, even when it starts with '-'.
+    // `jvs snapshot -- "-5% loss"`: one word after "--" that starts with '-' is the note (the
+    // parser would take it for an option). Other words after "--" look like paths, which
+    // snapshot does not take: they stay refused (OpenRepo -> RejectPaths).
+    if (ctx.has_dashdash && ctx.paths.size() == 1 && ctx.paths[0].rfind('-', 0) == 0 && o->note_pos.empty() &&
+        o->note_opt.empty()) {
       ctx.paths_used = true;
-      if (ctx.paths.size() != 1 || !o->note_pos.empty() || !o->note_opt.empty())
-        Fail(ErrorCode::kInvalidArgument, "give exactly one note after '--'",
-             "for example: jvs snapshot -- \"-a note that starts with a dash\"");
       o->note_pos = ctx.paths[0];
     }
     if (!o->note_pos.empty() && !o->note_opt.empty())
       Fail(ErrorCode::kInvalidArgument, "give the note either as NOTE or with -m, not both",
            "for example: jvs snapshot -m \"my note\"");
     std::string note = o->note_opt.empty() ? o->note_pos : o->note_opt;
-    if (note == "-" && !ctx.has_dashdash) {  // after "--", "-" is the note itself
+    if (note == "-" && !ctx.paths_used) {  // after "--", "-" is the note itself
       note.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
       while (!note.empty() && (note.back() == '\n' || note.back() == '\r')) note.pop_back();
     }

@@ -72,8 +72,12 @@ TEST_F(CliMessagesTest, NoteAfterDoubleDashMayStartWithDash) {
   RunResult dash = Run({"snapshot", "--", "-"});
   ASSERT_OK(dash);
   EXPECT_EQ(RunJson({"history", "-n", "1"})[0]["note"], "-") << "after '--', '-' is the note, not stdin";
-  RunResult two = Run({"snapshot", "--", "a", "b"});
+  // Words after "--" that look like paths stay refused: snapshot takes no paths.
+  RunResult two = Run({"snapshot", "--", "-a", "b"});
   EXPECT_EQ(two.exit_code, 2) << two.Describe();
+  RunResult path = Run({"snapshot", "--", "a"});
+  EXPECT_EQ(path.exit_code, 2) << path.Describe();
+  EXPECT_EQ(RunJson({"history"}).size(), 2u);
 }
 
 }  // namespace
