@@ -1,4 +1,5 @@
 // worktree fork | list | path | rename | remove  (alias: wt)
+#include <unistd.h>
 #include "commands.h"
 #include "jvs/repo/worktrees.h"
 
@@ -86,7 +87,9 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
       ctx.PrintJson(j);
       return;
     }
-    ctx.Out(QuoteName(p.string()) + "\n");
+    // For `cd "$(jvs worktree path NAME)"`: the exact bytes when captured by a
+    // script; quoted only on a terminal, where control bytes must not land.
+    ctx.Out((::isatty(STDOUT_FILENO) != 0 ? QuoteName(p.string()) : p.string()) + "\n");
   });
 
   auto names = std::make_shared<std::vector<std::string>>();
