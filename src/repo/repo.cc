@@ -1,3 +1,7 @@
+// Repo: init, open (format, identity, type files, engine), locks, op heads and
+// publishing. Over 400 lines on purpose: opening and publishing are one
+// sequence of checks whose order matters for crash safety; the merge of
+// concurrent operations lives apart in view_merge.cc.
 #include "jvs/repo/repo.h"
 
 #include <unistd.h>

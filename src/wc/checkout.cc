@@ -1,3 +1,6 @@
+// Checkout: applies a tree diff to a directory in place (limits, preflight,
+// staging, apply, materialise). Over 400 lines on purpose: the steps share
+// their crash-safety ordering and are easier to check together.
 #include "wc/checkout.h"
 
 #include <limits.h>
