@@ -1,5 +1,7 @@
-// The op store and op heads factories: `op_store/type`, `op_heads/type` ->
-// an implementation.
+// The op store and op heads factories: `op_store/type`, `op_heads.type` ->
+// an implementation. The op heads' type file sits beside their folder, not in
+// it: that folder holds nothing but head files, so every reader that lists it
+// (older jvs versions included) sees heads only.
 #include "jvs/base/type_file.h"
 #include "jvs/oplog/oplog.h"
 #include "jvs/oplog/simple.h"
@@ -8,6 +10,9 @@ namespace jvs {
 
 namespace {
 constexpr const char* kTypeFile = "type";
+fs::path OpHeadsTypeFile(const fs::path& dir) {
+  return dir.parent_path() / (dir.filename().string() + ".type");
+}
 
 Status CheckKnown(std::string_view name, const std::vector<std::string_view>& known, const char* what) {
   for (auto k : known)
@@ -28,7 +33,7 @@ Status CreateOpStore(Env* env, const fs::path& dir, std::string_view name) {
 Status CreateOpHeads(Env* env, const fs::path& dir, std::string_view name) {
   JVS_TRY(CheckKnown(name, OpHeadsNames(), "op heads store"));
   JVS_TRY(SimpleOpHeads::Create(env, dir));
-  return WriteTypeFile(env, dir / kTypeFile, name);
+  return WriteTypeFile(env, OpHeadsTypeFile(dir), name);
 }
 
 Result<std::unique_ptr<OpStore>> OpenOpStore(Env* env, const fs::path& dir, SyncSet* sync_set) {
@@ -39,7 +44,7 @@ Result<std::unique_ptr<OpStore>> OpenOpStore(Env* env, const fs::path& dir, Sync
 }
 
 Result<std::unique_ptr<OpHeads>> OpenOpHeads(Env* env, const fs::path& dir) {
-  JVS_ASSIGN_OR_RETURN(std::string name, ReadTypeFile(env, dir / kTypeFile, OpHeadsNames(), kDefaultOpHeads));
+  JVS_ASSIGN_OR_RETURN(std::string name, ReadTypeFile(env, OpHeadsTypeFile(dir), OpHeadsNames(), kDefaultOpHeads));
   (void)name;
   return std::unique_ptr<OpHeads>(std::make_unique<SimpleOpHeads>(env, dir));
 }

@@ -1,5 +1,5 @@
 // The type files of a repository (`.jvs/store/type`, `.jvs/op_store/type`,
-// `.jvs/op_heads/type`): written at init, checked at open, defaults for the
+// `.jvs/op_heads.type`): written at init, checked at open, defaults for the
 // op log's when missing (repositories made before them), and errors that
 // name the file and the value. Also the op log factories themselves.
 
@@ -45,7 +45,7 @@ class TypeFilesTest : public ::testing::Test {
 TEST_F(TypeFilesTest, InitWritesEveryTypeFile) {
   EXPECT_EQ(testing::ReadFile(Control() / "store" / "type"), "local\n");
   EXPECT_EQ(testing::ReadFile(Control() / "op_store" / "type"), "simple\n");
-  EXPECT_EQ(testing::ReadFile(Control() / "op_heads" / "type"), "simple\n");
+  EXPECT_EQ(testing::ReadFile(Control() / "op_heads.type"), "simple\n");
   auto repo = Open();
   ASSERT_TRUE(repo.ok()) << repo.error().message();
   EXPECT_EQ((*repo)->store().name(), "local");
@@ -61,7 +61,7 @@ TEST_F(TypeFilesTest, InitWritesEveryTypeFile) {
 TEST_F(TypeFilesTest, RepositoriesWithoutOpLogTypeFilesKeepOpening) {
   // As made before the type files existed.
   fs::remove(Control() / "op_store" / "type");
-  fs::remove(Control() / "op_heads" / "type");
+  fs::remove(Control() / "op_heads.type");
   auto repo = Open();
   ASSERT_TRUE(repo.ok()) << repo.error().message();
   EXPECT_EQ((*repo)->op_store().name(), "simple");

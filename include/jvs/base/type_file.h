@@ -1,4 +1,4 @@
-// Type files: `.jvs/store/type`, `.jvs/op_store/type`, `.jvs/op_heads/type`.
+// Type files: `.jvs/store/type`, `.jvs/op_store/type`, `.jvs/op_heads.type`.
 // Each holds the name of the implementation that wrote the folder it sits in
 // (one line, "NAME\n"), written at init and checked at open, so that a
 // repository is never opened by an implementation that cannot read it.

@@ -3,7 +3,7 @@
 // tamper-evident audit trail) and the View the repository has after it.
 // OpStore keeps operations and views by id; OpHeads keeps the set of head
 // operations. Both are interfaces with a name() and a factory below: the
-// names are written at init in `.jvs/op_store/type` and `.jvs/op_heads/type`
+// names are written at init in `.jvs/op_store/type` and `.jvs/op_heads.type`
 // and checked at open. The implementations of today, "simple", are in
 // jvs/oplog/simple.h. Value types are thread-compatible; OpStore/OpHeads
 // implementations are thread-safe, except the horizon (loaded and replaced by
@@ -141,7 +141,7 @@ class OpStore {
 class OpHeads {
  public:
   virtual ~OpHeads() = default;
-  // What `op_heads/type` holds (without the newline): "simple".
+  // What `op_heads.type` holds (without the newline): "simple".
   virtual std::string_view name() const = 0;
   // Sorted.
   virtual Result<std::vector<OperationId>> List() = 0;
