@@ -214,7 +214,7 @@ Status Repo::TakeGcLock() {
   if (!st.ok()) {
     if (st.error().code() == ErrorCode::kLocked)
       return Error(ErrorCode::kLocked,
-                   "the repository is busy: garbage collection is deleting objects (waited " +
+                   "the repository is busy: a gc is deleting objects (waited " +
                        std::to_string(settings_.lock_wait.count()) + " ms)",
                    "run the command again when it has finished")
           .WithRemedy(Remedy::kRaiseLockWait);

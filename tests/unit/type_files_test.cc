@@ -77,7 +77,7 @@ TEST_F(TypeFilesTest, RepositoriesWithoutOpLogTypeFilesKeepOpening) {
 TEST_F(TypeFilesTest, UnknownNamesFailNamingTheFileAndTheValue) {
   for (const char* part : {"store", "op_store", "op_heads"}) {
     SCOPED_TRACE(part);
-    fs::path type = Control() / part / "type";
+    fs::path type = std::string(part) == "op_heads" ? Control() / "op_heads.type" : Control() / part / "type";
     std::string saved = testing::ReadFile(type);
     testing::WriteFile(type, "fancy\n");
     auto repo = Open();
