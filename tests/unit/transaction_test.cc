@@ -54,7 +54,7 @@ class TransactionTest : public ::testing::Test {
   }
   Settings Next() {
     Settings s = settings_;
-    s.pinned_time_ns = int64_t{1767225600'000'000'000} + (++clock_) * 1'000'000'000;
+    s.pinned_time_ns = int64_t{1767225600'000'000'000} + int64_t{++clock_} * 1'000'000'000;
     return s;
   }
   std::unique_ptr<Repo> OpenRepo() {
