@@ -33,11 +33,15 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
   // Worktrees the new view has but the disk lacks (an undone removal) come back.
   for (const auto& name : Check(MaterializeMissingWorktrees(repo)))
     ctx.Warn("recreated the directory of worktree " + name);
+  // Where the worktree stands now (its files may come from a saved snapshot:
+  // an undo of a restore brings back the dirty files on top of the old head).
+  std::optional<SnapshotId> head;
+  if (auto it = repo.view().worktrees.find(ws.name()); it != repo.view().worktrees.end()) head = it->second.head;
   if (ctx.g.json) {
     ctx.PrintJson({{"operation_id", r.op.hex()},
-                   {"description", plan.description},
+                   {"description", r.description},
                    {"worktree_name", ws.name()},
-                   {"head_snapshot_id", r.target.is_zero() ? json(nullptr) : json(r.target.hex())},
+                   {"head_snapshot_id", head ? json(head->hex()) : json(nullptr)},
                    {"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
                    {"files_written", r.files_written},
                    {"files_removed", r.files_removed}});
@@ -46,8 +50,9 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
   std::string out;
   if (r.captured)
     out += "Saved uncommitted changes as snapshot " + ctx.Id(repo, *r.captured) + "\n";
-  out += verb + ": " + EscapeText(plan.description.substr(plan.description.find(':') == std::string::npos ? 0 : plan.description.find(':') + 2)) + "\n";
-  out += "Worktree " + QuoteName(ws.name()) + " is at " + (r.target.is_zero() ? std::string("(no snapshot)") : ctx.Id(repo, r.target)) +
+  const std::string& d = r.description;
+  out += verb + ": " + EscapeText(d.substr(d.find(':') == std::string::npos ? 0 : d.find(':') + 2)) + "\n";
+  out += "Worktree " + QuoteName(ws.name()) + " is at " + (!head ? std::string("(no snapshot)") : ctx.Id(repo, *head)) +
          ": " + std::to_string(r.files_written) + " written, " + std::to_string(r.files_removed) + " removed\n";
   ctx.Out(out);
 }
@@ -112,25 +117,30 @@ void RegisterOp(CLI::App& app, Context& ctx) {
     ViewOnlyOutcome r = Check(ApplyUpdateWithoutFiles(repo, plan));
     for (const auto& n : r.recreated) ctx.Warn("recreated the directory of worktree " + n);
     if (ctx.g.json) {
-      ctx.PrintJson({{"operation_id", r.op.hex()}, {"description", plan.description}, {"worktree_name", name}});
+      ctx.PrintJson({{"operation_id", r.op.hex()}, {"description", r.description}, {"worktree_name", name}});
       return;
     }
-    ctx.Out(verb + ": " + plan.description + "\n");
+    ctx.Out(verb + ": " + EscapeText(r.description) + "\n");
   };
-  auto* undo = app.add_subcommand("undo", "Undo the latest operation (repeat to keep stepping back); dirty files are saved first");
-  undo->callback([&ctx, apply] {
+  auto whole = std::make_shared<bool>(false);
+  auto* undo = app.add_subcommand(
+      "undo", "Undo the latest operation of this worktree (repeat to keep stepping back); dirty files are saved first");
+  undo->add_flag("--all-worktrees", *whole, "Undo the latest operation of the whole repository, whichever worktree ran it");
+  undo->callback([&ctx, apply, whole] {
     auto repo = ctx.OpenRepo(false);
-    apply(*repo, Check(PlanUndo(*repo, ctx.CurrentWorktree(*repo))), "Undid");
+    apply(*repo, Check(PlanUndo(*repo, ctx.CurrentWorktree(*repo), *whole)), "Undid");
   });
   restore->callback([&ctx, spec, apply] {
     auto repo = ctx.OpenRepo(false);
     OperationId target = Check(ResolveOperation(*repo, *spec));
     apply(*repo, Check(PlanOpRestore(*repo, target)), "Restored operation");
   });
-  auto* redo = app.add_subcommand("redo", "Redo what the latest undo took back");
-  redo->callback([&ctx, apply] {
+  auto whole_redo = std::make_shared<bool>(false);
+  auto* redo = app.add_subcommand("redo", "Redo what the latest undo of this worktree took back");
+  redo->add_flag("--all-worktrees", *whole_redo, "Redo what the latest repository-wide undo took back");
+  redo->callback([&ctx, apply, whole_redo] {
     auto repo = ctx.OpenRepo(false);
-    apply(*repo, Check(PlanRedo(*repo, ctx.CurrentWorktree(*repo))), "Redid");
+    apply(*repo, Check(PlanRedo(*repo, ctx.CurrentWorktree(*repo), *whole_redo)), "Redid");
   });
 }
 

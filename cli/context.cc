@@ -162,7 +162,9 @@ std::unique_ptr<Repo> Context::OpenRepo(bool allow_at_op) {
            "drop --at-op; to go back to an earlier operation, use 'jvs op restore'");
     at = g.at_op;
   }
-  return Check(Repo::Open(Env::Default(), start, settings, at));
+  auto repo = Check(Repo::Open(Env::Default(), start, settings, at));
+  repo->set_command_worktree(CurrentWorktree(*repo));  // recorded by every operation it publishes
+  return repo;
 }
 
 std::string Context::CurrentWorktree(Repo& repo) {

@@ -1,7 +1,9 @@
 #include "jvs/repo/operations.h"
 
 #include <algorithm>
+#include <set>
 
+#include "jvs/merge/merge.h"
 #include "jvs/repo/transaction.h"
 #include "jvs/repo/worktrees.h"
 
@@ -99,113 +101,226 @@ Result<OperationId> ResolveOperation(Repo& repo, std::string_view spec) {
 
 namespace {
 
-// The update that takes the repository back to the view before operation `x`
-// (the view after `x`'s parent). Saved dirty files stay pinned and visible.
-Result<ViewUpdate> Revert(Repo& repo, const OperationId& x, const Operation& x_op, const std::string& worktree,
-                          std::string description, std::map<std::string, std::string> attributes) {
+using Value = std::optional<SnapshotId>;
+
+std::optional<WorktreeView> Entry(const View& v, const std::string& name) {
+  auto it = v.worktrees.find(name);
+  if (it == v.worktrees.end()) return std::nullopt;
+  return it->second;
+}
+
+// Three-way: the change from `after` to `before` applied on `current`; where
+// `current` changed the value too (a later operation), `current` is kept.
+template <typename T>
+T Reverted(const T& current, const T& before, const T& after) {
+  if (auto v = Merge<T>::ThreeWay(after, current, before).ResolveTrivial()) return *v;
+  return current;
+}
+
+// One worktree's record taken back from `after` to `before`; the snapshots
+// the current record names stay visible (as heads) when it moves off them.
+void RevertEntry(View* out, const View& current, const View& before, const View& after, const std::string& name) {
+  const auto cur = Entry(current, name), b = Entry(before, name), a = Entry(after, name);
+  const bool exists = Reverted<bool>(cur.has_value(), b.has_value(), a.has_value());
+  if (!exists) {
+    // T created it; a later operation moved it since: it stays (as MergeViews
+    // keeps a worktree removed on one side and changed on the other).
+    if (!(cur && a && *cur != *a)) out->worktrees.erase(name);
+    return;
+  }
+  auto field = [](const std::optional<WorktreeView>& w, Value WorktreeView::*f) -> Value {
+    return w ? (*w).*f : Value();
+  };
+  WorktreeView r;
+  for (Value WorktreeView::*f : {&WorktreeView::head, &WorktreeView::latest})
+    r.*f = Reverted<Value>(field(cur, f), field(b, f), field(a, f));
+  out->worktrees[name] = r;
+}
+
+// The view `current` with operation T's changes taken back, T having turned
+// `before` into `after` (Jujutsu's `op revert`): every value T changed and no
+// later operation changed again goes back; later operations' changes stay.
+// With `only_worktree`, only that worktree's record goes back (T was run
+// elsewhere: the other worktrees' records are not this undo's to change), and
+// the snapshots it moves off stay visible. Pins are never dropped.
+View RevertView(const View& current, const View& before, const View& after, const std::string& only_worktree) {
+  View out = current;
+  if (!only_worktree.empty()) {
+    RevertEntry(&out, current, before, after, only_worktree);
+    if (auto cur = Entry(current, only_worktree)) {
+      std::vector<SnapshotId> keep;
+      auto now = Entry(out, only_worktree);
+      for (const Value& v : {cur->head, cur->latest})
+        if (v && (!now || (now->head != v && now->latest != v))) keep.push_back(*v);
+      AddHeads(&out, keep, {});
+    }
+    return out;
+  }
+  std::set<std::string> names;
+  for (const View* v : {&current, &before, &after})
+    for (const auto& [n, w] : v->worktrees) names.insert(n);
+  for (const auto& n : names) RevertEntry(&out, current, before, after, n);
+  std::set<std::string> tags;
+  for (const View* v : {&current, &before, &after})
+    for (const auto& [n, id] : v->tags) tags.insert(n);
+  auto tag = [](const View& v, const std::string& n) -> Value {
+    auto it = v.tags.find(n);
+    if (it == v.tags.end()) return std::nullopt;
+    return it->second;
+  };
+  out.tags.clear();
+  for (const auto& n : tags)
+    if (Value r = Reverted<Value>(tag(current, n), tag(before, n), tag(after, n))) out.tags[n] = *r;
+  // Heads: what T added goes, what T dropped comes back.
+  std::set<SnapshotId> hb(before.heads.begin(), before.heads.end()), ha(after.heads.begin(), after.heads.end());
+  std::set<SnapshotId> heads;
+  for (const auto& h : current.heads)
+    if (!ha.count(h) || hb.count(h)) heads.insert(h);
+  for (const auto& h : hb)
+    if (!ha.count(h)) heads.insert(h);
+  out.heads.assign(heads.begin(), heads.end());
+  for (const auto& p : before.pins) AddPin(&out, p);
+  return out;
+}
+
+// How operation `op` stands to `worktree`: run there, run elsewhere but
+// changed its record, or neither. Merges of concurrent operations are never
+// undone themselves (their sides are). An empty `worktree` (undo --repo)
+// takes every operation as its own.
+enum class Relation { kNone, kRunThere, kChangedIt };
+
+Result<Relation> RelationTo(OpStore& ops, const Operation& op, const std::string& worktree) {
+  if (op.parents.size() > 1) return Relation::kNone;
+  if (worktree.empty()) return Relation::kRunThere;
+  const auto& attrs = op.metadata.attributes;
+  if (auto it = attrs.find("from_worktree"); it != attrs.end() && it->second == worktree) return Relation::kRunThere;
+  if (op.parents.empty() || FirstParentCut(ops, op)) return Relation::kNone;
+  JVS_ASSIGN_OR_RETURN(Operation parent, ops.ReadOperation(op.parents[0]));
+  if (parent.view == op.view) return Relation::kNone;
+  JVS_ASSIGN_OR_RETURN(View after, ops.ReadView(op.view));
+  JVS_ASSIGN_OR_RETURN(View before, ops.ReadView(parent.view));
+  return Entry(after, worktree) != Entry(before, worktree) ? Relation::kChangedIt : Relation::kNone;
+}
+
+// The operations reachable from the current one, each before its parents
+// (graph order: a skewed clock cannot reorder them).
+Result<std::vector<OperationId>> ChildrenFirst(Repo& repo) {
+  JVS_ASSIGN_OR_RETURN(std::vector<OperationId> order,
+                       OpsParentsFirst(repo.op_store().horizon(), {repo.op_id()}, StoreReader(repo.op_store())));
+  std::reverse(order.begin(), order.end());
+  return order;
+}
+
+// The update that takes back operation `t_id` (run in `selection` or changing
+// it) for a command run in worktree `here`, described and attributed as given.
+// The files of `here` go back to what they were just before `t`: the dirty
+// files `t` saved, or as they are when `t` did not move them (a snapshot, a
+// tag, an undo of a snapshot), else the new head's.
+Result<ViewUpdate> Revert(Repo& repo, const OperationId& t_id, const Operation& t, Relation rel,
+                          const std::string& selection, const std::string& here, std::string description,
+                          std::map<std::string, std::string> attributes) {
   OpStore& ops = repo.op_store();
-  if (x_op.parents.empty())
+  if (t.parents.empty())
     return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation")
         .WithRemedy(Remedy::kListOperations);
-  if (FirstParentCut(ops, x_op)) return PastHorizon("cannot go back past operation " + Short(x));
-  JVS_ASSIGN_OR_RETURN(View after, ops.ReadView(x_op.view));
-  JVS_ASSIGN_OR_RETURN(Operation parent, ops.ReadOperation(x_op.parents[0]));
+  if (FirstParentCut(ops, t)) return PastHorizon("cannot go back past operation " + Short(t_id));
+  JVS_ASSIGN_OR_RETURN(View after, ops.ReadView(t.view));
+  JVS_ASSIGN_OR_RETURN(Operation parent, ops.ReadOperation(t.parents[0]));
   JVS_ASSIGN_OR_RETURN(View before, ops.ReadView(parent.view));
   ViewUpdate u;
   u.description = std::move(description);
   u.attributes = std::move(attributes);
-  u.make_view = [before](View) -> Result<View> { return before; };
-  (void)x;
-  (void)after;
-  (void)worktree;
+  const std::string only = rel == Relation::kChangedIt ? selection : std::string();
+  u.make_view = [before, after, only](View current) -> Result<View> {
+    return RevertView(current, before, after, only);
+  };
+  const auto& attrs = t.metadata.attributes;
+  auto moved = attrs.find("worktree");
+  if (moved == attrs.end() || moved->second != here) {
+    u.keep_files = true;  // `t` did not touch these files
+  } else if (auto c = attrs.find("captured_snapshot"); c != attrs.end()) {
+    auto id = SnapshotId::FromHex(c->second);
+    if (!id.ok()) return Error(ErrorCode::kCorrupt, "operation " + Short(t_id) + " names a bad captured snapshot");
+    u.files_from = *id;  // the dirty files as they were before `t`
+  } else if (auto f = attrs.find("files"); f != attrs.end() && f->second == "kept") {
+    u.keep_files = true;
+  }
   return u;
 }
 
-Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& worktree) {
+Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& here, bool whole_repo) {
   OpStore& ops = repo.op_store();
-  OperationId c = repo.op_id();
-  // Skip operations that are already undone: an undo and what it undid cancel.
-  for (int guard = 0; guard < 1000000; ++guard) {
-    JVS_ASSIGN_OR_RETURN(Operation op, ReadNamed(ops, c, "nothing left to undo"));
+  const std::string selection = whole_repo ? std::string() : here;
+  JVS_ASSIGN_OR_RETURN(std::vector<OperationId> order, ChildrenFirst(repo));
+  // Newest first: an undo cancels what it undid (so repeated undos step
+  // back); a redo is an operation like any other (undoing it undoes again).
+  std::set<OperationId> undone;
+  for (const OperationId& id : order) {
+    if (undone.count(id)) continue;
+    JVS_ASSIGN_OR_RETURN(Operation op, ops.ReadOperation(id));
+    if (auto x = Attr(op, "undo_of")) {
+      undone.insert(*x);
+      continue;
+    }
+    JVS_ASSIGN_OR_RETURN(Relation rel, RelationTo(ops, op, selection));
+    if (rel == Relation::kNone) continue;
+    if (op.parents.empty()) break;
+    return Revert(repo, id, op, rel, selection, here, "undo operation " + Short(id) + ": " + op.metadata.description,
+                  {{"undo_of", id.hex()}});
+  }
+  if (!ops.horizon().empty()) return PastHorizon("nothing left to undo");
+  return Error(ErrorCode::kRefused, whole_repo ? "nothing left to undo"
+                                               : "nothing left to undo in worktree '" + here + "'")
+      .WithRemedy(Remedy::kListOperations)
+      .WithRemedy(Remedy::kRedoAfterUndo);
+}
+
+Result<ViewUpdate> PlanRedoNow(Repo& repo, const std::string& here, bool whole_repo) {
+  OpStore& ops = repo.op_store();
+  JVS_ASSIGN_OR_RETURN(std::vector<OperationId> order, ChildrenFirst(repo));
+  // Newest first among this worktree's operations: redos mark the undos they
+  // re-applied; the first undo not re-applied is the one to redo; any other
+  // operation ends the run of undos.
+  std::set<OperationId> redone;
+  for (const OperationId& id : order) {
+    JVS_ASSIGN_OR_RETURN(Operation op, ops.ReadOperation(id));
+    if (op.parents.size() > 1) continue;
+    const auto& attrs = op.metadata.attributes;
+    auto from = attrs.find("from_worktree");
+    auto moved = attrs.find("worktree");  // operations recorded before "from_worktree"
+    const bool mine = whole_repo || (from != attrs.end() ? from->second == here
+                                                         : moved != attrs.end() && moved->second == here);
+    if (!mine) continue;
     if (auto r = Attr(op, "redo_of")) {
-      JVS_ASSIGN_OR_RETURN(Operation undo, ReadNamed(ops, *r, "nothing left to undo after operation " + Short(c)));
-      auto x = Attr(undo, "undo_of");
-      if (!x) return Error(ErrorCode::kCorrupt, "operation " + Short(c) + " redoes a non-undo operation");
-      c = *x;  // the redo re-applied x: undoing it undoes x again
-      break;
+      redone.insert(*r);
+      continue;
     }
     if (auto x = Attr(op, "undo_of")) {
-      JVS_ASSIGN_OR_RETURN(Operation undone, ReadNamed(ops, *x, "nothing left to undo after operation " + Short(c)));
-      if (undone.parents.empty())
-        return Error(ErrorCode::kRefused, "nothing left to undo")
-            .WithRemedy(Remedy::kListOperations)
-            .WithRemedy(Remedy::kRedoAfterUndo);
-      if (FirstParentCut(ops, undone)) return PastHorizon("nothing left to undo after operation " + Short(*x));
-      c = undone.parents[0];
-      continue;
-    }
-    if (op.parents.size() > 1) {
-      // A merge of concurrent operations: undo the newest of them.
-      std::optional<Operation> newest;
-      auto live = ops.LiveParents(op);
-      if (live.empty()) return PastHorizon("cannot undo merge operation " + Short(c));
-      for (const auto& p : live) {
-        JVS_ASSIGN_OR_RETURN(Operation po, ops.ReadOperation(p));
-        if (!newest || po.metadata.end_time > newest->metadata.end_time) {
-          newest = po;
-          c = p;
-        }
-      }
-      continue;
+      if (redone.count(id)) continue;
+      JVS_ASSIGN_OR_RETURN(Operation undone, ReadNamed(ops, *x, "nothing more to redo"));
+      return Revert(repo, id, op, Relation::kRunThere, here, here,
+                    "redo operation " + Short(*x) + ": " + undone.metadata.description, {{"redo_of", id.hex()}});
     }
     break;
   }
-  JVS_ASSIGN_OR_RETURN(Operation target, ReadNamed(ops, c, "nothing left to undo"));
-  if (target.parents.empty())
-    return Error(ErrorCode::kRefused, "nothing to undo: the repository is at its first operation")
-        .WithRemedy(Remedy::kListOperations);
-  if (FirstParentCut(ops, target)) return PastHorizon("cannot undo operation " + Short(c));
-  return Revert(repo, c, target, worktree, "undo operation " + Short(c) + ": " + target.metadata.description,
-                {{"undo_of", c.hex()}});
-}
-
-Result<ViewUpdate> PlanRedoNow(Repo& repo, const std::string& worktree) {
-  OpStore& ops = repo.op_store();
-  OperationId u_id = repo.op_id();
-  JVS_ASSIGN_OR_RETURN(Operation cur, ops.ReadOperation(u_id));
-  if (auto r = Attr(cur, "redo_of")) {
-    // After a redo, the next one re-applies the undo before it in the run.
-    JVS_ASSIGN_OR_RETURN(Operation redone, ReadNamed(ops, *r, "nothing more to redo"));
-    if (redone.parents.empty())
-      return Error(ErrorCode::kRefused, "nothing to redo").WithRemedy(Remedy::kListOperations);
-    if (FirstParentCut(ops, redone)) return PastHorizon("nothing more to redo after operation " + Short(*r));
-    u_id = redone.parents[0];
-    JVS_ASSIGN_OR_RETURN(cur, ops.ReadOperation(u_id));
-  }
-  auto x = Attr(cur, "undo_of");
-  if (!x)
-    return Error(ErrorCode::kRefused, "nothing to redo: the latest operation is not an undo",
-                 "redo works right after an undo")
-        .WithRemedy(Remedy::kRestoreAnyOperation);
-  JVS_ASSIGN_OR_RETURN(Operation undone, ReadNamed(ops, *x, "nothing more to redo"));
-  // Reverting the undo re-applies what it took back.
-  return Revert(repo, u_id, cur, worktree, "redo operation " + Short(*x) + ": " + undone.metadata.description,
-                {{"redo_of", u_id.hex()}});
+  return Error(ErrorCode::kRefused, "nothing to redo: the latest operation here is not an undo",
+               "redo works right after an undo")
+      .WithRemedy(Remedy::kRestoreAnyOperation);
 }
 
 }  // namespace
 
-Result<ViewUpdate> PlanUndo(Repo& repo, const std::string& worktree) {
-  JVS_ASSIGN_OR_RETURN(ViewUpdate u, PlanUndoNow(repo, worktree));  // fail early, before any lock
+Result<ViewUpdate> PlanUndo(Repo& repo, const std::string& worktree, bool whole_repo) {
+  JVS_ASSIGN_OR_RETURN(ViewUpdate u, PlanUndoNow(repo, worktree, whole_repo));  // fail early, before any lock
   Repo* r = &repo;
-  u.replan = [r, worktree] { return PlanUndoNow(*r, worktree); };
+  u.replan = [r, worktree, whole_repo] { return PlanUndoNow(*r, worktree, whole_repo); };
   return u;
 }
 
-Result<ViewUpdate> PlanRedo(Repo& repo, const std::string& worktree) {
-  JVS_ASSIGN_OR_RETURN(ViewUpdate u, PlanRedoNow(repo, worktree));
+Result<ViewUpdate> PlanRedo(Repo& repo, const std::string& worktree, bool whole_repo) {
+  JVS_ASSIGN_OR_RETURN(ViewUpdate u, PlanRedoNow(repo, worktree, whole_repo));
   Repo* r = &repo;
-  u.replan = [r, worktree] { return PlanRedoNow(*r, worktree); };
+  u.replan = [r, worktree, whole_repo] { return PlanRedoNow(*r, worktree, whole_repo); };
   return u;
 }
 
@@ -227,10 +342,11 @@ Result<ViewOnlyOutcome> ApplyUpdateWithoutFiles(Repo& repo, const ViewUpdate& pl
   Transaction tx(repo);
   JVS_ASSIGN_OR_RETURN(View view, fresh.make_view(tx.view()));
   tx.SetView(std::move(view));
-  // The attributes and description of the plan as first made (what the user asked for).
-  for (const auto& [k, v] : plan.attributes) tx.SetAttribute(k, v);
+  // What the plan made under the lock does (it may differ from the first plan).
+  for (const auto& [k, v] : fresh.attributes) tx.SetAttribute(k, v);
   ViewOnlyOutcome out;
-  JVS_ASSIGN_OR_RETURN(out.op, tx.Commit(plan.description));
+  out.description = fresh.description;
+  JVS_ASSIGN_OR_RETURN(out.op, tx.Commit(fresh.description));
   JVS_ASSIGN_OR_RETURN(out.recreated, MaterializeMissingWorktrees(repo));
   return out;
 }

@@ -63,6 +63,8 @@ Result<OperationId> Transaction::Commit(std::string description) {
   if (committed_) return Error(ErrorCode::kInternal, "transaction committed twice");
   if (repo_.op_id() != base_op_)
     return Error(ErrorCode::kInternal, "the repository moved to another operation while a transaction was open");
+  if (!repo_.command_worktree().empty() && !attributes_.count("from_worktree"))
+    attributes_["from_worktree"] = repo_.command_worktree();
   JVS_ASSIGN_OR_RETURN(OperationId op, repo_.PublishOperation(view_, std::move(description), attributes_,
                                                               predecessors_));
   committed_ = true;

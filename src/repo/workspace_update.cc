@@ -87,6 +87,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     }
   }
   u.attributes["worktree"] = name_;
+  if (u.keep_files) u.attributes["files"] = "kept";
   Env* env = repo_.env();
   Store& store = repo_.store();
   const std::vector<RepoPath>& paths = u.paths;
@@ -101,6 +102,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, store, repo_.engine(), path_, old_state,
                                                       so, ThreadPool::Shared()));
   RestoreOutcome out;
+  out.description = u.description;
   out.warnings = scan.warnings;
   const WorktreeView wt = state();
   TreeId head_tree = EmptyTreeId();
@@ -126,6 +128,15 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   }
   TreeGetter getter = StoreGetter();
   Transaction tx(repo_);
+  // The update decides on the view as it is; the capture is added afterwards
+  // (so that a three-way revert sees no change it did not make).
+  JVS_ASSIGN_OR_RETURN(View planned_view, u.make_view(tx.view()));
+  // An update that takes this worktree out of the view (an undo of its fork,
+  // an op restore to before it) leaves its files where they are.
+  if (!planned_view.worktrees.count(name_) && !u.fresh_directory) {
+    u.keep_files = true;
+    u.attributes["files"] = "kept";
+  }
   for (const auto& [k, v] : u.attributes) tx.SetAttribute(k, v);
   // The capture goes into the current view before the update decides the new
   // one, and stays a visible head whatever the update does.
@@ -134,7 +145,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     JVS_ASSIGN_OR_RETURN(auto base, store.ReadSnapshot(*u.capture_parent));
     head_tree = base->tree;  // local changes are relative to what the files were based on
   }
-  if (u.capture_dirty && scan.root != head_tree) {
+  if (u.capture_dirty && !u.keep_files && scan.root != head_tree) {
     Snapshot cap;
     cap.tree = scan.root;
     if (u.capture_parent) cap.parents.push_back(*u.capture_parent);
@@ -151,13 +162,8 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     tx.SetAttribute("captured_snapshot", cid.hex());
   }
   if (!u.fresh_directory) JVS_TRY(fault_point("after_capture"));  // (a fork captures nothing)
-  // The update decides on the view as it is; the capture is added afterwards
-  // (so that a three-way revert sees no change it did not make).
   const std::vector<SnapshotId> pins_before = tx.view().pins;
-  {
-    JVS_ASSIGN_OR_RETURN(View planned_view, u.make_view(tx.view()));
-    tx.SetView(std::move(planned_view));
-  }
+  tx.SetView(std::move(planned_view));
   // Saved dirty files stay visible whatever view the update chose.
   for (const auto& p : pins_before) tx.AddPin(p);
   if (captured) {
@@ -172,7 +178,10 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     if (it != tx.view().worktrees.end()) target = it->second.head;
   }
   TreeId target_tree = EmptyTreeId();
-  if (target) {
+  if (u.keep_files) {
+    target_tree = scan.root;  // the files are the target: nothing to write
+    if (target) out.target = *target;
+  } else if (target) {
     JVS_ASSIGN_OR_RETURN(auto ts, store.ReadSnapshot(*target));
     target_tree = ts->tree;
     out.target = *target;

@@ -92,6 +92,12 @@ class Repo {
   const View& view() const { return view_; }
   bool read_only() const { return read_only_; }
 
+  // The worktree the running command was started in. Every operation a
+  // Transaction publishes records it as the attribute "from_worktree": undo
+  // takes back the latest operation of one worktree (see operations.h).
+  void set_command_worktree(std::string name) { command_worktree_ = std::move(name); }
+  const std::string& command_worktree() const { return command_worktree_; }
+
   // Re-reads the op heads (after taking a worktree lock), merging if needed.
   Status Reload();
 
@@ -177,6 +183,7 @@ class Repo {
   UniqueFd gc_lock_;  // shared (exclusive while gc deletes)
   std::unique_ptr<CloneEngine> engine_;
   std::string engine_reason_;
+  std::string command_worktree_;
   OperationId op_id_;
   Operation op_;
   View view_;

@@ -58,6 +58,10 @@ struct ViewUpdate {
   std::map<std::string, std::string> attributes;
   std::optional<SnapshotId> capture_parent;  // default: the worktree's head
   bool capture_dirty = true;  // false: the directory is known to hold nothing worth saving
+  // The files stay exactly as they are (nothing is captured or written): only
+  // the view and the tree state move (undo of a snapshot un-records it, and
+  // its content shows as uncommitted again).
+  bool keep_files = false;
   // The saved dirty files become the worktree's `latest` (restore: so that
   // `restore HEAD` brings them back); otherwise they are only pinned.
   bool capture_becomes_latest = false;
@@ -77,6 +81,9 @@ struct ViewUpdate {
 };
 
 struct RestoreOutcome {
+  // What was done: the description of the plan as made under the worktree
+  // lock (a replanned undo may take back another operation than first planned).
+  std::string description;
   SnapshotId target;                   // zero when the worktree became empty
   std::optional<SnapshotId> captured;  // dirty changes saved first
   OperationId op;
