@@ -44,7 +44,8 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
                    {"head_snapshot_id", head ? json(head->hex()) : json(nullptr)},
                    {"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
                    {"files_written", r.files_written},
-                   {"files_removed", r.files_removed}});
+                   {"files_removed", r.files_removed},
+                   {"files_kept", r.files_kept}});
     return;
   }
   std::string out;
@@ -53,7 +54,9 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
   const std::string& d = r.description;
   out += verb + ": " + EscapeText(d.substr(d.find(':') == std::string::npos ? 0 : d.find(':') + 2)) + "\n";
   out += "Worktree " + QuoteName(ws.name()) + " is at " + (!head ? std::string("(no snapshot)") : ctx.Id(repo, *head)) +
-         ": " + std::to_string(r.files_written) + " written, " + std::to_string(r.files_removed) + " removed\n";
+         (r.files_kept ? std::string("; its files were left as they are (changes since show in 'jvs status')\n")
+                       : ": " + std::to_string(r.files_written) + " written, " + std::to_string(r.files_removed) +
+                             " removed\n");
   ctx.Out(out);
 }
 

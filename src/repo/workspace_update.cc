@@ -179,6 +179,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   }
   TreeId target_tree = EmptyTreeId();
   if (u.keep_files) {
+    out.files_kept = true;
     target_tree = scan.root;  // the files are the target: nothing to write
     if (target) out.target = *target;
   } else if (target) {

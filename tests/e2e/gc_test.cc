@@ -185,10 +185,13 @@ class GcTest : public RepoTest {
     W("junk.bin", Blob(120000, 'j'));
     junk_ = S("junk");
     ASSERT_OK(J({"undo"}));
-    ASSERT_FALSE(fs::exists(Main() / "junk.bin"));
+    // Undoing a snapshot un-records it and keeps its files: the user drops them.
+    ASSERT_TRUE(fs::exists(Main() / "junk.bin"));
+    fs::remove(Main() / "junk.bin");
     W("t.txt", "tagged only\n");
     tagged_ = S("tagged");
     ASSERT_OK(J({"undo"}));
+    fs::remove(Main() / "t.txt");
     ASSERT_OK(J({"tag", "set", "keep", tagged_}));
     ASSERT_OK(J({"tag", "delete", "keep"}));
     json fork = JJson({"worktree", "fork", "wt"});
@@ -199,6 +202,7 @@ class GcTest : public RepoTest {
     ASSERT_OK(ws);
     w1_ = ws.Json().value("snapshot_id", "");
     ASSERT_OK(Jvs(wt, {"undo"}));
+    fs::remove(wt / "w.txt");
     ASSERT_OK(J({"worktree", "remove", "wt", "--force"}));
     W("dirty.txt", "unsaved work\n");
     Manifest dirty = TakeManifest(Main());

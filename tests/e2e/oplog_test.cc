@@ -355,28 +355,31 @@ class OpLogUndoTest : public OpLogTest {
   Manifest m1_, m2_, m3_;
 };
 
+// Undoing a snapshot un-records it and leaves the files as they are (the
+// content is uncommitted again): docs/cli.md, "the undo rule".
 TEST_F(OpLogUndoTest, RepeatedUndoKeepsSteppingBack) {
   json u1 = Step("undo", s2_);
   EXPECT_TRUE(u1["captured_snapshot_id"].is_null());
   EXPECT_TRUE(Contains(u1.value("description", ""), "undo")) << u1.dump(2);
   EXPECT_TRUE(Contains(u1.value("description", ""), "three")) << u1.dump(2);
-  ExpectManifest(m2_, "after the first undo");
+  ExpectManifest(m3_, "after the first undo: the files stay");
+  EXPECT_FALSE(RunJson({"status"}).value("clean", true)) << "three's changes are uncommitted again";
   EXPECT_EQ(Line(), (std::vector<std::string>{s2_, s1_}));
   EXPECT_EQ(All(), (std::set<std::string>{s1_, s2_})) << "the undone snapshot is no longer visible";
 
   json u2 = Step("undo", s1_);
   EXPECT_TRUE(Contains(u2.value("description", ""), "two")) << u2.dump(2);
-  ExpectManifest(m1_, "after the second undo");
+  ExpectManifest(m3_, "after the second undo");
   EXPECT_EQ(All(), (std::set<std::string>{s1_}));
 
   Step("undo", "");
-  ExpectManifest(Manifest{}, "after undoing the first snapshot");
+  ExpectManifest(m3_, "after undoing the first snapshot");
   EXPECT_TRUE(All().empty());
-  EXPECT_TRUE(RunJson({"status"}).value("clean", false));
+  EXPECT_FALSE(RunJson({"status"}).value("clean", true));
 
   RunResult r = ExpectError(Ws(), {"undo"}, 1, "nothing");
   EXPECT_EQ(OpLog().size(), 7u) << "init, 3 snapshots, 3 undos; the refused undo records nothing";
-  ExpectManifest(Manifest{}, "after a refused undo");
+  ExpectManifest(m3_, "after a refused undo");
 
   // Text form.
   RunResult redo = Run({"redo"});
@@ -397,10 +400,10 @@ TEST_F(OpLogUndoTest, UndoOfTagOperationsLeavesFilesAlone) {
   EXPECT_EQ(Tags(), (std::vector<std::string>{"gone=" + s3_}));
   json u = RunJson({"undo"});  // brings `keep` back
   EXPECT_EQ(Tags(), (std::vector<std::string>{"gone=" + s3_, "keep=" + s1_}));
-  // The dirty file was saved first, and the worktree stays at s3.
-  ASSERT_TRUE(u["captured_snapshot_id"].is_string()) << u.dump(2);
+  // No file moves: nothing is saved, the dirty file stays, the worktree stays at s3.
+  EXPECT_TRUE(u["captured_snapshot_id"].is_null()) << u.dump(2);
   EXPECT_EQ(Head(), s3_);
-  ExpectManifest(m3_, "undo of a tag operation restores the head's files");
+  ExpectManifest(dirty, "undo of a tag operation leaves the files alone");
   RunJson({"undo"});  // removes `gone`
   EXPECT_EQ(Tags(), (std::vector<std::string>{"keep=" + s1_}));
   RunJson({"undo"});  // removes `keep`
@@ -408,40 +411,42 @@ TEST_F(OpLogUndoTest, UndoOfTagOperationsLeavesFilesAlone) {
   EXPECT_EQ(Head(), s3_);
   RunJson({"redo"});
   EXPECT_EQ(Tags(), (std::vector<std::string>{"keep=" + s1_}));
-  ASSERT_OK(Run({"restore", u["captured_snapshot_id"].get<std::string>()}));
-  ExpectManifest(dirty, "the captured snapshot holds the dirty files");
+  ExpectManifest(dirty, "after undos and a redo of tag operations");
 }
 
+// An undo that moves files (here: of a restore) saves dirty files first.
 TEST_F(OpLogUndoTest, UndoSavesDirtyFilesFirstAndTheyStayVisible) {
+  json r0 = RunJson({"restore", s2_});
+  EXPECT_TRUE(r0["captured_snapshot_id"].is_null()) << r0.dump(2);
   Write("a.txt", "dirty\n");
   Write("new.txt", "new\n");
   fs::remove_all(Ws() / "sub");
   Manifest dirty = TakeManifest(Ws());
-  json u1 = Step("undo", s2_);
+  json u1 = Step("undo", s3_);
   ASSERT_TRUE(IsHex64(u1["captured_snapshot_id"])) << u1.dump(2);
   const std::string cap = u1["captured_snapshot_id"].get<std::string>();
-  ExpectManifest(m2_, "undo brings the files of the new head");
+  ExpectManifest(m3_, "undo of the restore brings the files of the head before it");
   EXPECT_TRUE(All().count(cap)) << "the saved dirty files are visible in history --all";
   std::vector<json> log = OpLog();
   ASSERT_FALSE(log.empty());
   EXPECT_TRUE(Contains(log[0].value("attributes", json::object()).dump(), cap)) << log[0].dump(2);
 
   // They stay visible while undo keeps stepping back, and after redo.
+  Step("undo", s2_);
+  EXPECT_TRUE(All().count(cap));
   Step("undo", s1_);
   EXPECT_TRUE(All().count(cap));
-  Step("undo", "");
-  EXPECT_TRUE(All().count(cap));
-  Step("redo", s1_);
   Step("redo", s2_);
+  Step("redo", s3_);
   EXPECT_TRUE(All().count(cap));
-  ExpectManifest(m2_, "after two redos");
+  ExpectManifest(m3_, "after two redos");
 
   // The captured snapshot is exactly the dirty working copy.
   json r = RunJson({"restore", cap});
   EXPECT_TRUE(r["captured_snapshot_id"].is_null()) << "nothing was dirty: " << r.dump(2);
   ExpectManifest(dirty, "restoring the captured snapshot");
 
-  // Text form announces the capture.
+  // Text form announces the capture (undo of that restore, with new dirty files).
   Write("a.txt", "dirty again\n");
   RunResult t = Run({"undo"});
   ASSERT_OK(t);
@@ -454,18 +459,20 @@ TEST_F(OpLogUndoTest, RedoAfterOneOrSeveralUndos) {
   json r = Step("redo", s3_);
   EXPECT_TRUE(Contains(r.value("description", ""), "redo")) << r.dump(2);
   ExpectManifest(m3_, "after undo + redo");
+  EXPECT_TRUE(RunJson({"status"}).value("clean", false));
   EXPECT_EQ(All(), (std::set<std::string>{s1_, s2_, s3_}));
   ExpectError(Ws(), {"redo"}, 1, "nothing to redo");
-  // Several undos, then as many redos, in order.
+  // Several undos, then as many redos, in order (undo and redo of snapshots
+  // move heads, never files).
   Step("undo", s2_);
   Step("undo", s1_);
   Step("undo", "");
   Step("redo", s1_);
-  ExpectManifest(m1_, "first redo");
+  ExpectManifest(m3_, "first redo");
   Step("redo", s2_);
-  ExpectManifest(m2_, "second redo");
   Step("redo", s3_);
   ExpectManifest(m3_, "third redo");
+  EXPECT_TRUE(RunJson({"status"}).value("clean", false));
   ExpectError(Ws(), {"redo"}, 1, "nothing to redo");
   EXPECT_EQ(Line(), (std::vector<std::string>{s3_, s2_, s1_}));
   // Undo after a redo steps back again.
@@ -474,7 +481,7 @@ TEST_F(OpLogUndoTest, RedoAfterOneOrSeveralUndos) {
   Step("redo", s2_);
   Step("undo", s1_);
   Step("redo", s2_);
-  ExpectManifest(m2_, "undo/redo back and forth");
+  ExpectManifest(m3_, "undo/redo back and forth");
   // Any other operation ends the run of undos: redo is refused.
   Step("undo", s1_);
   RunJson({"tag", "set", "x"});
@@ -482,7 +489,7 @@ TEST_F(OpLogUndoTest, RedoAfterOneOrSeveralUndos) {
   ExpectError(Ws(), {"redo"}, 1, "nothing to redo");
   EXPECT_EQ(OpLog().size(), ops) << "a refused redo records nothing";
   EXPECT_EQ(Head(), s1_);
-  ExpectManifest(m1_, "after a refused redo");
+  ExpectManifest(m3_, "after a refused redo");
 }
 
 TEST_F(OpLogTest, UndoAndRedoInAFreshRepository) {

@@ -90,6 +90,7 @@ struct RestoreOutcome {
   uint64_t files_written = 0, files_removed = 0, bytes_written = 0;
   std::vector<std::string> warnings;
   bool skipped = false;  // nothing to do (e.g. no longer stale)
+  bool files_kept = false;  // ViewUpdate::keep_files: the files were left as they were
 };
 
 // A working-copy tree computed by a status-mode scan (content not stored).
