@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "commands.h"
+#include "jvs/base/interrupt.h"
+#include "signals.h"
 #include "hugepages.h"
 #include "typos.h"
 #include "help.h"
@@ -32,7 +34,16 @@ void PrintError(const jvs::cli::Context& ctx, const jvs::Error& raw) {
   std::string full = jvs::cli::FullHint(raw);
   jvs::Error e = raw.WithHint(full.empty() ? DefaultHint(raw.code()) : full);
   // Messages quote names from the repository: no control byte reaches the terminal.
-  std::fprintf(stderr, "jvs: error: %s\n", jvs::cli::EscapeText(e.message()).c_str());
+  // (Line by line: a list of candidates stays a list.)
+  std::string msg;
+  const std::string& m = e.message();
+  for (size_t start = 0; start <= m.size();) {
+    size_t nl = m.find('\n', start);
+    if (nl == std::string::npos) nl = m.size();
+    msg += (start ? "\n" : "") + jvs::cli::EscapeText(m.substr(start, nl - start));
+    start = nl + 1;
+  }
+  std::fprintf(stderr, "jvs: error: %s\n", msg.c_str());
   if (!e.hint().empty()) std::fprintf(stderr, "hint: %s\n", jvs::cli::EscapeText(e.hint()).c_str());
   if (ctx.g.json) {
     nlohmann::json j = {{"error",
@@ -116,6 +127,7 @@ int main(int argc, char** argv) {
     if (!st.ok()) throw CommandError{st.error()};
   });
 
+  InstallInterruptHandlers();
   try {
     jvs::Status st = ctx.Init();
     if (!st.ok()) throw CommandError{st.error()};
@@ -134,5 +146,10 @@ int main(int argc, char** argv) {
     return ExitCodeFor(e.error.code());
   }
   std::fflush(stdout);
+  if (jvs::InterruptRequested()) {
+    // Asked to stop after the last safe point: the command finished its work.
+    std::fputs("jvs: interrupted after the command had published its work; it was completed\n", stderr);
+    return kExitInterrupted;
+  }
   return 0;
 }

@@ -73,6 +73,11 @@ Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::str
       if (s->note.compare(0, ref.size(), ref) == 0) hits.emplace_back(id, s->note);
     }
     if (hits.size() == 1) return hits[0].first;
+    // A note given in full wins over the notes it is a prefix of.
+    std::vector<SnapshotId> exact;
+    for (const auto& [id, note] : hits)
+      if (note.size() == ref.size()) exact.push_back(id);
+    if (exact.size() == 1) return exact[0];
     if (hits.size() > 1) {
       std::sort(hits.begin(), hits.end());
       std::string cands;

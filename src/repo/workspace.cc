@@ -10,6 +10,7 @@
 #include <set>
 
 #include "jvs/base/fault.h"
+#include "jvs/base/interrupt.h"
 #include "jvs/repo/transaction.h"
 #include "repo/checkout_marker.h"
 #include "wc/checkout.h"
@@ -163,6 +164,9 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   // The engine that really ran for this snapshot's files ("copy" when every clone fell back).
   snap.engine = repo_.engine().RanAs(repo_.engine().counters().Load() - engine_before);
   JVS_ASSIGN_OR_RETURN(SnapshotId id, repo_.store().WriteSnapshot(snap));
+  // The last safe point: stopping here publishes nothing (the objects stored
+  // stay unreferenced, for gc).
+  JVS_TRY(CheckInterrupt("taking the snapshot"));
   JVS_FAULT("snapshot.before_publish");
   const fs::path pending = SnapshotPendingPath();
   JVS_TRY(env->WriteFileAtomic(pending, snap.tree.hex() + "\n"));

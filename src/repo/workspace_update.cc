@@ -8,6 +8,7 @@
 #include <set>
 
 #include "jvs/base/fault.h"
+#include "jvs/base/interrupt.h"
 #include "jvs/repo/transaction.h"
 #include "jvs/repo/workspace.h"
 #include "repo/checkout_marker.h"
@@ -207,6 +208,9 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   JVS_TRY(checkout.CheckLimits(changes));
   JVS_TRY(checkout.Preflight(changes));
   JVS_TRY(checkout.Stage(changes, repo_.settings().progress, u.progress_phase));
+  // The last safe point: stopping here leaves the repository and the files as
+  // before the command (the staged files go with `checkout`).
+  JVS_TRY(CheckInterrupt("restoring files"));
   // The clock once every new file is staged: restored files (their mtime is
   // older) are then clean for the next snapshot, and any later write gives
   // them a newer mtime that stat sees. See "Materialisation and mtimes" in

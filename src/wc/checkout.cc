@@ -13,6 +13,7 @@
 #include <set>
 
 #include "jvs/base/fault.h"
+#include "jvs/base/interrupt.h"
 #include "jvs/base/thread_pool.h"
 
 namespace jvs {
@@ -106,6 +107,11 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes, ProgressSink* sin
     {
       std::lock_guard<std::mutex> l(mu);
       if (error) return;
+    }
+    if (Status c = CheckInterrupt("restoring files"); !c.ok()) {
+      std::lock_guard<std::mutex> l(mu);
+      if (!error) error = c.error();
+      return;
     }
     size_t i = todo[k];
     const TreeEntry& e = *changes[i].new_entry;

@@ -9,6 +9,7 @@
 
 #include "jvs/base/fault.h"
 #include "jvs/base/hash.h"
+#include "jvs/base/interrupt.h"
 #include "wc/ignore.h"
 
 namespace jvs {
@@ -107,6 +108,7 @@ class Scanner {
 
   void ScanDirTask(size_t dir_index, std::shared_ptr<const IgnoreMatcher> matcher) {
     if (failed()) return;
+    if (Status c = CheckInterrupt("reading the workspace"); !c.ok()) return Fail(c.error());
     ScanDir& dir = DirAt(dir_index);
     fs::path abs = dir.path.ToFsPath(root_);
     auto dfd = env_->Open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
@@ -231,6 +233,7 @@ class Scanner {
     ProgressScope progress(options_.progress, "hash", work.size(), total_bytes);
     ParallelFor(pool_, work.size(), [&](size_t w) {
       if (failed()) return;
+      if (Status c = CheckInterrupt("reading files"); !c.ok()) return Fail(c.error());
       size_t i = work[w];
       auto [d, e] = todo[i];
       std::string rel = dirs_[d].path.Join(dirs_[d].entries[e].name).str();

@@ -949,6 +949,16 @@ TEST_F(RefTest, AmbiguousNotePrefixListsCandidates) {
   EXPECT_TRUE(Contains(e.err, a_.substr(0, 16))) << e.Describe();
   EXPECT_TRUE(Contains(e.err, d.substr(0, 16))) << e.Describe();
   EXPECT_EQ(Resolve("alpha t"), d);
+  // The candidates are listed one per line, not as an escaped "\n".
+  EXPECT_TRUE(Contains(e.err, "candidates:\n  ")) << e.Describe();
+  EXPECT_FALSE(Contains(e.err, "\\n")) << e.Describe();
+  // A note given in full names its snapshot even when another note extends it.
+  Write("f", "5");
+  std::string big = Snap("big");
+  Write("f", "6");
+  Snap("big2");
+  EXPECT_EQ(Resolve("big"), big);
+  ExpectError(Ws(), {"diff", "bi"}, 1, "candidates");
 }
 
 // Two snapshots whose ids share a 4-digit prefix: the prefix is ambiguous.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <thread>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -602,5 +603,20 @@ void BackgroundProcess::Kill(int sig) {
 
 std::string BackgroundProcess::Out() const { return jvs::testing::ReadFile(out_path_); }
 std::string BackgroundProcess::Err() const { return jvs::testing::ReadFile(err_path_); }
+
+bool WaitUntilOpen(pid_t pid, const fs::path& file, std::chrono::milliseconds limit) {
+  const fs::path want = fs::weakly_canonical(file);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    for (auto it = fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::error_code ec2;
+      if (fs::read_symlink(it->path(), ec2) == want) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
 
 }  // namespace jvs::e2e

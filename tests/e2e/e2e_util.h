@@ -215,4 +215,8 @@ class BackgroundProcess {
   fs::path out_path_, err_path_;
 };
 
+// Waits until process `pid` has `file` open (e.g. it reached a lock and
+// holds or waits for it); false after `limit`.
+bool WaitUntilOpen(pid_t pid, const fs::path& file, std::chrono::milliseconds limit);
+
 }  // namespace jvs::e2e

@@ -410,22 +410,6 @@ TEST_F(OpLogStressTest, WaiterGivesUpWithExitFourAndAHint) {
 
 // ---- an undo that waited for the lock ----
 
-// Waits until `pid` has `file` open (it reached the lock and waits for it).
-bool WaitUntilOpen(pid_t pid, const fs::path& file, std::chrono::milliseconds limit) {
-  const fs::path want = fs::weakly_canonical(file);
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    std::error_code ec;
-    for (auto it = fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
-         !ec && it != fs::directory_iterator(); it.increment(ec)) {
-      std::error_code ec2;
-      if (fs::read_symlink(it->path(), ec2) == want) return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return false;
-}
-
 // `jvs undo` decides what to undo, then waits for the worktree lock; an
 // operation published meanwhile (a tag: no worktree lock) must not be lost.
 TEST_F(OpLogStressTest, UndoThatWaitedForTheLockKeepsAConcurrentOperation) {
