@@ -164,6 +164,7 @@ std::unique_ptr<Repo> Context::OpenRepo(bool allow_at_op) {
   }
   auto repo = Check(Repo::Open(Env::Default(), start, settings, at));
   repo->set_command_worktree(CurrentWorktree(*repo));  // recorded by every operation it publishes
+  for (const auto& w : repo->TakeWarnings()) Warn(w);  // e.g. a merge of concurrent operations
   return repo;
 }
 

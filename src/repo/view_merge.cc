@@ -96,6 +96,14 @@ Status Repo::MergeHeads(const std::vector<OperationId>& heads_in) {
   op_id_ = oid;
   op_ = std::move(op);
   view_ = std::move(merged);
+  if (!conflicts.empty()) {
+    std::string list;
+    for (const auto& t : conflicts) list += (list.empty() ? "" : ", ") + t;
+    warnings_.push_back("merged " + std::to_string(sides.size()) +
+                        " concurrent operations that set different values of " + list +
+                        "; the newer value was kept and the other stays visible (the merge operation " +
+                        oid.hex().substr(0, 12) + " records the conflict)");
+  }
   return OkStatus();
 }
 
