@@ -187,7 +187,9 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
                      "'" + cur.str() + "' in the workspace is " +
                          (S_ISLNK(st->st_mode) ? "a symlink" : "not a directory") +
                          " but the snapshot needs a directory there; refusing to write through it",
-                     "move '" + cur.str() + "' away (it may be ignored by .jvsignore), then run the command again");
+                     "move '" + cur.str() + "' away (it may be ignored by .jvsignore)" +
+                         (S_ISLNK(st->st_mode) ? ", or restore the path '" + cur.str() + "' itself, which replaces the symlink" : "") +
+                         ", then run the command again");
       if (last && c.new_entry->kind != EntryKind::kTree && S_ISDIR(st->st_mode))
         JVS_TRY(check_replaced_dir(cur, c.new_entry->kind));
     }
