@@ -153,13 +153,13 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
   std::set<std::string> dirs_checked;
   auto check_replaced_dir = [&](const RepoPath& dir, EntryKind new_kind) -> Status {
     if (!dirs_checked.insert(dir.str()).second) return OkStatus();
-    JVS_ASSIGN_OR_RETURN(std::optional<RepoPath> kept, FirstKeptEntry(dir, removed));
+    JVS_ASSIGN_OR_RETURN(std::optional<std::string> kept, FirstKeptEntry(dir, removed));
     if (!kept) return OkStatus();
     return Error(ErrorCode::kRefused,
                  "cannot restore " + std::string(new_kind == EntryKind::kSymlink ? "symlink" : "file") + " '" +
-                     dir.str() + "': a directory with untracked files is in the way ('" + kept->str() +
+                     dir.str() + "': a directory with untracked files is in the way ('" + *kept +
                      "' is untracked or ignored)",
-                 "move '" + kept->str() + "' out of '" + dir.str() + "', then run the command again");
+                 "move '" + *kept + "' out of '" + dir.str() + "', then run the command again");
   };
   std::set<std::string> checked;
   for (const auto& c : changes) {
@@ -197,8 +197,8 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
   return OkStatus();
 }
 
-Result<std::optional<RepoPath>> Checkout::FirstKeptEntry(const RepoPath& dir,
-                                                         const std::set<std::string>& removed) {
+Result<std::optional<std::string>> Checkout::FirstKeptEntry(const RepoPath& dir,
+                                                            const std::set<std::string>& removed) {
   // Iterative (explicit stack): a directory stays when it holds an entry this
   // checkout does not remove, or when it is empty and not itself removed
   // (Apply removes only tracked entries and the directories they emptied).
@@ -209,10 +209,10 @@ Result<std::optional<RepoPath>> Checkout::FirstKeptEntry(const RepoPath& dir,
     todo.pop_back();
     JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(d.ToFsPath(workspace_), O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
     JVS_ASSIGN_OR_RETURN(auto names, env_->ReadDir(dfd.get()));
-    if (names.empty() && !removed.count(d.str())) return std::optional<RepoPath>(d);
+    if (names.empty() && !removed.count(d.str())) return std::optional<std::string>(d.str());
     std::sort(names.begin(), names.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     for (const auto& n : names) {
-      if (!ValidateName(n.name).ok()) return std::optional<RepoPath>(d);  // never tracked (".jvs", ...)
+      if (!ValidateName(n.name).ok()) return std::optional<std::string>(d.str() + "/" + n.name);  // never tracked
       RepoPath p = d.Join(n.name);
       auto st = env_->LstatAt(dfd.get(), n.name.c_str());
       if (!st.ok()) {
@@ -222,11 +222,11 @@ Result<std::optional<RepoPath>> Checkout::FirstKeptEntry(const RepoPath& dir,
       if (S_ISDIR(st->st_mode)) {
         todo.push_back(std::move(p));
       } else if (!removed.count(p.str())) {
-        return std::optional<RepoPath>(std::move(p));
+        return std::optional<std::string>(p.str());
       }
     }
   }
-  return std::optional<RepoPath>();
+  return std::optional<std::string>();
 }
 
 Status Checkout::CheckLimits(const std::vector<TreeChange>& changes) const {

@@ -226,8 +226,7 @@ class Scanner {
         // One warning also for a special file named .jvsignore (its rules
         // are not read, see ReadIgnoreFile).
         Warn(std::string("skipped ") + what + " '" + rel.str() + "' (only files, symlinks and directories are recorded" +
-             (e.name == kIgnoreFile ? "; it is not a regular file, so its ignore rules are not read)"
-                                                              : ")"));
+             (e.name == kIgnoreFile ? "; it is not a regular file, so its ignore rules are not read)" : ")"));
         continue;
       }
       entries.push_back(std::move(e));
