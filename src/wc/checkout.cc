@@ -156,7 +156,8 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
     JVS_ASSIGN_OR_RETURN(std::optional<std::string> kept, FirstKeptEntry(dir, removed));
     if (!kept) return OkStatus();
     return Error(ErrorCode::kRefused,
-                 "cannot restore " + std::string(new_kind == EntryKind::kSymlink ? "symlink" : "file") + " '" +
+                 "cannot restore " +
+                     std::string(new_kind == EntryKind::kSymlink ? "symlink" : "file") + " '" +
                      dir.str() + "': a directory with untracked files is in the way ('" + *kept +
                      "' is untracked or ignored)",
                  "move '" + *kept + "' out of '" + dir.str() + "', then run the command again");
@@ -170,7 +171,8 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
       cur = cur.Join(comps[i]);
       bool last = i + 1 == comps.size();
       if (removed.count(cur.str())) {  // replaced by this checkout
-        if (last && c.old_entry && c.old_entry->kind == EntryKind::kTree && c.new_entry->kind != EntryKind::kTree) {
+        if (last && c.old_entry && c.old_entry->kind == EntryKind::kTree &&
+            c.new_entry->kind != EntryKind::kTree) {
           auto st = env_->Lstat(cur.ToFsPath(workspace_));
           if (st.ok() && S_ISDIR(st->st_mode)) JVS_TRY(check_replaced_dir(cur, c.new_entry->kind));
         }
@@ -188,7 +190,9 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
                          (S_ISLNK(st->st_mode) ? "a symlink" : "not a directory") +
                          " but the snapshot needs a directory there; refusing to write through it",
                      "move '" + cur.str() + "' away (it may be ignored by .jvsignore)" +
-                         (S_ISLNK(st->st_mode) ? ", or restore the path '" + cur.str() + "' itself, which replaces the symlink" : "") +
+                         (S_ISLNK(st->st_mode) ? ", or restore the path '" + cur.str() +
+                                                     "' itself, which replaces the symlink"
+                                               : "") +
                          ", then run the command again");
       if (last && c.new_entry->kind != EntryKind::kTree && S_ISDIR(st->st_mode))
         JVS_TRY(check_replaced_dir(cur, c.new_entry->kind));
@@ -207,12 +211,15 @@ Result<std::optional<std::string>> Checkout::FirstKeptEntry(const RepoPath& dir,
   while (!todo.empty()) {
     RepoPath d = std::move(todo.back());
     todo.pop_back();
-    JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(d.ToFsPath(workspace_), O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+    JVS_ASSIGN_OR_RETURN(UniqueFd dfd,
+                         env_->Open(d.ToFsPath(workspace_), O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
     JVS_ASSIGN_OR_RETURN(auto names, env_->ReadDir(dfd.get()));
     if (names.empty() && !removed.count(d.str())) return std::optional<std::string>(d.str());
-    std::sort(names.begin(), names.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+    std::sort(names.begin(), names.end(),
+              [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     for (const auto& n : names) {
-      if (!ValidateName(n.name).ok()) return std::optional<std::string>(d.str() + "/" + n.name);  // never tracked
+      if (!ValidateName(n.name).ok())
+        return std::optional<std::string>(d.str() + "/" + n.name);  // never tracked
       RepoPath p = d.Join(n.name);
       auto st = env_->LstatAt(dfd.get(), n.name.c_str());
       if (!st.ok()) {

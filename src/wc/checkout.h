@@ -77,7 +77,8 @@ class Checkout {
   // The path of the first entry at or below the workspace directory `dir` that Apply
   // would leave in place (one not in `removed`, or an empty directory that
   // is not removed itself); nullopt when Apply empties and removes `dir`.
-  Result<std::optional<std::string>> FirstKeptEntry(const RepoPath& dir, const std::set<std::string>& removed);
+  Result<std::optional<std::string>> FirstKeptEntry(const RepoPath& dir,
+                                                    const std::set<std::string>& removed);
   Status FaultPoint(const char* step) const;
   void RemoveStaleStaging();
   Env* env_;

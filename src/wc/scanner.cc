@@ -112,7 +112,8 @@ class Scanner {
   // replaced in between). Anything else is said in a warning; a special file
   // gets its one warning where it is skipped.
   std::optional<std::string> ReadIgnoreFile(int dfd, const RepoPath& dir) {
-    const std::string rel = dir.is_root() ? std::string(kIgnoreFile) : dir.str() + "/" + kIgnoreFile;
+    const std::string rel =
+        dir.is_root() ? std::string(kIgnoreFile) : dir.str() + "/" + kIgnoreFile;
     auto not_read = [&](const std::string& why) -> std::optional<std::string> {
       Warn("ignore rules in '" + rel + "' not read: " + why);
       return std::nullopt;
@@ -132,7 +133,8 @@ class Scanner {
     }
     auto fst = env_->Fstat(fd->get());
     if (!fst.ok()) return not_read(fst.error().message());
-    if (!S_ISREG(fst->st_mode)) return not_read("it was replaced by something that is not a regular file");
+    if (!S_ISREG(fst->st_mode))
+      return not_read("it was replaced by something that is not a regular file");
     constexpr size_t kMax = 16u << 20;
     std::string out;
     char buf[16384];
@@ -225,8 +227,11 @@ class Scanner {
         }
         // One warning also for a special file named .jvsignore (its rules
         // are not read, see ReadIgnoreFile).
-        Warn(std::string("skipped ") + what + " '" + rel.str() + "' (only files, symlinks and directories are recorded" +
-             (e.name == kIgnoreFile ? "; it is not a regular file, so its ignore rules are not read)" : ")"));
+        Warn(std::string("skipped ") + what + " '" + rel.str() +
+             "' (only files, symlinks and directories are recorded" +
+             (e.name == kIgnoreFile
+                  ? "; it is not a regular file, so its ignore rules are not read)"
+                  : ")"));
         continue;
       }
       entries.push_back(std::move(e));
