@@ -1,3 +1,6 @@
+// Scanner: the parallel walk of a workspace (stat, .jvsignore, hashing, trees).
+// Over 400 lines on purpose: the walk, the hashing pass and the tree building
+// share one state object and its locking, easier to check in one place.
 #include "wc/scanner.h"
 
 #include <algorithm>
