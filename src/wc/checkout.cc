@@ -152,6 +152,22 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
   std::set<std::string> removed;
   for (const auto& c : changes)
     if (RemovedBy(c)) removed.insert(c.path.str());
+  // A directory where the target has a file or symlink: Apply first removes
+  // every tracked entry below it, then the emptied directory. Anything else
+  // in it (untracked, ignored, created since the scan) would stay, so the
+  // file could not be placed after the operation is published: refuse now.
+  std::set<std::string> dirs_checked;
+  auto check_replaced_dir = [&](const RepoPath& dir, EntryKind new_kind) -> Status {
+    if (!dirs_checked.insert(dir.str()).second) return OkStatus();
+    JVS_ASSIGN_OR_RETURN(std::optional<std::string> kept, FirstKeptEntry(dir, removed));
+    if (!kept) return OkStatus();
+    return Error(ErrorCode::kRefused,
+                 "cannot restore " +
+                     std::string(new_kind == EntryKind::kSymlink ? "symlink" : "file") + " '" +
+                     dir.str() + "': a directory with untracked files is in the way ('" + *kept +
+                     "' is untracked or ignored)",
+                 "move '" + *kept + "' out of '" + dir.str() + "', then run the command again");
+  };
   std::set<std::string> checked;
   for (const auto& c : changes) {
     if (!c.new_entry) continue;
@@ -160,7 +176,14 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
     for (size_t i = 0; i < comps.size(); ++i) {
       cur = cur.Join(comps[i]);
       bool last = i + 1 == comps.size();
-      if (removed.count(cur.str())) break;  // replaced by this checkout
+      if (removed.count(cur.str())) {  // replaced by this checkout
+        if (last && c.old_entry && c.old_entry->kind == EntryKind::kTree &&
+            c.new_entry->kind != EntryKind::kTree) {
+          auto st = env_->Lstat(cur.ToFsPath(workspace_));
+          if (st.ok() && S_ISDIR(st->st_mode)) JVS_TRY(check_replaced_dir(cur, c.new_entry->kind));
+        }
+        break;
+      }
       if (!last && !checked.insert(cur.str()).second) continue;
       auto st = env_->Lstat(cur.ToFsPath(workspace_));
       if (!st.ok()) {
@@ -172,14 +195,51 @@ Status Checkout::Preflight(const std::vector<TreeChange>& changes) {
                      "'" + cur.str() + "' in the workspace is " +
                          (S_ISLNK(st->st_mode) ? "a symlink" : "not a directory") +
                          " but the snapshot needs a directory there; refusing to write through it",
-                     "move '" + cur.str() + "' away (it may be ignored by .jvsignore), then run the command again");
+                     "move '" + cur.str() + "' away (it may be ignored by .jvsignore)" +
+                         (S_ISLNK(st->st_mode) ? ", or restore the path '" + cur.str() +
+                                                     "' itself, which replaces the symlink"
+                                               : "") +
+                         ", then run the command again");
       if (last && c.new_entry->kind != EntryKind::kTree && S_ISDIR(st->st_mode))
-        return Error(ErrorCode::kRefused,
-                     "cannot restore file '" + cur.str() + "': a directory with untracked files is in the way",
-                     "move '" + cur.str() + "' away, then run the command again");
+        JVS_TRY(check_replaced_dir(cur, c.new_entry->kind));
     }
   }
   return OkStatus();
+}
+
+Result<std::optional<std::string>> Checkout::FirstKeptEntry(const RepoPath& dir,
+                                                            const std::set<std::string>& removed) {
+  // Iterative (explicit stack): a directory stays when it holds an entry this
+  // checkout does not remove, or when it is empty and not itself removed
+  // (Apply removes only tracked entries and the directories they emptied).
+  // Stops at the first entry that stays, so the cost follows the removals.
+  std::vector<RepoPath> todo{dir};
+  while (!todo.empty()) {
+    RepoPath d = std::move(todo.back());
+    todo.pop_back();
+    JVS_ASSIGN_OR_RETURN(UniqueFd dfd,
+                         env_->Open(d.ToFsPath(workspace_), O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+    JVS_ASSIGN_OR_RETURN(auto names, env_->ReadDir(dfd.get()));
+    if (names.empty() && !removed.count(d.str())) return std::optional<std::string>(d.str());
+    std::sort(names.begin(), names.end(),
+              [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+    for (const auto& n : names) {
+      if (!ValidateName(n.name).ok())
+        return std::optional<std::string>(d.str() + "/" + n.name);  // never tracked
+      RepoPath p = d.Join(n.name);
+      auto st = env_->LstatAt(dfd.get(), n.name.c_str());
+      if (!st.ok()) {
+        if (st.error().code() == ErrorCode::kNotFound) continue;  // gone meanwhile
+        return st.error();
+      }
+      if (S_ISDIR(st->st_mode)) {
+        todo.push_back(std::move(p));
+      } else if (!removed.count(p.str())) {
+        return std::optional<std::string>(p.str());
+      }
+    }
+  }
+  return std::optional<std::string>();
 }
 
 Status Checkout::CheckLimits(const std::vector<TreeChange>& changes) const {
@@ -325,6 +385,7 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
   // 1. Removals, deepest first: entries that go away or change between
   //    file/symlink and directory.
   std::set<std::string> parents_to_check;
+  std::set<std::string> not_empty;  // removed directories that still held something
   for (size_t k = changes.size(); k-- > 0;) {
     const TreeChange& c = changes[k];
     if (!c.old_entry) continue;
@@ -342,7 +403,9 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
     Status st = c.old_entry->kind == EntryKind::kTree ? env_->Rmdir(p) : env_->Unlink(p);
     if (!st.ok() && st.error().code() != ErrorCode::kNotFound) {
       if (c.old_entry->kind == EntryKind::kTree && st.error().code() == ErrorCode::kAlreadyExists) {
-        stats.warnings.push_back("kept directory '" + c.path.str() + "': it holds untracked files");
+        // Not empty yet: its emptied subdirectories go below; judged after them.
+        not_empty.insert(c.path.str());
+        parents_to_check.insert(c.path.str());
       } else {
         return st.error();
       }
@@ -363,8 +426,14 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
     if (!EnsureRealDir(rp.parent(), false).ok()) continue;
     auto st = env_->Lstat(rp.ToFsPath(workspace_));
     if (!st.ok() || !S_ISDIR(st->st_mode)) continue;
-    (void)env_->Rmdir(rp.ToFsPath(workspace_));  // ENOTEMPTY: untracked files stay
+    Status removed_dir = env_->Rmdir(rp.ToFsPath(workspace_));  // ENOTEMPTY: untracked files stay
     verified_dirs_.erase(rp.str());
+    if (not_empty.count(d)) {
+      if (removed_dir.ok())
+        stats.files_removed++;
+      else
+        stats.warnings.push_back("kept directory '" + d + "': it holds untracked files");
+    }
   }
   // 2. Additions and modifications, parents first.
   for (size_t i = 0; i < changes.size(); ++i) {

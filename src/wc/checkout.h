@@ -74,6 +74,11 @@ class Checkout {
   // directory, never a symlink, creating missing ones when `create` is set, so
   // that nothing is ever written or removed outside the workspace.
   Status EnsureRealDir(const RepoPath& dir, bool create);
+  // The path of the first entry at or below the workspace directory `dir` that Apply
+  // would leave in place (one not in `removed`, or an empty directory that
+  // is not removed itself); nullopt when Apply empties and removes `dir`.
+  Result<std::optional<std::string>> FirstKeptEntry(const RepoPath& dir,
+                                                    const std::set<std::string>& removed);
   Status FaultPoint(const char* step) const;
   void RemoveStaleStaging();
   Env* env_;

@@ -1,3 +1,6 @@
+// Scanner: the parallel walk of a workspace (stat, .jvsignore, hashing, trees).
+// Over 400 lines on purpose: the walk, the hashing pass and the tree building
+// share one state object and its locking, easier to check in one place.
 #include "wc/scanner.h"
 
 #include <algorithm>
@@ -106,6 +109,49 @@ class Scanner {
     return error_.has_value();
   }
 
+  // The rules of the .jvsignore in directory `dir` (open as `dfd`), or
+  // nullopt when it cannot be used. Only a regular file is read: a FIFO or
+  // device by that name would block the scan forever, so it is never opened
+  // (lstat first; then O_NONBLOCK | O_NOFOLLOW and fstat, in case it was
+  // replaced in between). Anything else is said in a warning; a special file
+  // gets its one warning where it is skipped.
+  std::optional<std::string> ReadIgnoreFile(int dfd, const RepoPath& dir) {
+    const std::string rel =
+        dir.is_root() ? std::string(kIgnoreFile) : dir.str() + "/" + kIgnoreFile;
+    auto not_read = [&](const std::string& why) -> std::optional<std::string> {
+      Warn("ignore rules in '" + rel + "' not read: " + why);
+      return std::nullopt;
+    };
+    auto st = env_->LstatAt(dfd, kIgnoreFile);
+    if (!st.ok()) {
+      if (st.error().code() == ErrorCode::kNotFound) return std::nullopt;  // removed meanwhile
+      return not_read(st.error().message());
+    }
+    if (S_ISLNK(st->st_mode)) return not_read("it is a symlink (only a regular file is read)");
+    if (S_ISDIR(st->st_mode)) return not_read("it is a directory (only a regular file is read)");
+    if (!S_ISREG(st->st_mode)) return std::nullopt;  // FIFO, socket, device: warned when skipped
+    auto fd = env_->OpenAt(dfd, kIgnoreFile, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (!fd.ok()) {
+      if (fd.error().code() == ErrorCode::kNotFound) return std::nullopt;
+      return not_read(fd.error().message());
+    }
+    auto fst = env_->Fstat(fd->get());
+    if (!fst.ok()) return not_read(fst.error().message());
+    if (!S_ISREG(fst->st_mode))
+      return not_read("it was replaced by something that is not a regular file");
+    constexpr size_t kMax = 16u << 20;
+    std::string out;
+    char buf[16384];
+    while (true) {
+      auto n = env_->Read(fd->get(), buf, sizeof buf);
+      if (!n.ok()) return not_read(n.error().message());
+      if (*n == 0) break;
+      out.append(buf, *n);
+      if (out.size() > kMax) return not_read("it is larger than 16 MiB");
+    }
+    return out;
+  }
+
   void ScanDirTask(size_t dir_index, std::shared_ptr<const IgnoreMatcher> matcher) {
     if (failed()) return;
     if (Status c = CheckInterrupt("reading the workspace"); !c.ok()) return Fail(c.error());
@@ -120,12 +166,8 @@ class Scanner {
               [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     for (const auto& n : names) {
       if (n.name == kIgnoreFile) {
-        // Only a regular file is read: a FIFO by that name would block forever.
-        auto st = env_->LstatAt(dfd->get(), kIgnoreFile);
-        if (st.ok() && S_ISREG(st->st_mode)) {
-          auto content = env_->ReadFile(abs / kIgnoreFile, 16u << 20);
-          if (content.ok()) matcher = matcher->WithRules(dir.path, *content);
-        }
+        auto content = ReadIgnoreFile(dfd->get(), dir.path);
+        if (content) matcher = matcher->WithRules(dir.path, *content);
         break;
       }
     }
@@ -188,7 +230,13 @@ class Scanner {
           std::lock_guard<std::mutex> l(mu_);
           stats_.skipped_special++;
         }
-        Warn(std::string("skipped ") + what + " '" + rel.str() + "' (only files, symlinks and directories are recorded)");
+        // One warning also for a special file named .jvsignore (its rules
+        // are not read, see ReadIgnoreFile).
+        Warn(std::string("skipped ") + what + " '" + rel.str() +
+             "' (only files, symlinks and directories are recorded" +
+             (e.name == kIgnoreFile
+                  ? "; it is not a regular file, so its ignore rules are not read)"
+                  : ")"));
         continue;
       }
       entries.push_back(std::move(e));

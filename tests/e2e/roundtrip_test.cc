@@ -345,10 +345,9 @@ TEST_F(RoundTripTest, RandomTreesSnapshotMutateRestore) {
   auto check_restore = [&](size_t i, const std::string& why) {
     SCOPED_TRACE(why + ": restore snapshot " + std::to_string(i));
     RunResult r = Run({"--json", "restore", snaps[i].id});
-    if (r.exit_code != 0 && r.err.find("untracked files is in the way") != std::string::npos)
-      GTEST_SKIP() << "BUG: restore refuses to replace a tracked directory by a file (see "
-                      "RestoreTest.KindChangesBothWays)\n"
-                   << r.Describe();
+    ASSERT_FALSE(r.exit_code != 0 && r.err.find("untracked files is in the way") != std::string::npos)
+        << "restore refused to replace a tracked directory by a file\n"
+        << r.Describe();
     ASSERT_EQ(r.exit_code, 0) << r.Describe() << log;
     EXPECT_TRUE(r.Json()["captured_snapshot_id"].is_null()) << "the workspace was clean\n" << r.Describe();
     std::string diff = ManifestDiff(snaps[i].manifest, TakeManifest(Ws()));
@@ -431,10 +430,9 @@ TEST_F(RoundTripTest, RandomPartialRestores) {
     for (const auto& [p, e] : target)
       if (under(p, path)) expected[p] = e;
     RunResult r = Run({"restore", snaps[k].first, "--", path});
-    if (r.exit_code != 0 && r.err.find("untracked files is in the way") != std::string::npos)
-      GTEST_SKIP() << "BUG: restore refuses to replace a tracked directory by a file (see "
-                      "RestoreTest.KindChangesBothWays)\n"
-                   << r.Describe();
+    ASSERT_FALSE(r.exit_code != 0 && r.err.find("untracked files is in the way") != std::string::npos)
+        << "restore refused to replace a tracked directory by a file\n"
+        << r.Describe();
     ASSERT_EQ(r.exit_code, 0) << r.Describe() << log;
     ASSERT_EQ(ManifestDiff(expected, TakeManifest(Ws())), "") << r.Describe() << log;
   }

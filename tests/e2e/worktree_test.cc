@@ -686,11 +686,10 @@ TEST_F(WorktreeHereTest, UndoOfRemovalBringsBackAWorkingWorktree) {
   ASSERT_TRUE(fs::is_directory(exp));
   EXPECT_EQ(ManifestDiff(dirty, TakeManifest(exp)), "");
   RunResult st = Jvs(exp, {"--json", "status"});
-  if (st.exit_code != 0 || !fs::exists(exp / ".jvs"))
-    GTEST_SKIP() << "BUG: after 'jvs undo' of 'worktree remove', a worktree outside the repository root "
-                    "(init --here fork) is recreated without its '.jvs' pointer file, so no command "
-                    "works in it (MaterializeMissingWorktrees does not write the pointer):\n"
-                 << st.Describe();
+  ASSERT_TRUE(st.exit_code == 0 && fs::exists(exp / ".jvs"))
+      << "after 'jvs undo' of 'worktree remove', a worktree outside the repository root (init --here fork) "
+         "is recreated without its '.jvs' pointer file, so no command works in it:\n"
+      << st.Describe();
   EXPECT_EQ(st.Json().value("worktree", ""), "exp");
   EXPECT_TRUE(st.Json().value("clean", false)) << st.Describe();
 }
