@@ -122,7 +122,7 @@ Result<LeftoverCheck> CheckForkLeftover(Repo& repo, const std::optional<Snapshot
       }
     }
   }
-  out.only_fork_output = !foreign;
+  out.only_fork_output = !foreign || out.entries == 0;  // (a marker of an older version names no snapshot)
   return out;
 }
 

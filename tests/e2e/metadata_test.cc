@@ -138,6 +138,23 @@ TEST_F(MetadataTest, ForkUnderUmask077KeepsTheRecordedModes) {
   ExpectModes(Root() / "worktrees" / "fk");
 }
 
+TEST_F(MetadataTest, RestoreUnderUmask077WritesTheRecordedModes) {
+  Write("d/e/f.txt", "f\n");
+  Write("top.txt", "top\n");
+  std::string s = Snap("default modes");
+  fs::remove_all(Ws() / "d");
+  fs::remove(Ws() / "top.txt");
+  RunResult r = RunProcess(Ws(), {"/bin/sh", "-c", "umask 077; exec \"$0\" \"$@\"", JVS_BINARY, "restore", s},
+                           CleanEnv());
+  ASSERT_OK(r);
+  EXPECT_MODE(Ws() / "d", 0755);
+  EXPECT_MODE(Ws() / "d/e", 0755);
+  EXPECT_MODE(Ws() / "d/e/f.txt", 0644);
+  EXPECT_MODE(Ws() / "top.txt", 0644);
+  RunResult st = Run({"status"});
+  EXPECT_TRUE(Contains(st.out, "No changes")) << st.out;
+}
+
 TEST_F(MetadataTest, RestoreInPlaceBringsModesBack) {
   MakeModes();
   std::string s = Snap("modes");
