@@ -10,13 +10,24 @@ json ChangeJson(const TreeChange& c) {
   auto hex = [](const std::optional<TreeEntry>& x) -> json {
     return x ? json(ToHex(x->id.data(), x->id.size())) : json(nullptr);
   };
+  // As git writes it: the kind only (permission bits are in "permissions").
   std::string mode = e->kind == EntryKind::kExecutable ? "100755"
                      : e->kind == EntryKind::kSymlink  ? "120000"
                      : e->kind == EntryKind::kTree     ? "040000"
                                                        : "100644";
+  // The recorded permission bits in octal ("0644", "0600", "2775"); null for
+  // a symlink (it has none) or a missing side.
+  auto perms = [](const std::optional<TreeEntry>& x) -> json {
+    if (!x || x->kind == EntryKind::kSymlink) return json(nullptr);
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "%04o", x->EffectiveMode());
+    return json(std::string(buf));
+  };
   json j{{"path", c.path.str()},
               {"type", std::string(EntryKindName(e->kind))},
               {"mode", mode},
+              {"permissions", perms(c.new_entry ? c.new_entry : c.old_entry)},
+              {"old_permissions", perms(c.old_entry)},
               {"size", c.new_entry ? json(c.new_entry->size) : json(nullptr)},
               {"old_size", c.old_entry ? json(c.old_entry->size) : json(nullptr)},
               {"old_hash", hex(c.old_entry)},

@@ -42,6 +42,13 @@ std::string RawPath(const TreeChange& c) {
 // The path for text output: quoted when it has special bytes (quote.h).
 std::string DisplayPath(const TreeChange& c) { return QuoteName(RawPath(c)); }
 
+// Permission bits as octal digits ("0600", "2775").
+std::string ModeText(uint32_t mode) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%04o", mode);
+  return buf;
+}
+
 char StatusLetter(const TreeChange& c) { return c.added() ? 'A' : c.removed() ? 'D' : 'M'; }
 
 }  // namespace
@@ -142,13 +149,21 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       std::string ap = c.old_entry ? QuoteName("a/" + c.path.str()) : "/dev/null";
       std::string bp = c.new_entry ? QuoteName("b/" + c.path.str()) : "/dev/null";
       out += "diff --jvs " + QuoteName("a/" + c.path.str()) + " " + QuoteName("b/" + c.path.str()) + "\n";
+      const bool mode_changed = c.old_entry && c.new_entry && c.old_entry->kind != EntryKind::kSymlink &&
+                                (c.old_entry->kind == EntryKind::kTree) == (c.new_entry->kind == EntryKind::kTree) &&
+                                c.old_entry->EffectiveMode() != c.new_entry->EffectiveMode();
+      const std::string mode_line = mode_changed ? "mode changed: " + ModeText(c.old_entry->EffectiveMode()) + " -> " +
+                                                       ModeText(c.new_entry->EffectiveMode()) + "\n"
+                                                 : std::string();
       if (any.kind == EntryKind::kTree) {
-        out += c.new_entry ? "new empty directory\n" : "deleted empty directory\n";
+        if (mode_changed) out += mode_line;
+        else out += c.new_entry ? "new empty directory\n" : "deleted empty directory\n";
         continue;
       }
       if (c.old_entry && c.new_entry && c.old_entry->kind != c.new_entry->kind)
         out += "type changed: " + std::string(EntryKindName(c.old_entry->kind)) + " -> " +
                std::string(EntryKindName(c.new_entry->kind)) + "\n";
+      out += mode_line;
       if (!c.old_entry) out += "new " + std::string(EntryKindName(any.kind)) + "\n";
       if (!c.new_entry) out += "deleted " + std::string(EntryKindName(any.kind)) + "\n";
       if (c.old_entry && c.new_entry && c.old_entry->id == c.new_entry->id) continue;

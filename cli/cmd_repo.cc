@@ -15,6 +15,29 @@ json RepoJson(Repo& repo) {
               {"engine", std::string(repo.engine().name())},
               {"engine_reason", repo.engine_reason()}};
 }
+// init --here adopts a directory in place: never the filesystem root, a
+// control folder, or a directory inside an existing workspace (its files
+// would belong to two repositories; restores of one would remove the other's).
+void RefuseAdopting(const fs::path& dir) {
+  if (dir == dir.root_path())
+    Fail(ErrorCode::kRefused, "refusing to adopt the filesystem root '" + dir.string() + "'",
+         "adopt a directory below it (a project folder)");
+  for (const auto& comp : dir)
+    if (comp == kControlDirName)
+      Fail(ErrorCode::kRefused, "'" + dir.string() + "' is inside a jvs control folder",
+           "choose a directory outside '.jvs'");
+  if (fs::exists(dir / kControlDirName)) return;  // Repo::Init says it already holds one
+  for (fs::path p = dir.parent_path();; p = p.parent_path()) {
+    std::error_code ec;
+    if (fs::exists(p / kControlDirName, ec))
+      Fail(ErrorCode::kRefused,
+           "'" + dir.string() + "' is inside the jvs " +
+               (fs::is_directory(p / kControlDirName, ec) ? "repository" : "worktree") + " at '" + p.string() + "'",
+           "use that repository (its worktrees are made with 'jvs worktree fork'), or choose a directory outside it");
+    if (p == p.root_path()) break;
+  }
+}
+
 }  // namespace
 
 void RegisterInit(CLI::App& app, Context& ctx) {
@@ -37,6 +60,7 @@ void RegisterInit(CLI::App& app, Context& ctx) {
         Fail(ErrorCode::kNotFound, "'" + dir.string() + "' is not a directory", "create it first, or drop --here");
       io.root = fs::canonical(dir);
       io.workspace = io.root;
+      RefuseAdopting(io.root);
     } else {
       if (o->name.empty())
         Fail(ErrorCode::kInvalidArgument, "init needs a NAME (or --here)",

@@ -13,11 +13,14 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
   struct ForkOpts {
     std::vector<std::string> args;
     std::string path;
+    bool force = false;
   };
   auto fo = std::make_shared<ForkOpts>();
   auto* fork = wt->add_subcommand("fork", "Create worktree NAME holding the files of REF (default @)");
   fork->add_option("REF NAME", fo->args, "[REF] NAME")->expected(1, 2)->required();
   fork->add_option("--path", fo->path, "Directory for the worktree (default: ROOT/worktrees/NAME)");
+  fork->add_flag("--force", fo->force,
+                 "Replace what an interrupted fork of NAME left, saving files it did not write as a snapshot first");
   fork->callback([&ctx, fo] {
     auto repo = ctx.OpenRepo(false);
     std::string name = fo->args.back();
@@ -26,7 +29,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     fs::path path = fo->path.empty() ? DefaultWorktreePath(*repo, name)
                                      : (fs::path(fo->path).is_absolute() ? fs::path(fo->path) : ctx.cwd / fo->path);
     path = path.lexically_normal();
-    auto r = Check(ForkWorktree(*repo, from, name, path));
+    auto r = Check(ForkWorktree(*repo, from, name, path, fo->force));
     for (const auto& w : r.warnings) ctx.Warn(w);
     for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
     if (ctx.g.json) {

@@ -187,6 +187,8 @@ std::string Context::CurrentWorktree(Repo& repo) {
 
 std::string Context::ExistingWorktree(Repo& repo) {
   std::string name = CurrentWorktree(repo);
+  if (!repo.view().worktrees.count(name) && repo.env()->Exists(repo.WorktreeControlDir(name) / "fork_pending"))
+    (void)Check(Workspace::Open(repo, name));  // says it is the leftover of an interrupted fork
   if (!repo.view().worktrees.count(name))
     Fail(ErrorCode::kNotFound, "worktree '" + name + "' does not exist in the current operation",
          "it was removed, or an undo/op restore went back to before it existed; 'jvs op log' shows what "

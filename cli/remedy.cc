@@ -32,6 +32,11 @@ std::string RemedyText(const RemedyStep& step) {
     case Remedy::kShowConfigKeys: return "see 'jvs config --help' for the keys and their types";
     case Remedy::kUnsetConfig: return "remove it with 'jvs config unset " + a + "'";
     case Remedy::kRaiseLockWait: return "to wait longer, set JVS_LOCK_TIMEOUT_MS";
+    case Remedy::kForceFork:
+      return "move them away, or run 'jvs worktree fork " + a +
+             " --force' to save them as a snapshot (kept in 'jvs history --all') and fork over them";
+    case Remedy::kRestrictControlFolder:
+      return "run 'chmod 700 " + a + "' (or 'jvs doctor --repair') so that only you can read it";
     case Remedy::kCollectGarbage: return "'jvs gc plan' and 'jvs gc run' remove such leftovers";
   }
   return {};

@@ -75,8 +75,10 @@ Result<std::vector<DirEntry>> List(Env* env, const fs::path& dir) {
 Result<DoctorReport> DoctorRun::Run() {
   if (!CheckFormat()) return std::move(report_);
   CheckIdentity();
+  CheckControlFolderMode();
   JVS_TRY(CheckTempFiles());
   JVS_TRY(CheckWorktrees());
+  JVS_TRY(CheckForkLeftovers());
   JVS_TRY(CheckOpHeads());
   CheckObjects();
   return std::move(report_);

@@ -43,6 +43,12 @@ class DoctorRun {
   void CheckObjects();
   fs::path ObjectPath(ObjectKind kind, const std::string& hex) const;
 
+  // ---- permissions and leftovers of forks (doctor_places.cc) ----
+  // `.jvs` readable or searchable by group or others (repair: chmod 0700).
+  void CheckControlFolderMode();
+  // Directories left by forks interrupted before they published.
+  Status CheckForkLeftovers();
+
   // ---- findings with repairs (doctor_repair.cc) ----
   Status CheckTempFiles();
   Result<std::vector<std::string>> Heads();

@@ -41,7 +41,7 @@ class Differ {
       }
       if (x && y && x->name == y->name) {
         ++f.i, ++f.j;
-        if (x->kind == y->kind && x->id == y->id) continue;
+        if (x->kind == y->kind && x->id == y->id && x->mode == y->mode) continue;
       } else if (x && (!y || x->name < y->name)) {
         ++f.i;
         y = nullptr;
@@ -61,6 +61,8 @@ class Differ {
       // at p (old and new entry), followed by the contents of the directory side.
       bool flip = x && y && xt != yt;
       if (flip) Emit(p, x, y);
+      // A directory whose permission bits change is a change of its own.
+      if (xt && yt && x->mode != y->mode) Emit(p, x, y);
       if (stack.size() > kMaxTreeDepth)  // the root frame plus kMaxTreeDepth levels
         return Error(ErrorCode::kUnsupported,
                      "a tree is deeper than " + std::to_string(kMaxTreeDepth) + " levels (at '" +

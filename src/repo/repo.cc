@@ -71,7 +71,10 @@ Result<std::unique_ptr<Repo>> Repo::Init(Env* env, const InitOptions& options, c
   fs::path tmp = root / (".jvs-init-" + std::to_string(::getpid()));
   (void)env->RemoveAll(tmp);
   auto build = [&]() -> Status {
-    JVS_TRY(env->Mkdir(tmp));
+    // Owner only: the store holds the content of every snapshotted file, so
+    // another user must not read it whatever the files' own modes say.
+    JVS_TRY(env->Mkdir(tmp, 0700));
+    JVS_TRY(env->Chmod(tmp, 0700));
     JVS_TRY(env->WriteFileAtomic(tmp / "format", std::to_string(kRepoFormatVersion) + "\n"));
     std::string repo_id;
     if (settings.random_seed) {

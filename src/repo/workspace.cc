@@ -49,6 +49,14 @@ std::string ShortNote(const std::string& note) {
 Workspace::~Workspace() = default;
 
 Result<std::unique_ptr<Workspace>> Workspace::Open(Repo& repo, const std::string& name) {
+  if (!repo.view().worktrees.count(name) &&
+      repo.env()->Exists(repo.WorktreeControlDir(name) / "fork_pending"))
+    return Error(ErrorCode::kNotFound,
+                 "this directory was left by a fork of worktree '" + name +
+                     "' that was interrupted before it was recorded: it is not a worktree (yet)",
+                 "fork it again to finish (that refuses while it holds files the fork did not write), or move "
+                 "the directory away")
+        .WithRemedy(Remedy::kInspectRepository);
   if (!repo.view().worktrees.count(name))
     return Error(ErrorCode::kNotFound,
                  "worktree '" + name + "' does not exist in the current operation",

@@ -260,7 +260,10 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   ns.op = *op;
   ns.tree = paths.empty() ? target_tree : EmptyTreeId();
   std::set<std::string> changed;
-  for (const auto& c : changes) changed.insert(c.path.str());
+  for (const auto& c : changes)
+    if (!c.old_entry || !c.new_entry || c.old_entry->kind != EntryKind::kTree ||
+        c.new_entry->kind != EntryKind::kTree)
+      changed.insert(c.path.str());  // (a directory whose mode changes keeps its files' states)
   auto is_changed = [&](const std::string& p) {
     if (changed.count(p)) return true;
     for (size_t pos = p.find('/'); pos != std::string::npos; pos = p.find('/', pos + 1))
@@ -313,7 +316,8 @@ Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, Transact
   Checkout checkout(env, repo_.store(), repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   checkout.set_fault_flow(u.fault_flow);
   JVS_TRY(checkout.CheckLimits(changes));
-  JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes, repo_.settings().progress, u.progress_phase));
+  JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes, StoreGetter(), target_tree,
+                                                                      repo_.settings().progress, u.progress_phase));
   JVS_TRY(fault_point("after_materialize"));
   JVS_ASSIGN_OR_RETURN(OperationId op, tx.Commit(u.description));
   out.op = op;

@@ -1,10 +1,12 @@
 #include "jvs/repo/worktrees.h"
 
+#include <algorithm>
 #include <set>
 
 #include "jvs/base/suggest.h"
 #include "jvs/base/fault.h"
 #include "jvs/repo/transaction.h"
+#include "repo/fork_leftover.h"
 
 namespace jvs {
 
@@ -73,6 +75,39 @@ Status CheckFreeDirectory(Env* env, const fs::path& path) {
                "choose another name, or pass --path to put the worktree elsewhere");
 }
 
+// A directory that is (or is inside, or contains) a workspace or the control
+// folder cannot hold a new worktree: a restore of one would remove the other's
+// files, and a snapshot would record the other's files or skip its own.
+Status CheckWorktreePlace(Repo& repo, const fs::path& path) {
+  std::error_code ec;
+  auto canon = [&](const fs::path& p) {
+    fs::path c = fs::weakly_canonical(p, ec);
+    return (ec || c.empty()) ? p.lexically_normal() : c;
+  };
+  auto within = [](const fs::path& inner, const fs::path& outer) {  // inner == outer or below it
+    return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first == outer.end();
+  };
+  const fs::path p = canon(path);
+  const fs::path control = canon(repo.control_dir());
+  if (within(p, control) || within(control, p))
+    return Error(ErrorCode::kRefused,
+                 "'" + path.string() + "' is " + (within(p, control) ? "inside" : "a parent of") +
+                     " the repository's control folder " + control.string(),
+                 "choose a directory outside the control folder and outside every workspace");
+  for (const auto& [wname, wt] : repo.view().worktrees) {
+    auto wp = repo.WorktreePath(wname);
+    if (!wp.ok()) continue;
+    const fs::path w = canon(*wp);
+    if (within(p, w) || within(w, p))
+      return Error(ErrorCode::kRefused,
+                   "'" + path.string() + "' is " + (p == w ? "the directory of" : within(p, w) ? "inside" : "a parent of") +
+                       " worktree '" + wname + "' (" + w.string() + ")",
+                   "choose a directory outside every workspace (a restore there would remove the other's files)")
+          .WithRemedy(Remedy::kListWorktrees);
+  }
+  return OkStatus();
+}
+
 // A worktree outside the repository root cannot find it by walking up: a
 // `.jvs` file names it (never part of a snapshot, like the control folder).
 Status WritePointerIfOutside(Repo& repo, const fs::path& path) {
@@ -83,18 +118,40 @@ Status WritePointerIfOutside(Repo& repo, const fs::path& path) {
 
 }  // namespace
 
-Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name, const fs::path& path) {
+Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name, const fs::path& path,
+                                    bool force) {
   JVS_TRY(CheckNewName(repo, name));
+  JVS_TRY(CheckWorktreePlace(repo, path));
   Env* env = repo.env();
   // A fork of this name killed before it published left a marker naming its
-  // directory, which holds only files it cloned from a snapshot: remove them
-  // (under the worktree lock, so never while that fork still runs).
+  // directory. Only what that fork wrote is removed (under the worktree lock,
+  // so never while that fork still runs); anything else in it is the user's.
   const fs::path marker = repo.WorktreeControlDir(name) / "fork_pending";
-  if (auto m = env->ReadFile(marker, 4096); m.ok() && *m == path.string() + "\n") {
+  std::optional<ForkMarker> left;
+  if (auto m = env->ReadFile(marker, 4096); m.ok()) left = DecodeForkMarker(*m);
+  if (left && left->path == path) {
     JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
     JVS_TRY(repo.Reload());
     JVS_TRY(CheckNewName(repo, name));
-    JVS_TRY(env->RemoveAll(path));
+    if (env->Exists(path)) {
+      JVS_ASSIGN_OR_RETURN(LeftoverCheck check, CheckForkLeftover(repo, left->from, path));
+      if (!check.only_fork_output) {
+        if (!force)
+          return Error(ErrorCode::kRefused,
+                       "'" + path.string() + "' was left by an interrupted fork of '" + name +
+                           "' but holds files that fork did not write" +
+                           (check.first_foreign.empty() ? std::string() : " (e.g. '" + check.first_foreign + "')") +
+                           "; nothing was changed")
+              .WithRemedy(Remedy::kForceFork, from.hex().substr(0, 12) + " " + name +
+                                                   (path == DefaultWorktreePath(repo, name)
+                                                        ? std::string()
+                                                        : " --path '" + path.string() + "'"));
+        JVS_ASSIGN_OR_RETURN(SnapshotId saved, SaveLeftoverAsSnapshot(repo, name, path, left->from, check.entries));
+        repo.AddWarning("saved the files in " + path.string() + " as snapshot " + saved.hex().substr(0, 12) +
+                        " before replacing them");
+      }
+      JVS_TRY(env->RemoveAll(path));
+    }
     (void)env->Unlink(marker);
     repo.AddWarning("removed the files of an interrupted fork of '" + name + "' in " + path.string());
   }
@@ -103,6 +160,13 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
   (void)snap;
   bool created_dir = !env->Exists(path);
   JVS_TRY(env->MkdirAll(path));
+  if (created_dir) {
+    // The workspace directory's own mode is not in a snapshot: a new one is as
+    // open as the main workspace's directory (never wider than the user chose).
+    if (auto main_path = repo.WorktreePath(kMainWorktree); main_path.ok())
+      if (auto st = env->Stat(*main_path); st.ok() && S_ISDIR(st->st_mode))
+        (void)env->Chmod(path, st->st_mode & 0777);
+  }
   auto cleanup = [&] {
     if (created_dir) (void)env->RemoveAll(path);
     (void)env->RemoveAll(repo.WorktreeControlDir(name));
@@ -111,7 +175,7 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
     cleanup();
     return st.error();
   }
-  if (Status st = env->WriteFileAtomic(marker, path.string() + "\n"); !st.ok()) {
+  if (Status st = env->WriteFileAtomic(marker, EncodeForkMarker(path, from)); !st.ok()) {
     cleanup();
     return st.error();
   }

@@ -2,7 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 
 #include "base/varint.h"
 #include "jvs/base/hash.h"
@@ -14,6 +18,18 @@ namespace {
 constexpr std::string_view kTreeMagic = "JVST";
 
 Error Corrupt(std::string what) { return Error(ErrorCode::kCorrupt, std::move(what)); }
+
+std::string Octal(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "0%llo", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Ids and change ids are written in lowercase: uppercase would give one
+// descriptor several encodings (and so several ids).
+bool HasUpperHex(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'F'; });
+}
 }  // namespace
 
 std::string_view EntryKindName(EntryKind k) {
@@ -26,6 +42,50 @@ std::string_view EntryKindName(EntryKind k) {
   return "unknown";
 }
 
+uint32_t TreeEntry::DefaultMode(EntryKind k) {
+  switch (k) {
+    case EntryKind::kFile: return 0644;
+    case EntryKind::kExecutable:
+    case EntryKind::kTree: return 0755;
+    case EntryKind::kSymlink: return 0;
+  }
+  return 0;
+}
+
+uint32_t TreeEntry::AllowedModeBits(EntryKind k) {
+  switch (k) {
+    // setuid/setgid on a file are not kept: the owner is not recorded, and a
+    // restore would hand the restoring user's identity to whoever runs it.
+    case EntryKind::kFile:
+    case EntryKind::kExecutable: return 0777;
+    case EntryKind::kTree: return 0777 | S_ISGID | S_ISVTX;
+    case EntryKind::kSymlink: return 0;
+  }
+  return 0;
+}
+
+std::optional<uint32_t> TreeEntry::CanonicalMode(EntryKind k, uint32_t st_mode) {
+  if (k == EntryKind::kSymlink) return std::nullopt;
+  uint32_t m = st_mode & AllowedModeBits(k);
+  if (m == DefaultMode(k)) return std::nullopt;
+  return m;
+}
+
+namespace {
+// Whether `mode` may be recorded for kind `k`: allowed bits only, not the
+// default (which is encoded by leaving the mode out), and for files the
+// owner's x bit agrees with the kind.
+bool ValidMode(EntryKind k, uint32_t mode) {
+  if (k == EntryKind::kSymlink) return false;
+  if (mode & ~TreeEntry::AllowedModeBits(k)) return false;
+  if (mode == TreeEntry::DefaultMode(k)) return false;
+  if (k == EntryKind::kFile && (mode & S_IXUSR)) return false;
+  if (k == EntryKind::kExecutable && !(mode & S_IXUSR)) return false;
+  return true;
+}
+constexpr uint8_t kHasMode = 0x80;  // on the kind byte: a varint mode follows the size
+}  // namespace
+
 std::string Tree::Encode() const {
   std::string out;
   out.reserve(8 + entries.size() * 48);
@@ -33,11 +93,13 @@ std::string Tree::Encode() const {
   out.push_back(static_cast<char>(kFormatVersion));
   PutVarint(&out, entries.size());
   for (const auto& e : entries) {
-    out.push_back(static_cast<char>(e.kind));
+    std::optional<uint32_t> mode = e.mode ? TreeEntry::CanonicalMode(e.kind, *e.mode) : std::nullopt;
+    out.push_back(static_cast<char>(static_cast<uint8_t>(e.kind) | (mode ? kHasMode : 0)));
     PutVarint(&out, e.name.size());
     out.append(e.name);
     out.append(reinterpret_cast<const char*>(e.id.data()), e.id.size());
     PutVarint(&out, e.size);
+    if (mode) PutVarint(&out, *mode);
   }
   return out;
 }
@@ -57,6 +119,8 @@ Result<Tree> Tree::Decode(std::string_view data) {
     if (data.empty()) return Corrupt("tree object: truncated");
     TreeEntry e;
     uint8_t kind = static_cast<uint8_t>(data[0]);
+    const bool has_mode = kind & kHasMode;
+    kind &= static_cast<uint8_t>(~kHasMode);
     if (kind < 1 || kind > 4) return Corrupt("tree object: unknown entry kind " + std::to_string(kind));
     e.kind = static_cast<EntryKind>(kind);
     data.remove_prefix(1);
@@ -72,6 +136,14 @@ Result<Tree> Tree::Decode(std::string_view data) {
     std::memcpy(e.id.data(), data.data(), kIdBytes);
     data.remove_prefix(kIdBytes);
     if (!GetVarint(&data, &e.size)) return Corrupt("tree object: truncated size");
+    if (has_mode) {
+      uint64_t mode;
+      if (!GetVarint(&data, &mode)) return Corrupt("tree object: truncated mode");
+      if (mode > 07777 || !ValidMode(e.kind, static_cast<uint32_t>(mode)))
+        return Corrupt("tree object: invalid mode " + Octal(mode) + " for " +
+                       std::string(EntryKindName(e.kind)) + " '" + e.name + "'");
+      e.mode = static_cast<uint32_t>(mode);
+    }
     t.entries.push_back(std::move(e));
   }
   if (!data.empty()) return Corrupt("tree object: trailing bytes");
@@ -182,7 +254,7 @@ bool DecodeCanonicalSnapshot(std::string_view d, Snapshot* s) {
     return false;
   if (!lit("]")) {
     for (;;) {
-      if (!str(&parent) || s->parents.size() >= 64) return false;
+      if (!str(&parent) || s->parents.size() >= 64 || HasUpperHex(parent)) return false;
       auto pid = SnapshotId::FromHex(parent);
       if (!pid.ok()) return false;
       s->parents.push_back(*pid);
@@ -194,11 +266,9 @@ bool DecodeCanonicalSnapshot(std::string_view d, Snapshot* s) {
       !d.empty())
     return false;
   auto tid = TreeId::FromHex(tree);
-  if (!tid.ok()) return false;
+  if (!tid.ok() || HasUpperHex(tree)) return false;
   s->tree = *tid;
-  if (change_id.size() != 32 || !IsHexString(change_id) ||
-      std::any_of(change_id.begin(), change_id.end(), [](char c) { return c >= 'A' && c <= 'F'; }))
-    return false;
+  if (change_id.size() != 32 || !IsHexString(change_id) || HasUpperHex(change_id)) return false;
   s->change_id = change_id;
   s->note = note;
   s->created_at = created_at;
@@ -229,18 +299,24 @@ Result<Snapshot> Snapshot::Decode(std::string_view data) {
     return Corrupt("snapshot descriptor: unsupported format " + fmt->dump());
   Snapshot s;
   JVS_ASSIGN_OR_RETURN(std::string tree, str("tree"));
-  JVS_ASSIGN_OR_RETURN(s.tree, TreeId::FromHex(tree));
+  if (HasUpperHex(tree)) return Corrupt("snapshot descriptor: 'tree' is not lowercase hex");
+  {
+    auto tid = TreeId::FromHex(tree);
+    if (!tid.ok()) return Corrupt("snapshot descriptor: invalid 'tree': " + tid.error().message());
+    s.tree = *tid;
+  }
   auto ps = j.find("parents");
   if (ps == j.end() || !ps->is_array() || ps->size() > 64)
     return Corrupt("snapshot descriptor: missing or invalid 'parents'");
   for (const auto& p : *ps) {
-    if (!p.is_string()) return Corrupt("snapshot descriptor: invalid parent");
-    JVS_ASSIGN_OR_RETURN(SnapshotId pid, SnapshotId::FromHex(p.get<std::string>()));
-    s.parents.push_back(pid);
+    if (!p.is_string() || HasUpperHex(p.get<std::string>()))
+      return Corrupt("snapshot descriptor: invalid parent");
+    auto pid = SnapshotId::FromHex(p.get<std::string>());
+    if (!pid.ok()) return Corrupt("snapshot descriptor: invalid parent: " + pid.error().message());
+    s.parents.push_back(*pid);
   }
   JVS_ASSIGN_OR_RETURN(s.change_id, str("change_id"));
-  if (s.change_id.size() != 32 || !IsHexString(s.change_id) ||
-      std::any_of(s.change_id.begin(), s.change_id.end(), [](char c) { return c >= 'A' && c <= 'F'; }))
+  if (s.change_id.size() != 32 || !IsHexString(s.change_id) || HasUpperHex(s.change_id))
     return Corrupt("snapshot descriptor: invalid change_id");
   JVS_ASSIGN_OR_RETURN(s.note, str("note"));
   JVS_ASSIGN_OR_RETURN(s.created_at, str("created_at"));

@@ -20,7 +20,10 @@ namespace jvs {
 
 namespace {
 bool IsFileKind(EntryKind k) { return k == EntryKind::kFile || k == EntryKind::kExecutable; }
-mode_t ModeFor(EntryKind k) { return k == EntryKind::kExecutable ? 0755 : 0644; }
+mode_t ModeFor(const TreeEntry& e) { return static_cast<mode_t>(e.EffectiveMode()); }
+// Files are created readable and writable by their owner while content goes in;
+// the recorded mode is set once it is complete.
+constexpr mode_t kCreateMode = 0600;
 }  // namespace
 
 Checkout::Checkout(Env* env, Store& store, CloneEngine& engine, fs::path workspace, fs::path control_dir)
@@ -119,9 +122,9 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes, ProgressSink* sin
     auto run = [&]() -> Status {
       JVS_TRY(FaultPoint("stage_file"));
       JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlobOfSize(e));
-      JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, ModeFor(e.kind)));
+      JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, kCreateMode));
       JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
-      return env_->Fchmod(out.get(), ModeFor(e.kind));
+      return env_->Fchmod(out.get(), ModeFor(e));
     };
     Status st = run();
     progress.Add(1, e.size);
@@ -289,6 +292,7 @@ Status Checkout::EnsureRealDir(const RepoPath& dir, bool create) {
     if (!st.ok()) {
       if (st.error().code() != ErrorCode::kNotFound || !create) return st.error();
       JVS_TRY(env_->Mkdir(p));
+      created_dirs_.insert(cur.str());
     } else if (S_ISLNK(st->st_mode) || !S_ISDIR(st->st_mode)) {
       return Error(ErrorCode::kRefused,
                    "'" + cur.str() + "' in the workspace is " + (S_ISLNK(st->st_mode) ? "a symlink" : "not a directory") +
@@ -300,7 +304,8 @@ Status Checkout::EnsureRealDir(const RepoPath& dir, bool create) {
   return OkStatus();
 }
 
-Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& changes, ProgressSink* sink,
+Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& changes, const TreeGetter& get,
+                                            const TreeId& target_root, ProgressSink* sink,
                                             std::string_view phase) {
   CheckoutStats stats;
   // Directories first, parents before children (sorted paths put a parent
@@ -313,6 +318,7 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
       cur = cur.Join(comp);
       if (!made.insert(cur.str()).second) continue;
       JVS_TRY(env_->Mkdir(cur.ToFsPath(workspace_)));
+      created_dirs_.insert(cur.str());
     }
     return OkStatus();
   };
@@ -355,9 +361,9 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
       }
       JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlobOfSize(e));
       JVS_ASSIGN_OR_RETURN(UniqueFd out,
-                           env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, ModeFor(e.kind)));
+                           env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, kCreateMode));
       JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
-      JVS_TRY(env_->Fchmod(out.get(), ModeFor(e.kind)));
+      JVS_TRY(env_->Fchmod(out.get(), ModeFor(e)));
       JVS_ASSIGN_OR_RETURN(struct stat st, env_->Fstat(out.get()));
       states[i] = FileStateFromStat(st, e.kind, e.id);
       bytes.fetch_add(e.size, std::memory_order_relaxed);
@@ -371,6 +377,7 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
     }
   });
   if (error) return *error;
+  JVS_TRY(SetDirModes(changes, get, target_root));  // after the content: a 0500 directory is filled first
   for (size_t i : files) {
     stats.written.emplace_back(changes[i].path.str(), *states[i]);
     stats.files_written++;
@@ -382,6 +389,8 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
 Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, const TreeGetter& get,
                                       const TreeId& target_root) {
   CheckoutStats stats;
+  // 0. Directories written into must be writable by the owner for a while.
+  JVS_TRY(OpenDirsForWriting(changes));
   // 1. Removals, deepest first: entries that go away or change between
   //    file/symlink and directory.
   std::set<std::string> parents_to_check;
@@ -474,22 +483,24 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
         // Staging on another filesystem (EXDEV): copy into a temp beside dst.
         fs::path tmp = dst.parent_path() / (".jvs-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(i));
         JVS_ASSIGN_OR_RETURN(UniqueFd src, env_->Open(staged_[i], O_RDONLY));
-        JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_WRONLY | O_CREAT | O_TRUNC, ModeFor(e.kind)));
+        JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_WRONLY | O_CREAT | O_TRUNC, kCreateMode));
         JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
-        JVS_TRY(env_->Fchmod(out.get(), ModeFor(e.kind)));
+        JVS_TRY(env_->Fchmod(out.get(), ModeFor(e)));
         out.reset();
         st = env_->Rename(tmp, dst);
       }
       if (!st.ok()) return st.error().WithContext("placing '" + c.path.str() + "'");
       stats.bytes_written += e.size;
     } else {
-      // Same content, only the executable bit differs.
-      JVS_TRY(env_->Chmod(dst, ModeFor(e.kind)));
+      // Same content, only the mode differs.
+      JVS_TRY(env_->Chmod(dst, ModeFor(e)));
     }
     stats.files_written++;
     JVS_ASSIGN_OR_RETURN(struct stat st, env_->Lstat(dst));
     stats.written.emplace_back(c.path.str(), FileStateFromStat(st, e.kind, e.id));
   }
+  // 3. Directory modes, once their content is in place.
+  JVS_TRY(SetDirModes(changes, get, target_root));
   Abandon();
   return stats;
 }

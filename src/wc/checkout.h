@@ -6,6 +6,7 @@
 // Untracked and ignored files are never removed. Not thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -56,7 +57,9 @@ class Checkout {
   // must be an empty directory nobody else uses yet (a new fork): files are
   // cloned straight into place in parallel, without staging or renames. On
   // failure the caller removes the directory.
-  Result<CheckoutStats> Materialize(const std::vector<TreeChange>& changes, ProgressSink* progress = nullptr,
+  // `target_root` (through `get`) is the tree written, for directory modes.
+  Result<CheckoutStats> Materialize(const std::vector<TreeChange>& changes, const TreeGetter& get,
+                                    const TreeId& target_root, ProgressSink* progress = nullptr,
                                     std::string_view phase = "fork");
   // Applies the changes. `target_root` (through `get`) is the tree the
   // workspace moves to; directories that it no longer has are removed when empty.
@@ -81,6 +84,14 @@ class Checkout {
                                                     const std::set<std::string>& removed);
   Status FaultPoint(const char* step) const;
   void RemoveStaleStaging();
+  // Directory modes (checkout_modes.cc). Gives the owner rwx on each existing
+  // directory that `changes` add to or remove from (a 0500 directory must
+  // still be updated), remembering its mode in opened_dirs_.
+  Status OpenDirsForWriting(const std::vector<TreeChange>& changes);
+  // Sets every directory this checkout created, opened or whose mode changes
+  // to its mode in the target tree, deepest first, after the content is in
+  // place; an opened directory the target does not have gets its mode back.
+  Status SetDirModes(const std::vector<TreeChange>& changes, const TreeGetter& get, const TreeId& target_root);
   Env* env_;
   Store& store_;
   CloneEngine& engine_;
@@ -89,6 +100,8 @@ class Checkout {
   std::vector<std::string> staged_;  // per change index: staged file path or ""
   std::vector<std::optional<std::string>> targets_;  // per change index: symlink target
   std::set<std::string> verified_dirs_;
+  std::set<std::string> created_dirs_;             // directories this checkout made
+  std::map<std::string, mode_t> opened_dirs_;      // directory -> its mode before OpenDirsForWriting
   std::string fault_flow_ = "restore";
 };
 

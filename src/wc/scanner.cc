@@ -362,6 +362,7 @@ class Scanner {
         TreeEntry te;
         te.name = e.name;
         te.kind = e.kind;
+        te.mode = TreeEntry::CanonicalMode(e.kind, static_cast<uint32_t>(e.st.st_mode));  // permission bits
         if (e.kind == EntryKind::kTree) {
           te.id = dirs_[e.dir_index].id.bytes();
           te.size = dirs_[e.dir_index].total;

@@ -268,7 +268,29 @@ std::string AsJson(const std::string& s) {
 // has to report (a file or symlink differs, or an empty directory appears or
 // disappears); `may` are paths it may report as well (an empty directory
 // that became non-empty or the reverse). Paths are in JSON form.
-std::pair<std::set<std::string>, std::set<std::string>> ExpectedDiff(const Manifest& a, const Manifest& b) {
+// The permission bits a snapshot records, per path of `m` below `root`
+// (files 0777; directories 0777 plus setgid and sticky; symlinks none).
+using Perms = std::map<std::string, uint32_t>;
+Perms PermsOf(const fs::path& root, const Manifest& m) {
+  Perms out;
+  for (const auto& [p, e] : m) {
+    struct stat st {};
+    if (e.type == 'l' || ::lstat((root / p).c_str(), &st) != 0) continue;
+    out[p] = st.st_mode & (S_ISDIR(st.st_mode) ? (0777 | S_ISGID | S_ISVTX) : 0777);
+  }
+  return out;
+}
+
+// Leaf paths that must (or may) appear in a diff from `a` to `b`; with
+// permission maps, a change of permission bits alone is a change too.
+std::pair<std::set<std::string>, std::set<std::string>> ExpectedDiff(const Manifest& a, const Manifest& b,
+                                                                     const Perms* pa = nullptr,
+                                                                     const Perms* pb = nullptr) {
+  auto perm = [](const Perms* m, const std::string& p) -> int64_t {
+    if (!m) return -1;
+    auto it = m->find(p);
+    return it == m->end() ? -1 : it->second;
+  };
   auto is_empty_dir = [](const Manifest& m, const std::string& p) {
     auto it = m.lower_bound(p + "/");
     return !(it != m.end() && it->first.compare(0, p.size() + 1, p + "/") == 0);
@@ -284,7 +306,7 @@ std::pair<std::set<std::string>, std::set<std::string>> ExpectedDiff(const Manif
     bool leaf_a = ea && (ea->type != 'd' || is_empty_dir(a, p));
     bool leaf_b = eb && (eb->type != 'd' || is_empty_dir(b, p));
     if (!leaf_a && !leaf_b) continue;
-    if (ea && eb && *ea == *eb && leaf_a == leaf_b) continue;
+    if (ea && eb && *ea == *eb && perm(pa, p) == perm(pb, p) && leaf_a == leaf_b) continue;
     if (ea && eb && ea->type == 'd' && eb->type == 'd') {
       may.insert(AsJson(p));  // empty <-> non-empty directory
       continue;
@@ -321,6 +343,7 @@ TEST_F(RoundTripTest, RandomTreesSnapshotMutateRestore) {
   struct Snapshot {
     std::string id;
     Manifest manifest;
+    Perms perms;
   };
   std::vector<Snapshot> snaps;
   std::string log;
@@ -335,7 +358,7 @@ TEST_F(RoundTripTest, RandomTreesSnapshotMutateRestore) {
     ASSERT_EQ(r.exit_code, 0) << r.Describe() << log;
     json j = r.Json();
     EXPECT_EQ(j["warnings"], json::array()) << j.dump(2);
-    snaps.push_back({j.value("snapshot_id", ""), m});
+    snaps.push_back({j.value("snapshot_id", ""), m, PermsOf(Ws(), m)});
     // The snapshot did not touch the workspace, and status is clean.
     ASSERT_EQ(ManifestDiff(m, TakeManifest(Ws())), "") << log;
     json st = RunJson({"status"});
@@ -377,7 +400,7 @@ TEST_F(RoundTripTest, RandomTreesSnapshotMutateRestore) {
     std::set<std::string> reported;
     for (const char* k : {"added", "removed", "modified"})
       for (const auto& e : d[k]) reported.insert(e.value("path", ""));
-    auto [must, may] = ExpectedDiff(snaps[i - 1].manifest, snaps[i].manifest);
+    auto [must, may] = ExpectedDiff(snaps[i - 1].manifest, snaps[i].manifest, &snaps[i - 1].perms, &snaps[i].perms);
     for (const auto& p : must) EXPECT_TRUE(reported.count(p)) << "not reported: " << p << "\n" << d.dump(2) << log;
     for (const auto& p : reported)
       EXPECT_TRUE(must.count(p) || may.count(p)) << "reported but unchanged: " << p << "\n" << d.dump(2) << log;

@@ -145,6 +145,7 @@ RefResult RefTree(const fs::path& dir, bool root) {
     } else {
       continue;
     }
+    e.mode = TreeEntry::CanonicalMode(e.kind, st.st_mode);  // permission bits (none for symlinks)
     t.entries.push_back(std::move(e));
   }
   return {t.ComputeId(), total};

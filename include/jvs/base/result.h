@@ -64,6 +64,8 @@ enum class Remedy {
   kShowConfigKeys,         // see the configuration keys and their types
   kUnsetConfig,            // arg: the configuration key to remove
   kRaiseLockWait,          // wait longer for locks
+  kForceFork,              // arg: "REF NAME"; re-run the fork with --force (saves what is there first)
+  kRestrictControlFolder,  // arg: the control folder; make it readable by its owner only
   kCollectGarbage,         // garbage collection removes such leftovers (keep this last: tests iterate to it)
 };
 

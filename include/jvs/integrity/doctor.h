@@ -19,6 +19,13 @@
 //  - missing_object:         a snapshot, tree or blob that an operation's view reaches but
 //                            the store lacks (not repairable)
 //  - corrupt_object:         an object whose bytes do not match its id or do not decode
+//  - permissions:            `.jvs` is readable or searchable by group or others, so the
+//                            content of every snapshotted file is readable by them through the
+//                            store whatever its mode in the workspace; repair: chmod 0700
+//  - fork_leftover:          the directory of a `worktree fork` killed before it was recorded
+//                            (files it cloned, and maybe files added since); never removed by
+//                            doctor: running the fork again replaces it when it holds only
+//                            what the fork wrote
 //  - orphan_object:          objects no operation reaches (info; `jvs gc` removes them, doctor
 //                            never deletes objects)
 // With `strict`, every reachable blob is re-hashed as well (a full VerifyAll).

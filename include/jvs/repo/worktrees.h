@@ -32,9 +32,13 @@ Error UnknownWorktree(const Repo& repo, const std::string& name);
 fs::path DefaultWorktreePath(Repo& repo, const std::string& name);
 
 // Creates worktree `name` at `path` (must not exist or be an empty directory)
-// holding the files of `from`; its first snapshot's parent is `from`.
+// holding the files of `from`; its first snapshot's parent is `from`. `path`
+// must be outside every workspace and the control folder, and contain none.
+// A directory left by an interrupted fork of `name` is replaced only when it
+// holds nothing but what that fork wrote; otherwise kRefused, unless `force`:
+// then its files are first saved as a snapshot (an operation of its own).
 Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name,
-                                    const fs::path& path);
+                                    const fs::path& path, bool force = false);
 
 // Renames the worktree and moves its directory when it is the default one.
 Status RenameWorktree(Repo& repo, const std::string& old_name, const std::string& new_name);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,22 @@ struct TreeEntry {
   // File, executable: content bytes. Symlink: target length. Tree: total file
   // bytes below it.
   uint64_t size = 0;
+  // Permission bits, or none for the kind's default (DefaultMode: file 0644,
+  // executable 0755, tree 0755). Files and executables keep 0777 (the
+  // owner's x bit decides the kind), trees keep 0777 | setgid | sticky,
+  // symlinks nothing. Encoded only when set, so trees written before modes
+  // were recorded keep their bytes and ids. Canonical: never the default
+  // (use CanonicalMode to fill it).
+  std::optional<uint32_t> mode;
+
+  // The permission bits to apply: mode, or the kind's default.
+  uint32_t EffectiveMode() const { return mode ? *mode : DefaultMode(kind); }
+  static uint32_t DefaultMode(EntryKind k);
+  // The bits a kind may record (0 for symlinks).
+  static uint32_t AllowedModeBits(EntryKind k);
+  // The value to store for a stat's st_mode: its allowed bits, or none when
+  // they are the kind's default (or the kind is a symlink).
+  static std::optional<uint32_t> CanonicalMode(EntryKind k, uint32_t st_mode);
 
   bool operator==(const TreeEntry&) const = default;
 };
