@@ -17,6 +17,10 @@
 
 namespace jvs {
 
+// A restore writes a temp name (up to this long) beside each path: a path
+// the scanner records must leave room for it (as Checkout::CheckLimits asks).
+constexpr size_t kTempNameRoom = 40;
+
 namespace {
 
 constexpr const char* kControlDir = ".jvs";
@@ -174,6 +178,17 @@ class Scanner {
     std::vector<ScanEntry> entries;
     entries.reserve(names.size());
     for (auto& n : names) {
+      if (abs.native().size() + 1 + std::max(n.name.size(), kTempNameRoom) >= PATH_MAX) {
+        // jvs reaches every file by absolute path (see docs/cli.md, Limits):
+        // say so, instead of an open() failing with "File name too long".
+        std::string rel = dir.path.Join(n.name).str();
+        return Fail(Error(ErrorCode::kUnsupported,
+                          "'" + rel.substr(0, 120) + (rel.size() > 120 ? "...'" : "'") + " is too deep: its path, " +
+                              std::to_string(abs.native().size() + 1 + n.name.size()) +
+                              " bytes, does not fit the system's limit of " + std::to_string(PATH_MAX) +
+                              " bytes (PATH_MAX, with room for a temp name) that jvs reaches files by",
+                          "shorten the folder names or move the deepest folders up, or list the folder in .jvsignore"));
+      }
       if (n.name == kControlDir) {
         // Never recorded, at any depth (a tree cannot hold it: ValidateName).
         // At the root it is this repository's control folder or a worktree's

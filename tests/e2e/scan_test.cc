@@ -90,24 +90,6 @@ bool MakeDeepTree(const fs::path& root, const std::string& name, int depth, cons
   return ok;
 }
 
-// Reads the file "f" at the bottom of a MakeDeepTree tree ("" when missing).
-std::string ReadDeepFile(const fs::path& root, const std::string& name, int depth) {
-  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  for (int i = 0; i < depth && fd >= 0; ++i) {
-    int next = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    ::close(fd);
-    fd = next;
-  }
-  if (fd < 0) return "";
-  int f = ::openat(fd, "f", O_RDONLY | O_CLOEXEC);
-  ::close(fd);
-  if (f < 0) return "";
-  char buf[256];
-  ssize_t n = ::read(f, buf, sizeof(buf));
-  ::close(f);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
-}
-
 class ScanTest : public RepoTest {
  protected:
   RunResult RunT(std::vector<std::string> args) const { return JvsEnv(Ws(), std::move(args), {}, "", kTimeout); }
@@ -187,9 +169,12 @@ TEST_F(ScanTest, RestoreOverAFifoDoesNotHang) {
   }
 }
 
-// Linux allows trees whose full paths are longer than PATH_MAX (4096); a
-// snapshot and a restore of such a tree must work (e.g. with *at() calls).
-TEST_F(ScanTest, PathsLongerThanPathMax) {
+// Linux allows trees whose full paths are longer than PATH_MAX (4096). jvs
+// reaches files by absolute path, so it cannot record them yet (an open item:
+// walking with *at() calls lifts the limit): a snapshot, status or diff of
+// such a workspace is refused with a clear error naming the limit, not a
+// permissions hint, and nothing is recorded.
+TEST_F(ScanTest, PathsLongerThanPathMaxAreRefusedClearly) {
   const std::string name(200, 'd');
   const int depth = 25;  // > 5000 bytes
   ASSERT_TRUE(MakeDeepTree(Ws(), name, depth, "deep content"));
@@ -205,21 +190,20 @@ TEST_F(ScanTest, PathsLongerThanPathMax) {
     }
   } cleanup{Ws(), name};
   Write("shallow.txt", "s\n");
-  RunResult snap = RunT({"--json", "snapshot", "deep"});
-  if (snap.exit_code != 0)
-    GTEST_SKIP() << "BUG: a workspace with paths longer than PATH_MAX cannot be snapshotted\n"
-                 << snap.Describe().substr(0, 600);
-  EXPECT_EQ(snap.Json().value("files", 0), 2);
-  std::string id = snap.Json().value("snapshot_id", "");
-  EXPECT_EQ(RunT({"--json", "status"}).Json().value("clean", false), true);
-  {
-    int fd = ::open(Ws().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    RemoveTreeAt(fd, name);
-    ::close(fd);
+  const size_t ops = ParseJsonRecords(RunT({"--json", "op", "log"}).out).size();
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"snapshot", "deep"}, {"status"}, {"diff"}}) {
+    RunResult r = RunT(args);
+    EXPECT_EQ(r.exit_code, 1) << r.Describe().substr(0, 600);
+    EXPECT_TRUE(Contains(r.err, "PATH_MAX")) << r.Describe().substr(0, 600);
+    EXPECT_TRUE(Contains(r.err, "is too deep")) << r.Describe().substr(0, 600);
+    EXPECT_FALSE(Contains(r.err, "permission")) << r.Describe().substr(0, 600);
+    EXPECT_LT(r.err.size(), 1000u) << "the message quotes a shortened path";
   }
-  RunResult r = RunT({"restore", id});
-  ASSERT_EQ(r.exit_code, 0) << r.Describe().substr(0, 600);
-  EXPECT_EQ(ReadDeepFile(Ws(), name, depth), "deep content");
+  EXPECT_EQ(ParseJsonRecords(RunT({"--json", "op", "log"}).out).size(), ops) << "nothing was recorded";
+  // Ignoring the deep folder makes the workspace usable again.
+  Write(".jvsignore", name + "/\n");
+  EXPECT_OK(RunT({"snapshot", "shallow only"}));
 }
 
 TEST_F(ScanTest, JvsignorePatternsNestedAndNegated) {
