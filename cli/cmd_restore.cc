@@ -18,8 +18,13 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
     for (const auto& p : ctx.paths) paths.push_back(ctx.ToRepoPath(*ws, p));
     if (ctx.has_dashdash && paths.empty())
       Fail(ErrorCode::kInvalidArgument, "no paths after '--'", "name the paths to restore, or drop '--'");
-    // As in JVS, `restore HEAD` returns to the worktree's latest snapshot.
-    std::string ref = o->ref == "HEAD" ? "latest" : o->ref;
+    // As in JVS, `restore HEAD` returns to the worktree's latest snapshot; a
+    // worktree that made none yet (a new fork) has its head for it.
+    std::string ref = o->ref;
+    if (ref == "HEAD") {
+      auto it = repo->view().worktrees.find(ws->name());
+      ref = it != repo->view().worktrees.end() && it->second.latest ? "latest" : "@";
+    }
     SnapshotId target = ctx.Resolve(*repo, ws->name(), ref);
     auto r = Check(ws->Restore(target, paths));
     for (const auto& w : r.warnings) ctx.Warn(w);

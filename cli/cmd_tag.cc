@@ -17,7 +17,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
   set->add_option("NAME", o->name, "Tag name")->required();
   set->add_option("REF", o->ref, "Snapshot (default @)");
   set->callback([&ctx, o] {
-    Check(ValidateTagName(o->name));
+    Check(ValidateNewTagName(o->name));
     auto repo = ctx.OpenRepo(false);
     std::string wt = ctx.ExistingWorktree(*repo);
     SnapshotId id = ctx.Resolve(*repo, wt, o->ref);

@@ -1,5 +1,7 @@
 #include "jvs/repo/tags.h"
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "jvs/base/repo_path.h"
@@ -8,9 +10,23 @@
 
 namespace jvs {
 
-Result<TagOutcome> SetTag(Repo& repo, const std::string& name, const SnapshotId& id) {
+Status ValidateNewTagName(const std::string& name) {
   JVS_TRY(ValidateTagName(name));
-  TagOutcome out;
+  // A name of 4 or more hex digits reads as a snapshot id prefix: `diff` and
+  // `restore` by that prefix would pick the tag, or the tag would hide a
+  // snapshot. Such a name is refused (a tag set by an older jvs still resolves).
+  if (name.size() >= 4 &&
+      std::all_of(name.begin(), name.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+    return Error(ErrorCode::kInvalidArgument,
+                 "invalid tag name '" + name + "': it looks like a snapshot id prefix (hex digits only)",
+                 "give the tag a name with at least one other character, such as v" + name + " or t-" + name);
+  return OkStatus();
+}
+
+Result<TagOutcome> SetTag(Repo& repo, const std::string& name, const SnapshotId& id) {
+  JVS_TRY(ValidateNewTagName(name));
+  
+TagOutcome out;
   out.name = name;
   out.id = id;
   Transaction tx(repo);

@@ -11,6 +11,7 @@
 
 #include "jvs/base/fault.h"
 #include "jvs/base/interrupt.h"
+#include "jvs/repo/tags.h"
 #include "jvs/repo/transaction.h"
 #include "repo/checkout_marker.h"
 #include "wc/checkout.h"
@@ -145,7 +146,7 @@ TreeGetter Workspace::StoreGetter() {
 }
 
 Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) {
-  for (const auto& t : options.tags) JVS_TRY(ValidateTagName(t));
+  for (const auto& t : options.tags) JVS_TRY(ValidateNewTagName(t));
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo_.LockWorktree(name_));
   JVS_TRY(repo_.Reload());
   JVS_TRY(CheckNoPendingCheckout(/*locked=*/true));

@@ -100,17 +100,21 @@ TEST(ControlFolderPathTest, InsideAdoptedDirectory) {
 }
 
 TEST_F(ErrorTest, InvalidTagNames) {
-  for (const std::string name : {"bad name", "latest", "HEAD", "@", "a~1", "a:b", "tab\tname", ""}) {
+  for (const std::string name :
+       {"bad name", "latest", "HEAD", "@", "a~1", "a:b", "tab\tname", "", "cafe", "2dbe2645", "DEADBEEF"}) {
     SCOPED_TRACE("tag '" + name + "'");
     ExpectError(Ws(), {"tag", "set", name}, 2);
   }
   ExpectError(Ws(), {"tag", "set", "--", "-leading"}, 2);
   ExpectError(Ws(), {"snapshot", "x", "--tag", "bad name"}, 2);
   ExpectError(Ws(), {"snapshot", "x", "--tag", "ok", "--tag", "latest"}, 2);
+  RunResult hexy = ExpectError(Ws(), {"snapshot", "x", "--tag", "beef"}, 2);
+  EXPECT_TRUE(Contains(hexy.err, "snapshot id prefix")) << hexy.Describe();
   EXPECT_EQ(RunJson({"history"}).size(), 2u) << "a refused snapshot is not recorded";
   EXPECT_EQ(RunJson({"tag", "list"}).size(), 0u);
   // Good names work.
-  for (const std::string name : {"v1.0", "baseline", "exp-2_final", "naïve"}) EXPECT_OK(Run({"tag", "set", name}));
+  for (const std::string name : {"v1.0", "baseline", "exp-2_final", "naïve", "abc", "cafe1g"})
+    EXPECT_OK(Run({"tag", "set", name}));
 }
 
 TEST_F(ErrorTest, LockedWorktreeExitFour) {

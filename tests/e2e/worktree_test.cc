@@ -226,6 +226,21 @@ TEST_F(WorktreeForkTest, ForkListAndPath) {
   EXPECT_TRUE(st.value("clean", false)) << st.dump(2);
 }
 
+// `restore HEAD` means the worktree's latest snapshot; a new fork has made
+// none yet, so it means its head there (status shows that head).
+TEST_F(WorktreeForkTest, RestoreHeadInANewFork) {
+  const std::string base = MakeBase();
+  json f = Fork("nf");
+  fs::path nf = f.value("path", "");
+  ASSERT_FALSE(nf.empty()) << f.dump(2);
+  WriteFile(nf / "a.txt", "changed in the fork\n");
+  RunResult r = Jvs(nf, {"--json", "restore", "HEAD"});
+  ASSERT_RUN_OK(r);
+  EXPECT_EQ(r.Json().value("snapshot_id", ""), base);
+  EXPECT_TRUE(r.Json()["captured_snapshot_id"].is_string()) << "the edit was saved first";
+  EXPECT_EQ(ReadFile(nf / "a.txt"), "alpha\n");
+}
+
 TEST_F(WorktreeForkTest, FirstSnapshotInForkHasRefAsParent) {
   Write("v.txt", "version 1\n");
   std::string s1 = Snap("one");

@@ -18,6 +18,10 @@ struct TagOutcome {
   std::optional<OperationId> op;  // the operation, when one was published
 };
 
+// ValidateTagName, and not a name of 4 or more hex digits only (it would
+// read as a snapshot id prefix). For new tags; views keep older ones.
+Status ValidateNewTagName(const std::string& name);
+
 // Points tag `name` at `id`, creating or moving it (one operation); does
 // nothing when it already points there. The name is validated.
 Result<TagOutcome> SetTag(Repo& repo, const std::string& name, const SnapshotId& id);
