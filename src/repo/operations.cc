@@ -185,7 +185,7 @@ View RevertView(const View& current, const View& before, const View& after, cons
 
 // How operation `op` stands to `worktree`: run there, run elsewhere but
 // changed its record, or neither. Merges of concurrent operations are never
-// undone themselves (their sides are). An empty `worktree` (undo --repo)
+// undone themselves (their sides are). An empty `worktree` (undo --all-worktrees)
 // takes every operation as its own.
 enum class Relation { kNone, kRunThere, kChangedIt };
 
