@@ -3,6 +3,7 @@
 
 #include "jvs/repo/history.h"
 #include "jvs/repo/refs.h"
+#include "jvs/repo/transaction.h"
 #include "jvs/repo/workspace.h"
 
 #include <sys/stat.h>
@@ -819,7 +820,14 @@ TEST_F(WorkspaceTest, ResolveRefForms) {
   WriteFile(ws_ / "f", "2");
   SnapshotOutcome s2 = Snap("beta release");
   WriteFile(ws_ / "f", "3");
-  SnapshotOutcome s3 = Snap("gamma", {"v3", "beef"});
+  SnapshotOutcome s3 = Snap("gamma", {"v3"});
+  {
+    // A tag of hex digits only, as an older jvs could set (new ones are refused).
+    Session s = Open();
+    Transaction tx(*s.repo);
+    tx.SetTag("beef", s3.id);
+    ASSERT_TRUE(tx.Commit("set tag beef").ok());
+  }
 
   EXPECT_EQ(ResolveOk("@"), s3.id);
   EXPECT_EQ(ResolveOk("HEAD"), s3.id);
