@@ -11,10 +11,16 @@ json ChangeJson(const TreeChange& c) {
     return x ? json(ToHex(x->id.data(), x->id.size())) : json(nullptr);
   };
   // As git writes it: the kind only (permission bits are in "permissions").
-  std::string mode = e->kind == EntryKind::kExecutable ? "100755"
-                     : e->kind == EntryKind::kSymlink  ? "120000"
-                     : e->kind == EntryKind::kTree     ? "040000"
-                                                       : "100644";
+  auto git_mode = [](const std::optional<TreeEntry>& x) -> json {
+    if (!x) return json(nullptr);
+    return x->kind == EntryKind::kExecutable ? "100755"
+           : x->kind == EntryKind::kSymlink  ? "120000"
+           : x->kind == EntryKind::kTree     ? "040000"
+                                             : "100644";
+  };
+  auto kind = [](const std::optional<TreeEntry>& x) -> json {
+    return x ? json(std::string(EntryKindName(x->kind))) : json(nullptr);
+  };
   // The recorded permission bits in octal ("0644", "0600", "2775"); null for
   // a symlink (it has none) or a missing side.
   auto perms = [](const std::optional<TreeEntry>& x) -> json {
@@ -25,7 +31,9 @@ json ChangeJson(const TreeChange& c) {
   };
   json j{{"path", c.path.str()},
               {"type", std::string(EntryKindName(e->kind))},
-              {"mode", mode},
+              {"old_type", kind(c.old_entry)},
+              {"mode", git_mode(c.new_entry ? c.new_entry : c.old_entry)},
+              {"old_mode", git_mode(c.old_entry)},
               {"permissions", perms(c.new_entry ? c.new_entry : c.old_entry)},
               {"old_permissions", perms(c.old_entry)},
               {"size", c.new_entry ? json(c.new_entry->size) : json(nullptr)},

@@ -33,10 +33,18 @@ std::optional<std::string> ReadContent(Repo& repo, const Side& side, const RepoP
   return d.ok() ? std::optional<std::string>(*d) : std::nullopt;
 }
 
-// The path as stored, with "/" after a directory (-z prints it raw).
+// True when one side is a directory and the other a file or symlink.
+bool TreeTypeChange(const TreeChange& c) {
+  return c.old_entry && c.new_entry && (c.old_entry->kind == EntryKind::kTree) != (c.new_entry->kind == EntryKind::kTree);
+}
+
+// The path as stored, with "/" after a directory (-z prints it raw). A path
+// that changed between directory and file is named as the file: its content
+// is what the line counts and hunks are about (the directory's entries are
+// listed on their own).
 std::string RawPath(const TreeChange& c) {
   const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
-  return c.path.str() + (e.kind == EntryKind::kTree ? "/" : "");
+  return c.path.str() + (e.kind == EntryKind::kTree && !TreeTypeChange(c) ? "/" : "");
 }
 
 // The path for text output: quoted when it has special bytes (quote.h).
@@ -155,7 +163,7 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       const std::string mode_line = mode_changed ? "mode changed: " + ModeText(c.old_entry->EffectiveMode()) + " -> " +
                                                        ModeText(c.new_entry->EffectiveMode()) + "\n"
                                                  : std::string();
-      if (any.kind == EntryKind::kTree) {
+      if (any.kind == EntryKind::kTree && !TreeTypeChange(c)) {
         if (mode_changed) out += mode_line;
         else out += c.new_entry ? "new empty directory\n" : "deleted empty directory\n";
         continue;
@@ -167,6 +175,8 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       if (!c.old_entry) out += "new " + std::string(EntryKindName(any.kind)) + "\n";
       if (!c.new_entry) out += "deleted " + std::string(EntryKindName(any.kind)) + "\n";
       if (c.old_entry && c.new_entry && c.old_entry->id == c.new_entry->id) continue;
+      // Between a directory and a file, the hunks show the file's content
+      // as removed or added (the directory side reads as empty).
       if (binary) {
         out += "Binary files " + ap + " and " + bp + " differ (" + HumanBytes(old_size) + " -> " + HumanBytes(new_size) + ")\n";
         continue;

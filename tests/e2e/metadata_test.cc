@@ -218,6 +218,47 @@ TEST_F(MetadataTest, ModeChangeIsRecordedAndShownByDiff) {
   EXPECT_OK(Run({"verify", "--all"}));
 }
 
+// A file that becomes a directory, and a directory that becomes a file: diff
+// says "type changed" both ways, shows the file content that goes or comes,
+// names the path as the file in --stat, and JSON carries both sides' type.
+TEST_F(MetadataTest, TypeChangesAreShownBothWays) {
+  Write("x", "old file line\n");
+  Write("d/f", "inner\n");
+  Snap("before");
+  fs::remove(Ws() / "x");
+  Write("x/g", "new inner\n");
+  fs::remove_all(Ws() / "d");
+  Write("d", "now a file\n");
+  RunResult diff = Run({"diff"});
+  ASSERT_OK(diff);
+  EXPECT_TRUE(Contains(diff.out, "type changed: file -> tree")) << diff.out;
+  EXPECT_TRUE(Contains(diff.out, "type changed: tree -> file")) << diff.out;
+  EXPECT_TRUE(Contains(diff.out, "-old file line")) << diff.out;
+  EXPECT_TRUE(Contains(diff.out, "+now a file")) << diff.out;
+  EXPECT_FALSE(Contains(diff.out, "new empty directory")) << diff.out;
+  RunResult stat = Run({"diff", "--stat"});
+  ASSERT_OK(stat);
+  EXPECT_TRUE(Contains(stat.out, " x   | 1 -")) << stat.out;
+  EXPECT_FALSE(Contains(stat.out, "x/  |")) << stat.out;
+  json j = RunJson({"diff"});
+  bool seen_x = false, seen_d = false;
+  for (const auto& e : j["modified"]) {
+    if (e.value("path", "") == "x") {
+      seen_x = true;
+      EXPECT_EQ(e.value("old_type", ""), "file") << e.dump();
+      EXPECT_EQ(e.value("type", ""), "tree") << e.dump();
+      EXPECT_EQ(e.value("old_mode", ""), "100644") << e.dump();
+      EXPECT_EQ(e.value("mode", ""), "040000") << e.dump();
+    } else if (e.value("path", "") == "d") {
+      seen_d = true;
+      EXPECT_EQ(e.value("old_type", ""), "tree") << e.dump();
+      EXPECT_EQ(e.value("type", ""), "file") << e.dump();
+    }
+  }
+  EXPECT_TRUE(seen_x && seen_d) << j.dump(1);
+  for (const auto& e : j["added"]) EXPECT_TRUE(e["old_type"].is_null() && e["old_mode"].is_null()) << e.dump();
+}
+
 TEST_F(MetadataTest, ControlFolderIsOwnerOnly) {
   EXPECT_MODE(Root() / ".jvs", 0700);
   // init --here too, under a permissive umask.
