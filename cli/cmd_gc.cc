@@ -108,7 +108,7 @@ void RegisterGc(CLI::App& app, Context& ctx) {
     for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
     if (ctx.g.json) {
       ctx.PrintJson({{"plan_id", r.plan_id},
-                     {"operation_id", r.op.hex()},
+                     {"operation_id", r.op ? json(r.op->hex()) : json(nullptr)},
                      {"deleted", r.objects_deleted()},
                      {"deleted_snapshots", r.snapshots_deleted},
                      {"deleted_trees", r.trees_deleted},
@@ -121,7 +121,7 @@ void RegisterGc(CLI::App& app, Context& ctx) {
     ctx.Out("Deleted " + Plural(r.objects_deleted(), "object") + " (" + Plural(r.snapshots_deleted, "snapshot") +
             ", " + Plural(r.trees_deleted, "tree") + ", " + Plural(r.blobs_deleted, "blob") + "), freed " +
             HumanBytes(r.bytes_freed) + "\n" + "Cut " + Plural(r.operations_cut, "operation") +
-            " from the op log\n");
+            " from the op log\n" + (r.op ? std::string() : "Nothing was deleted, so no operation was recorded\n"));
   });
   for (auto* sub : gc->get_subcommands({})) sub->fallthrough();
   gc->fallthrough();

@@ -48,6 +48,9 @@ std::string Problem(const ConfigKey& key, const ConfigValue& value) {
     }
     case ConfigType::kInt:
       if (std::get<int64_t>(value) < 0) return std::string(key.name) + " must not be negative";
+      // The current operation is always kept, so fewer than one means nothing.
+      if (key.name == "gc.keep_last" && std::get<int64_t>(value) < 1)
+        return "gc.keep_last must be 1 or more (the current operation is always kept)";
       return {};
     case ConfigType::kBool:
       return {};
@@ -124,13 +127,13 @@ const std::vector<ConfigKey>& ConfigKeys() {
        "JVS_ENGINE"},
       {"gc.keep_days",
        ConfigType::kInt,
-       "Garbage collection keeps snapshots younger than this many days",
+       "Garbage collection keeps operations that ended within this many days",
        {},
        "",
        "JVS_GC_KEEP_DAYS"},
       {"gc.keep_last",
        ConfigType::kInt,
-       "Garbage collection keeps this many newest snapshots of each worktree",
+       "Garbage collection keeps this many newest operations of the op log (1 or more)",
        {},
        "",
        "JVS_GC_KEEP_LAST"},

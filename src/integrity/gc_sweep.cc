@@ -147,18 +147,25 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
     progress.Add(1, DiskBytes(*st));
   }
   JVS_FAULT("gc.before_publish");
-  // 4. The gc itself is an operation (its view is the current one).
-  std::string desc = "gc: deleted " + std::to_string(out.objects_deleted()) + " objects (" +
-                     FormatBytes(out.bytes_freed) + ")";
-  if (out.operations_cut) desc += ", cut " + std::to_string(out.operations_cut) + " operations";
-  Transaction tx(repo);
-  tx.SetAttribute("gc_plan", plan.plan_id);
-  tx.SetAttribute("deleted_snapshots", std::to_string(out.snapshots_deleted));
-  tx.SetAttribute("deleted_trees", std::to_string(out.trees_deleted));
-  tx.SetAttribute("deleted_blobs", std::to_string(out.blobs_deleted));
-  tx.SetAttribute("freed_bytes", std::to_string(out.bytes_freed));
-  tx.SetAttribute("cut_operations", std::to_string(out.operations_cut));
-  JVS_ASSIGN_OR_RETURN(out.op, tx.Commit(desc));
+  // 4. The gc itself is an operation (its view is the current one), unless
+  //    it changed nothing on disk.
+  const bool changed = out.objects_deleted() > 0 || out.operations_cut > 0 || out.views_deleted > 0;
+  if (changed) {
+    auto count = [](uint64_t n, const char* what) {
+      return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
+    std::string desc = "gc: deleted " + count(out.objects_deleted(), "object") + " (" +
+                       FormatBytes(out.bytes_freed) + ")";
+    if (out.operations_cut) desc += ", cut " + count(out.operations_cut, "operation");
+    Transaction tx(repo);
+    tx.SetAttribute("gc_plan", plan.plan_id);
+    tx.SetAttribute("deleted_snapshots", std::to_string(out.snapshots_deleted));
+    tx.SetAttribute("deleted_trees", std::to_string(out.trees_deleted));
+    tx.SetAttribute("deleted_blobs", std::to_string(out.blobs_deleted));
+    tx.SetAttribute("freed_bytes", std::to_string(out.bytes_freed));
+    tx.SetAttribute("cut_operations", std::to_string(out.operations_cut));
+    JVS_ASSIGN_OR_RETURN(out.op, tx.Commit(desc));
+  }
   JVS_FAULT("gc.after_publish");
   // The plan is used up.
   (void)env->Unlink(GcDir(repo) / plan.plan_id);

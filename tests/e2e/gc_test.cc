@@ -424,6 +424,37 @@ TEST_F(GcTest, UnknownPlanAndBadOptionsFailWithHints) {
   ExpectError(Main(), {"gc", "run", "--plan-id", plan["plan_id"].get<std::string>()}, 1, "no gc plan");
 }
 
+// A run that deletes and cuts nothing records no operation (so it does not
+// push real work out of the retention window or become something to undo);
+// gc.keep_last below 1 is refused from the configuration and from
+// JVS_GC_KEEP_LAST, naming where it came from.
+TEST_F(GcTest, EmptyRunRecordsNoOperationAndKeepLastBelowOneIsRefused) {
+  Write("a.txt", "a\n");
+  Snap("one");
+  json first = Plan({"--grace-minutes", "0"});
+  ASSERT_OK(J({"gc", "run", "--plan-id", first["plan_id"].get<std::string>()}));
+  const size_t ops_before = ParseJsonRecords(J({"--json", "op", "log"}).out).size();
+  json plan = Plan({"--grace-minutes", "0"});
+  ASSERT_EQ(plan["to_delete"], 0) << plan.dump(2);
+  ASSERT_EQ(plan["operations_to_cut"], 0) << plan.dump(2);
+  RunResult run = J({"--json", "gc", "run", "--plan-id", plan["plan_id"].get<std::string>()});
+  ASSERT_OK(run);
+  json r = ParseJson(run.out);
+  EXPECT_TRUE(r["operation_id"].is_null()) << run.out;
+  EXPECT_EQ(r["deleted"], 0) << run.out;
+  EXPECT_EQ(ParseJsonRecords(J({"--json", "op", "log"}).out).size(), ops_before);
+  RunResult text = J({"gc", "run", "--plan-id", Plan({"--grace-minutes", "0"})["plan_id"].get<std::string>()});
+  ASSERT_OK(text);
+  EXPECT_TRUE(Contains(text.out, "no operation was recorded")) << text.out;
+
+  RunResult env = RunProcess(Main(), {JVS_BINARY, "gc", "plan"}, CleanEnv({{"JVS_GC_KEEP_LAST", "0"}}));
+  EXPECT_EQ(env.exit_code, 2) << env.err;
+  EXPECT_TRUE(Contains(env.err, "JVS_GC_KEEP_LAST")) << env.err;
+  EXPECT_TRUE(Contains(env.err, "1 or more")) << env.err;
+  ExpectError(Main(), {"config", "set", "gc.keep_last", "0"}, 2, "1 or more");
+  ASSERT_OK(J({"config", "set", "gc.keep_last", "1"}));
+}
+
 // A snapshot running in a real parallel process while gc runs loses nothing,
 // even when it stores a file whose content is a blob the plan deletes (the
 // snapshot finds the blob present and does not store it again).

@@ -78,7 +78,9 @@ struct GcPlan {
 
 struct GcRunResult {
   std::string plan_id;
-  OperationId op;  // the gc operation
+  // The gc operation; nullopt when the run deleted and cut nothing (an empty
+  // plan records no operation: there is nothing to undo).
+  std::optional<OperationId> op;
   uint64_t snapshots_deleted = 0, trees_deleted = 0, blobs_deleted = 0;
   uint64_t bytes_freed = 0;  // st_blocks * 512 of the object files deleted
   uint64_t operations_cut = 0, views_deleted = 0;
