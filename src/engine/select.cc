@@ -164,6 +164,10 @@ Result<EngineChoice> Forced(Env* env, const fs::path& control_dir, const EngineO
                (on_juicefs ? JuiceFsDetail(*m, program)
                            : std::string("the control folder is not on a JuiceFS mount, so "
                                          "copy_file_range copies bytes here (counted as copies)"));
+    if (!on_juicefs)
+      c.warning = by + ": the repository is not on a JuiceFS mount" +
+                  (c.fs_type.empty() ? std::string() : " (it is on " + c.fs_type + ")") +
+                  ", so files are copied, not cloned";
     return c;
   }
   c.engine = MakeNamed(forced, false, std::nullopt);
@@ -173,6 +177,17 @@ Result<EngineChoice> Forced(Env* env, const fs::path& control_dir, const EngineO
   c.reason = "forced by " + by;
   if (forced == "reflink") c.reason += " (files that cannot be cloned are copied, and counted as fallbacks)";
   if (auto id = IdentifyFilesystem(control_dir); id.ok()) c.fs_type = FsTypeName(id->magic);
+  // A forced reflink is checked once per open (one 64 KiB probe), so a
+  // filesystem that cannot clone is said, not silently copied.
+  if (forced == "reflink") {
+    Status probe = ProbeReflink(env, ProbeDir(env, control_dir));
+    // Only "cannot clone" counts; a read-only or full folder says nothing
+    // about cloning.
+    if (!probe.ok() && probe.error().code() != ErrorCode::kPermissionDenied &&
+        probe.error().code() != ErrorCode::kNoSpace)
+      c.warning = by + ": this filesystem" + (c.fs_type.empty() ? std::string() : " (" + c.fs_type + ")") +
+                  " cannot clone files (" + probe.error().message() + "), so files are copied";
+  }
   return c;
 }
 

@@ -28,6 +28,9 @@ struct EngineChoice {
   std::string reason;   // one line for `jvs info`
   std::string fs_type;  // "xfs", "btrfs", "ext4", "fuse.juicefs", ...
   bool cached = false;  // taken from .jvs/engine_cache without a probe
+  // Set when a forced engine cannot do its job here (reflink on a filesystem
+  // that cannot clone, juicefs off a JuiceFS mount): every file is copied.
+  std::string warning;
 };
 
 struct EngineOptions {

@@ -250,6 +250,7 @@ Status Repo::SelectEngine() {
                                                                settings_.program_path));
   engine_ = std::move(choice.engine);
   engine_reason_ = std::move(choice.reason);
+  if (!choice.warning.empty()) warnings_.push_back(std::move(choice.warning));
   return OkStatus();
 }
 

@@ -232,6 +232,22 @@ TEST_F(ConfigTest, CoreEngineSelectsTheEngine) {
   EXPECT_EQ(info["engine_reason"], "forced by JVS_ENGINE=copy") << info.dump();
 }
 
+// A forced engine that cannot do its job here is said on every command, not
+// silently replaced by copying (the test folder is never a JuiceFS mount).
+TEST_F(ConfigTest, ForcedEngineThatCannotWorkHereWarns) {
+  RunResult r = In({"status"}, {{"JVS_ENGINE", "juicefs"}});
+  ASSERT_OK(r);
+  EXPECT_TRUE(Contains(r.err, "warning: JVS_ENGINE=juicefs: the repository is not on a JuiceFS mount")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "files are copied")) << r.err;
+  ASSERT_OK(In({"config", "set", "core.engine", "juicefs"}));
+  r = In({"status"}, {{"JVS_ENGINE", std::nullopt}});
+  EXPECT_TRUE(Contains(r.err, "core.engine = juicefs")) << r.err;
+  // The copy engine is what it says: no warning.
+  r = In({"status"}, {{"JVS_ENGINE", "copy"}});
+  ASSERT_OK(r);
+  EXPECT_FALSE(Contains(r.err, "warning")) << r.err;
+}
+
 TEST_F(ConfigTest, IgnorePatternsApplyBeforeJvsIgnore) {
   ASSERT_OK(In({"config", "set", "ignore.patterns", "*.tmp", "cache/"}));
   Write("a.txt", "a");

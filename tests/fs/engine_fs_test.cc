@@ -532,6 +532,8 @@ TEST(JvsOnNoReflinkFs, ForcedReflinkFallsBackAndTheDescriptorSaysCopy) {
   json s = e2e::ParseJson(r.out);
   EXPECT_EQ(s["engine"], "copy") << "a descriptor must not claim reflink when every clone fell back";
   EXPECT_NE(r.err.find("fallbacks 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("warning: JVS_ENGINE=reflink: this filesystem (xfs) cannot clone files"), std::string::npos)
+      << r.err;
   json after = e2e::ParseJson(e2e::JvsEnv(ws, {"--json", "info"}, {{"JVS_ENGINE", "reflink"}}).out);
   EXPECT_EQ(after["engine_stats"]["fallbacks"], 2) << after.dump();
   EXPECT_FALSE(after["engine_stats"]["last_fallback"].get<std::string>().empty());
