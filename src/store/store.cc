@@ -99,6 +99,10 @@ Result<std::shared_ptr<const Tree>> Store::ReadTree(const TreeId& id) {
 Result<TreeId> Store::WriteTree(const Tree& tree) {
   std::string data = tree.Encode();
   TreeId id(Sha256Of(data));
+  // The empty tree is known without reading (ReadTree), so it is never
+  // written: an empty folder scanned by a fork or a snapshot leaves no object
+  // behind for doctor and gc to find unreferenced.
+  if (id == EmptyTreeId()) return id;
   {
     std::lock_guard<std::mutex> l(cache_mu_);
     if (tree_cache_.count(id)) return id;

@@ -57,6 +57,31 @@ TEST_F(DoctorTest, HealthyRepositoryIsHealthy) {
   EXPECT_EQ(repaired["repaired"], 0);
 }
 
+// Ordinary work leaves nothing for doctor to report: a plain fork (whose scan
+// of its new, empty folder once stored an unreferenced empty tree), an empty
+// folder in a snapshot, and snapshots run at the same time.
+TEST_F(DoctorTest, ForksEmptyFoldersAndConcurrentSnapshotsLeaveNoFindings) {
+  ASSERT_OK(Run({"worktree", "fork", "fk"}));
+  fs::create_directories(Ws() / "empty");
+  Snap("with an empty folder");
+  std::vector<std::unique_ptr<BackgroundProcess>> snaps;
+  for (int i = 0; i < 3; ++i) {
+    Write("c" + std::to_string(i), std::to_string(i));
+    snaps.push_back(std::make_unique<BackgroundProcess>(Ws(), std::vector<std::string>{JVS_BINARY, "snapshot", "s" + std::to_string(i)},
+                                                        CleanEnv(), Tmp() / ("snap" + std::to_string(i))));
+  }
+  for (auto& p : snaps) EXPECT_EQ(p->Wait(), 0);
+  json j = Doctor({});
+  EXPECT_EQ(j["healthy"], true) << j.dump(2);
+  EXPECT_EQ(j["findings"].size(), 0u) << j.dump(2);
+  json plan = ParseJson(Run({"--json", "gc", "plan", "--grace-minutes", "0"}).out);
+  EXPECT_EQ(plan["to_delete"], 0) << plan.dump(2);
+  EXPECT_OK(Run({"verify", "--all"}));
+  EXPECT_OK(Run({"restore", first_}));
+  EXPECT_OK(Run({"restore", "latest"}));
+  EXPECT_TRUE(fs::is_directory(Ws() / "empty"));
+}
+
 TEST_F(DoctorTest, LeftoverTempFilesAreFoundAndRepairedOnce) {
   long dead = DeadPid();
   std::string d = std::to_string(dead);

@@ -317,7 +317,8 @@ TEST_F(GcTest, DefaultRetentionDeletesNothingRecent) {
   // Defaults (last 20 operations and 14 days): every operation is recent, so
   // everything any of them references stays, even without the grace period:
   // the undone snapshots too. Only objects no operation ever referenced go
-  // (here: the empty tree a fork stored while scanning its new directory).
+  // (none here: the empty tree a fork's scan once stored is no longer
+  // written, see DoctorTest.ForksEmptyFoldersAndConcurrentSnapshotsLeaveNoFindings).
   json plan = Plan({"--grace-minutes", "0"});
   EXPECT_EQ(plan["operations_to_cut"], 0) << plan.dump(2);
   EXPECT_EQ(plan["to_delete_snapshots"], 0) << plan.dump(2);
