@@ -272,8 +272,14 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
   plan.protected_recent = r.protected_recent;
   // The id names the content (without the id itself).
   plan.plan_id = ToHex(Sha256Of(EncodePlan(plan)).data(), 8);
-  JVS_TRY(env->MkdirAll(GcDir(repo)));
-  JVS_TRY(env->WriteFileAtomic(GcDir(repo) / plan.plan_id, EncodePlan(plan), /*sync=*/true));
+  Status saved = env->MkdirAll(GcDir(repo));
+  if (saved.ok()) saved = env->WriteFileAtomic(GcDir(repo) / plan.plan_id, EncodePlan(plan), /*sync=*/true);
+  if (!saved.ok() && saved.error().code() == ErrorCode::kPermissionDenied)
+    return Error(ErrorCode::kPermissionDenied,
+                 "cannot save the gc plan in '" + GcDir(repo).string() + "': " + saved.error().message(),
+                 "a gc plan is saved in the repository's control folder: plan and run gc as a user who "
+                 "can write it (nothing was deleted)");
+  JVS_TRY(saved);
   return plan;
 }
 

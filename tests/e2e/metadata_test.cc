@@ -259,6 +259,33 @@ TEST_F(MetadataTest, TypeChangesAreShownBothWays) {
   for (const auto& e : j["added"]) EXPECT_TRUE(e["old_type"].is_null() && e["old_mode"].is_null()) << e.dump();
 }
 
+// A repository its user can read but not write (a read-only .jvs, e.g. a
+// mounted archive): reading commands work (they once failed writing a clock
+// probe); gc plan, which must save its plan, says why it cannot.
+TEST_F(MetadataTest, ReadOnlyControlFolderStillServesReadingCommands) {
+  if (!CanRunAsNobody()) GTEST_SKIP() << "needs root and runuser to act as a user the folder refuses";
+  Write("a.txt", "a\n");
+  Write("d/b.txt", "b\n");
+  Snap("one");
+  Write("a.txt", "changed\n");
+  ::chmod(Tmp().c_str(), 0755);
+  ASSERT_OK(RunProcess(Tmp(), {"/bin/chown", "-R", "nobody", Root().string()}, CleanEnv()));
+  ASSERT_OK(RunProcess(Tmp(), {"/bin/chmod", "-R", "a-w", (Root() / ".jvs").string()}, CleanEnv()));
+  fs::path home = Tmp();
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"status"}, {"diff"}, {"history"}, {"info"}, {"verify", "--all"}, {"doctor"}}) {
+    RunResult r = JvsAsNobody(Ws(), args, home);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << "\n" << r.Describe();
+    EXPECT_FALSE(Contains(r.err, ".clock-")) << r.err;
+  }
+  RunResult st = JvsAsNobody(Ws(), {"status"}, home);
+  EXPECT_TRUE(Contains(st.out, "a.txt")) << st.out;
+  RunResult gc = JvsAsNobody(Ws(), {"gc", "plan"}, home);
+  EXPECT_NE(gc.exit_code, 0) << gc.Describe();
+  EXPECT_TRUE(Contains(gc.err, "cannot save the gc plan")) << gc.err;
+  EXPECT_TRUE(Contains(gc.err, "nothing was deleted")) << gc.err;
+}
+
 TEST_F(MetadataTest, ControlFolderIsOwnerOnly) {
   EXPECT_MODE(Root() / ".jvs", 0700);
   // init --here too, under a permissive umask.
