@@ -3,6 +3,8 @@
 #include "jvs/oplog/op_walk.h"
 
 #include <algorithm>
+#include <queue>
+#include <unordered_map>
 
 namespace jvs {
 
@@ -50,9 +52,43 @@ Result<std::vector<OpLogEntry>> WalkOpLog(const std::set<OperationId>& horizon,
 }
 
 void SortNewestFirst(std::vector<OpLogEntry>* entries) {
-  std::stable_sort(entries->begin(), entries->end(), [](const OpLogEntry& a, const OpLogEntry& b) {
-    return a.op.metadata.end_time > b.op.metadata.end_time;
-  });
+  // Kahn's algorithm from the children: an operation is ready once every
+  // child of it in `entries` is placed; of the ready ones, the newest end
+  // time goes first (then the given order). A skewed clock therefore never
+  // lists a parent above its child.
+  const size_t n = entries->size();
+  std::unordered_map<OperationId, size_t, IdHash> index;
+  index.reserve(n);
+  for (size_t i = 0; i < n; ++i) index.emplace((*entries)[i].id, i);
+  std::vector<size_t> children(n, 0);
+  for (const auto& e : *entries)
+    for (const auto& p : e.op.parents)
+      if (auto it = index.find(p); it != index.end()) ++children[it->second];
+  auto later = [entries](size_t a, size_t b) {  // true when b goes first
+    const auto& ta = (*entries)[a].op.metadata.end_time;
+    const auto& tb = (*entries)[b].op.metadata.end_time;
+    if (ta != tb) return ta < tb;
+    return a > b;
+  };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> ready(later);
+  for (size_t i = 0; i < n; ++i)
+    if (children[i] == 0) ready.push(i);
+  std::vector<OpLogEntry> out;
+  out.reserve(n);
+  std::vector<bool> placed(n, false);
+  while (!ready.empty()) {
+    size_t i = ready.top();
+    ready.pop();
+    placed[i] = true;
+    out.push_back(std::move((*entries)[i]));
+    for (const auto& p : out.back().op.parents)
+      if (auto it = index.find(p); it != index.end() && --children[it->second] == 0) ready.push(it->second);
+  }
+  // A cycle (only in damaged data: ids are hashes of the parents) keeps
+  // the rest in the given order rather than losing it.
+  for (size_t i = 0; i < n; ++i)
+    if (!placed[i]) out.push_back(std::move((*entries)[i]));
+  *entries = std::move(out);
 }
 
 Result<bool> IsOpAncestor(const std::set<OperationId>& horizon, const OperationId& a,

@@ -179,6 +179,31 @@ TEST_F(OpLogTest, OpLogListsEveryOperationNewestFirst) {
 
 // Each operation is stored under the hash of its content and names its
 // parents by hash: editing any stored operation is detected.
+// op log follows the op graph, not the clock: an operation recorded by a
+// machine whose clock is years behind still lists above its parent.
+TEST_F(OpLogTest, OpLogIsSortedByTheGraphUnderASkewedClock) {
+  auto at = [&](const std::string& when, std::vector<std::string> args) {
+    args.insert(args.begin(), {JVS_BINARY, "--json"});
+    RunResult r = RunProcess(Ws(), args, CleanEnv({{"JVS_TIMESTAMP", when}}));
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    return ParseJson(r.out);
+  };
+  Write("a.txt", "1\n");
+  json s1 = at("2031-01-01T00:00:00Z", {"snapshot", "from the future"});
+  Write("a.txt", "2\n");
+  json s2 = at("2020-01-01T00:00:00Z", {"snapshot", "from the past"});
+  json s3 = at("2025-06-01T00:00:00Z", {"tag", "set", "t", s1["snapshot_id"].get<std::string>()});
+  std::vector<json> log = OpLog();
+  ASSERT_GE(log.size(), 4u);
+  EXPECT_EQ(log[0]["op_id"], s3["operation_id"]) << log[0].dump();
+  EXPECT_EQ(log[1]["op_id"], s2["operation_id"]) << log[1].dump();
+  EXPECT_EQ(log[2]["op_id"], s1["operation_id"]) << log[2].dump();
+  EXPECT_EQ(log[0]["is_current"], true);
+  RunResult text = Run({"op", "log"});
+  ASSERT_OK(text);
+  EXPECT_EQ(text.out.rfind("@ ", 0), 0u) << "the current operation is listed first:\n" << text.out;
+}
+
 TEST_F(OpLogTest, OpLogIsHashLinkedAndTamperEvident) {
   Write("a.txt", "1\n");
   Snap("one");

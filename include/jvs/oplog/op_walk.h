@@ -54,8 +54,9 @@ Result<std::vector<OpLogEntry>> WalkOpLog(const std::set<OperationId>& horizon,
                                           const std::vector<OperationId>& heads,
                                           const OpReader& read);
 
-// Sorts `entries` as `jvs op log` lists them: newest end time first; among
-// equal times the given (breadth-first) order, so a child stays before its parent.
+// Sorts `entries` as `jvs op log` lists them: by the op graph, every
+// operation before its parents (whatever the clocks said), and among those
+// free to go next the newest end time first, then the given order.
 void SortNewestFirst(std::vector<OpLogEntry>* entries);
 
 // Whether `a` is `b` or one of its ancestors.
