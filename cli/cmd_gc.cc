@@ -108,7 +108,7 @@ void RegisterGc(CLI::App& app, Context& ctx) {
     for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
     if (ctx.g.json) {
       ctx.PrintJson({{"plan_id", r.plan_id},
-                     {"operation_id", r.op ? json(r.op->hex()) : json(nullptr)},
+                     {"op_id", r.op ? json(r.op->hex()) : json(nullptr)},
                      {"deleted", r.objects_deleted()},
                      {"deleted_snapshots", r.snapshots_deleted},
                      {"deleted_trees", r.trees_deleted},

@@ -38,7 +38,7 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
   std::optional<SnapshotId> head;
   if (auto it = repo.view().worktrees.find(ws.name()); it != repo.view().worktrees.end()) head = it->second.head;
   if (ctx.g.json) {
-    ctx.PrintJson({{"operation_id", r.op.hex()},
+    ctx.PrintJson({{"op_id", r.op.hex()},
                    {"description", r.description},
                    {"worktree_name", ws.name()},
                    {"head_snapshot_id", head ? json(head->hex()) : json(nullptr)},
@@ -120,7 +120,7 @@ void RegisterOp(CLI::App& app, Context& ctx) {
     ViewOnlyOutcome r = Check(ApplyUpdateWithoutFiles(repo, plan));
     for (const auto& n : r.recreated) ctx.Warn("recreated the directory of worktree " + n);
     if (ctx.g.json) {
-      ctx.PrintJson({{"operation_id", r.op.hex()}, {"description", r.description}, {"worktree_name", name}});
+      ctx.PrintJson({{"op_id", r.op.hex()}, {"description", r.description}, {"worktree_name", name}});
       return;
     }
     ctx.Out(verb + ": " + EscapeText(r.description) + "\n");

@@ -140,9 +140,9 @@ void RegisterInfo(CLI::App& app, Context& ctx) {
     if (ctx.g.json) {
       json j = RepoJson(*repo);
       j.update(json{{"engine_stats", engine_stats},
-                     {"current_worktree", current},
+                     {"worktree_name", current},
                      {"worktrees", wts},
-                     {"operation_id", repo->op_id().hex()},
+                     {"op_id", repo->op_id().hex()},
                      {"snapshot_count", visible.size()},
                      {"object_counts", {{"blobs", counts.blobs}, {"trees", counts.trees}, {"snapshots", counts.snapshots}}},
                      {"store_bytes", counts.bytes}});

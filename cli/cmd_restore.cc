@@ -34,7 +34,12 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
              {"files_written", r.files_written},
              {"files_removed", r.files_removed},
              {"bytes_written", r.bytes_written},
-             {"operation_id", r.op.hex()}};
+             {"op_id", r.op.hex()}};
+      // The head after the command: the target, or (with PATHS) the head
+      // that did not move.
+      auto wt = repo->view().worktrees.find(ws->name());
+      j["head_snapshot_id"] = wt != repo->view().worktrees.end() && wt->second.head ? json(wt->second.head->hex())
+                                                                                     : json(nullptr);
       SetNameJson(j, "worktree_name", ws->name());
       SetNamesJson(j, "paths", ctx.paths);
       ctx.PrintJson(j);

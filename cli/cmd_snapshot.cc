@@ -53,7 +53,7 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
                           r.scan.walk_ns / 1e6, r.scan.read_ns / 1e6, r.scan.build_ns / 1e6, r.scan.publish_ns / 1e6));
     if (ctx.g.json) {
       json j = SnapshotJson(*repo, r.id, r.snapshot);
-      j["operation_id"] = r.op.hex();
+      j["op_id"] = r.op.hex();
       j["files"] = r.scan.files;
       j["bytes"] = r.scan.total_bytes;
       j["hashed_files"] = r.scan.hashed_files;

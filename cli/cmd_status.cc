@@ -15,8 +15,8 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
       // --at-op: the recorded state only; the working copy is not read.
       const auto& st = ws->state();
       if (ctx.g.json) {
-        ctx.PrintJson({{"worktree", ws->name()},
-                       {"operation_id", repo->op_id().hex()},
+        ctx.PrintJson({{"worktree_name", ws->name()},
+                       {"op_id", repo->op_id().hex()},
                        {"head_snapshot_id", st.head ? json(st.head->hex()) : json(nullptr)},
                        {"latest_snapshot_id", st.latest ? json(st.latest->hex()) : json(nullptr)}});
       } else {
@@ -29,7 +29,7 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
     for (const auto& w : r.warnings) ctx.Warn(w);
     if (ctx.g.json) {
       json j = ChangesJson(r.changes);
-      SetNameJson(j, "worktree", ws->name());
+      SetNameJson(j, "worktree_name", ws->name());
       SetNameJson(j, "path", ws->path().string());
       j["head_snapshot_id"] = r.head ? json(r.head->hex()) : json(nullptr);
       j["clean"] = r.changes.empty();

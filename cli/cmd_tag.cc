@@ -29,7 +29,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
     }
     const bool moved = r.moved;
     if (ctx.g.json) {
-      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", true}, {"operation_id", r.op->hex()}});
+      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"changed", true}, {"op_id", r.op->hex()}});
       return;
     }
     ctx.Out(std::string(moved ? "Moved" : "Created") + " tag " + o->name + " -> " + ctx.Id(*repo, id) + "\n");
@@ -42,7 +42,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
     TagOutcome r = Check(DeleteTag(*repo, o->name));
     const SnapshotId id = r.id;
     if (ctx.g.json) {
-      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"deleted", true}, {"operation_id", r.op->hex()}});
+      ctx.PrintJson({{"name", o->name}, {"snapshot_id", id.hex()}, {"deleted", true}, {"op_id", r.op->hex()}});
       return;
     }
     ctx.Out("Deleted tag " + o->name + " (was " + ctx.Id(*repo, id) + ")\n");

@@ -37,7 +37,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
              {"files_written", r.files_written},
              {"bytes_written", r.bytes_written},
              {"engine", std::string(repo->engine().name())},
-             {"operation_id", r.op.hex()}};
+             {"op_id", r.op.hex()}};
       SetNameJson(j, "name", name);
       SetNameJson(j, "path", path.string());
       ctx.PrintJson(j);
@@ -103,7 +103,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     Check(RenameWorktree(*repo, (*names)[0], (*names)[1]));
     fs::path p = Check(repo->WorktreePath((*names)[1]));
     if (ctx.g.json) {
-      json j{{"operation_id", repo->op_id().hex()}};
+      json j{{"op_id", repo->op_id().hex()}};
       SetNameJson(j, "old_name", (*names)[0]);
       SetNameJson(j, "name", (*names)[1]);
       SetNameJson(j, "path", p.string());
@@ -129,7 +129,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     if (ctx.g.json) {
       json j{{"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
              {"forced", ro->force},
-             {"operation_id", r.op.hex()}};
+             {"op_id", r.op.hex()}};
       SetNameJson(j, "name", ro->name);
       SetNameJson(j, "path", r.path.string());
       ctx.PrintJson(j);

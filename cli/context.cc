@@ -197,7 +197,27 @@ std::string Context::ExistingWorktree(Repo& repo) {
 }
 
 std::unique_ptr<Workspace> Context::OpenWorkspace(Repo& repo) {
-  auto ws = Check(Workspace::Open(repo, CurrentWorktree(repo)));
+  std::string name = CurrentWorktree(repo);
+  if (name == kMainWorktree && g.repo.empty()) {
+    // Main is the fallback of WorktreeForPath: make sure the directory is
+    // really main's (or the repository's root), not a worktree whose record
+    // in .jvs/worktrees was lost; acting on main from there would be wrong.
+    std::error_code ec;
+    fs::path here = fs::weakly_canonical(cwd, ec);
+    auto inside = [&here, &ec](const fs::path& dir) {
+      fs::path d = fs::weakly_canonical(dir, ec);
+      auto [a, b] = std::mismatch(d.begin(), d.end(), here.begin(), here.end());
+      (void)b;
+      return a == d.end();
+    };
+    auto main_path = repo.WorktreePath(kMainWorktree);
+    if (here != fs::weakly_canonical(repo.root(), ec) && main_path.ok() && !inside(*main_path))
+      Fail(ErrorCode::kNotFound,
+           "'" + cwd.string() + "' is inside repository '" + repo.root().string() + "' but in none of its worktrees",
+           "if this is a worktree, its record in .jvs/worktrees is missing: 'jvs doctor' checks the records and "
+           "'jvs doctor --repair' restores them; 'jvs worktree list' shows where each worktree is");
+  }
+  auto ws = Check(Workspace::Open(repo, name));
   if (repo.read_only()) return ws;
   // Another command moved this worktree's head (undo or op restore from
   // elsewhere): bring the files along first, saving local changes.

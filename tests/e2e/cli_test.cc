@@ -221,7 +221,7 @@ TEST_F(StatusTest, CleanAddedModifiedRemoved) {
   json jc = RunJson({"status"});
   EXPECT_EQ(jc.value("clean", false), true) << jc.dump(2);
   EXPECT_EQ(jc.value("head_snapshot_id", ""), id);
-  EXPECT_EQ(jc.value("worktree", ""), "main");
+  EXPECT_EQ(jc.value("worktree_name", ""), "main");
   EXPECT_EQ(jc.value("total_added", -1), 0);
 
   Write("mod.txt", "after\n");

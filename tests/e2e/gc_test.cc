@@ -392,9 +392,9 @@ TEST_F(GcTest, HeadsWhoseCommonAncestorWasCutStillMerge) {
   W("a.txt", "a\n");
   const std::string s = S("base");
   const std::string base_op = OpIds()[0];
-  const std::string left_op = JJson({"tag", "set", "left"}).value("operation_id", "");
+  const std::string left_op = JJson({"tag", "set", "left"}).value("op_id", "");
   SetOpHeads({base_op});
-  const std::string right_op = JJson({"tag", "set", "right"}).value("operation_id", "");
+  const std::string right_op = JJson({"tag", "set", "right"}).value("op_id", "");
   SetOpHeads({left_op, right_op});
   ASSERT_EQ(OpIds().size(), 5u);  // merge, left, right, snapshot, init
   json plan = Plan({"--keep-last", "3", "--grace-minutes", "0"});
@@ -441,7 +441,7 @@ TEST_F(GcTest, EmptyRunRecordsNoOperationAndKeepLastBelowOneIsRefused) {
   RunResult run = J({"--json", "gc", "run", "--plan-id", plan["plan_id"].get<std::string>()});
   ASSERT_OK(run);
   json r = ParseJson(run.out);
-  EXPECT_TRUE(r["operation_id"].is_null()) << run.out;
+  EXPECT_TRUE(r["op_id"].is_null()) << run.out;
   EXPECT_EQ(r["deleted"], 0) << run.out;
   EXPECT_EQ(ParseJsonRecords(J({"--json", "op", "log"}).out).size(), ops_before);
   RunResult text = J({"gc", "run", "--plan-id", Plan({"--grace-minutes", "0"})["plan_id"].get<std::string>()});

@@ -209,7 +209,7 @@ class OpLogModelTest : public RepoTest {
     while (!path.empty() && path.back() == '\n') path.pop_back();
     dirs_["w2"] = path;
     ModelOp op;
-    op.id = f["operation_id"].get<std::string>();
+    op.id = f["op_id"].get<std::string>();
     op.view = model_.view();
     op.view.wts["w2"] = WtView{model_.Head("main"), std::nullopt};
     op.what = "fork w2";
@@ -312,7 +312,7 @@ class OpLogModelTest : public RepoTest {
     Log("snapshot in " + w + " -> " + id.substr(0, 12));
     model_.snaps[id] = ModelSnapshot{model_.Head(w), model_.wc.at(w)};
     ModelOp op;
-    op.id = j["operation_id"].get<std::string>();
+    op.id = j["op_id"].get<std::string>();
     op.view = model_.view();
     op.view.heads.insert(id);
     op.view.wts[w].head = op.view.wts[w].latest = id;
@@ -347,7 +347,7 @@ class OpLogModelTest : public RepoTest {
     op.captured = CapturedFrom(j, dirty);
     Log("restore in " + w + " to " + spec.substr(0, 12) +
         (op.captured ? " (saved dirty files as " + op.captured->substr(0, 12) + ")" : ""));
-    op.id = j["operation_id"].get<std::string>();
+    op.id = j["op_id"].get<std::string>();
     op.view = model_.view();
     if (op.captured) model_.Capture(&op.view, w, *op.captured, model_.Head(w), true);
     op.view.wts[w].head = *target;
@@ -420,7 +420,7 @@ class OpLogModelTest : public RepoTest {
     }
     ASSERT_EQ(code, 0) << last_;
     ModelOp op;
-    op.id = j["operation_id"].get<std::string>();
+    op.id = j["op_id"].get<std::string>();
     op.kind = OpKind::kUndo;
     op.target = *t;
     op.what = "undo in " + w + " of op " + std::to_string(*t) + " (" + model_.ops[*t].what + ")";
@@ -458,7 +458,7 @@ class OpLogModelTest : public RepoTest {
     }
     ASSERT_EQ(code, 0) << last_;
     ModelOp op;
-    op.id = j["operation_id"].get<std::string>();
+    op.id = j["op_id"].get<std::string>();
     op.kind = OpKind::kRedo;
     op.target = *u;
     op.what = "redo in " + w + " of op " + std::to_string(*u) + " (" + model_.ops[*u].what + ")";
@@ -486,7 +486,7 @@ class OpLogModelTest : public RepoTest {
     json j = Jvs(dirs_.at(w), {"op", "restore", spec}, &code);
     ASSERT_EQ(code, 0) << last_;
     ModelOp op;
-    op.id = j["operation_id"].get<std::string>();
+    op.id = j["op_id"].get<std::string>();
     op.what = "op restore in " + w + " to op " + std::to_string(t) + " (" + model_.ops[t].what + ")";
     Log(op.what);
     ApplyRevert(w, j, op, model_.ops[t].view, false, std::nullopt);

@@ -198,8 +198,8 @@ TEST_F(OpLogStressTest, ConcurrentSnapshotsInOneWorktree) {
   for (const auto& j : jobs) {
     ASSERT_EQ(j.exit_code, 0) << j.Describe();
     json s = ParseJson(j.out);
-    ASSERT_TRUE(s.is_object() && s.contains("operation_id")) << j.Describe();
-    op_of[Note(j.writer, j.index)] = s["operation_id"].get<std::string>();
+    ASSERT_TRUE(s.is_object() && s.contains("op_id")) << j.Describe();
+    op_of[Note(j.writer, j.index)] = s["op_id"].get<std::string>();
     id_of[Note(j.writer, j.index)] = s["snapshot_id"].get<std::string>();
   }
 
@@ -272,7 +272,7 @@ TEST_F(OpLogStressTest, ConcurrentTagSetsAreAllMerged) {
   std::set<std::string> ops;
   for (const auto& j : jobs) {
     ASSERT_EQ(j.exit_code, 0) << j.Describe();
-    ops.insert(ParseJson(j.out).value("operation_id", ""));
+    ops.insert(ParseJson(j.out).value("op_id", ""));
   }
   json tags = RunJson({"tag", "list"});
   ASSERT_EQ(tags.size(), 200u);
@@ -326,7 +326,7 @@ TEST_F(OpLogStressTest, ConcurrentSnapshotsInDifferentWorktrees) {
   std::map<std::string, std::string> op_of;
   for (const auto& j : jobs) {
     ASSERT_EQ(j.exit_code, 0) << j.Describe();
-    op_of[Note(j.writer, j.index)] = ParseJson(j.out).value("operation_id", "");
+    op_of[Note(j.writer, j.index)] = ParseJson(j.out).value("op_id", "");
   }
   std::map<std::string, json> all = AllByNote();
   for (const auto& [note, op] : op_of) EXPECT_TRUE(all.count(note)) << note << " missing from history --all";

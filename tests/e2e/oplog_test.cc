@@ -51,13 +51,13 @@ class OpLogTest : public RepoTest {
     for (const auto& e : log) ids.push_back(e.value("op_id", ""));
     return ids;
   }
-  // A snapshot through --json: {snapshot_id, operation_id, ...}.
+  // A snapshot through --json: {snapshot_id, op_id, ...}.
   json SnapJson(const std::string& note, const EnvOverrides& env = {}) const {
     RunResult r = JvsEnv(Ws(), {"--json", "snapshot", note}, env);
     EXPECT_EQ(r.exit_code, 0) << r.Describe();
     return r.exit_code == 0 ? r.Json() : json::object();
   }
-  std::string CurrentOp() const { return RunJson({"info"}).value("operation_id", ""); }
+  std::string CurrentOp() const { return RunJson({"info"}).value("op_id", ""); }
   // The head snapshot recorded for this worktree ("" when none).
   std::string Head(std::vector<std::string> global = {}) const {
     global.push_back("status");
@@ -125,9 +125,9 @@ TEST_F(OpLogTest, OpLogListsEveryOperationNewestFirst) {
     EXPECT_EQ(e["host"], "testhost");
     EXPECT_EQ(e["is_merge"], false);
   }
-  EXPECT_EQ(log[0]["op_id"], tag["operation_id"]);
-  EXPECT_EQ(log[1]["op_id"], s2["operation_id"]);
-  EXPECT_EQ(log[2]["op_id"], s1["operation_id"]);
+  EXPECT_EQ(log[0]["op_id"], tag["op_id"]);
+  EXPECT_EQ(log[1]["op_id"], s2["op_id"]);
+  EXPECT_EQ(log[2]["op_id"], s1["op_id"]);
   EXPECT_EQ(log[3]["description"], "initialize repository");
   EXPECT_TRUE(log[3]["parents"].empty());
   // A chain: each operation names the one before it.
@@ -195,9 +195,9 @@ TEST_F(OpLogTest, OpLogIsSortedByTheGraphUnderASkewedClock) {
   json s3 = at("2025-06-01T00:00:00Z", {"tag", "set", "t", s1["snapshot_id"].get<std::string>()});
   std::vector<json> log = OpLog();
   ASSERT_GE(log.size(), 4u);
-  EXPECT_EQ(log[0]["op_id"], s3["operation_id"]) << log[0].dump();
-  EXPECT_EQ(log[1]["op_id"], s2["operation_id"]) << log[1].dump();
-  EXPECT_EQ(log[2]["op_id"], s1["operation_id"]) << log[2].dump();
+  EXPECT_EQ(log[0]["op_id"], s3["op_id"]) << log[0].dump();
+  EXPECT_EQ(log[1]["op_id"], s2["op_id"]) << log[1].dump();
+  EXPECT_EQ(log[2]["op_id"], s1["op_id"]) << log[2].dump();
   EXPECT_EQ(log[0]["is_current"], true);
   RunResult text = Run({"op", "log"});
   ASSERT_OK(text);
@@ -240,11 +240,11 @@ TEST_F(OpLogTest, ConcurrentOperationsAreMergedAndLabelled) {
   const std::string s1 = Snap("base");
   const std::string base_op = OnlyOpHead();
   json left = RunJson({"tag", "set", "left"});
-  const std::string left_op = left.value("operation_id", "");
+  const std::string left_op = left.value("op_id", "");
   ASSERT_EQ(OnlyOpHead(), left_op);
   SetOpHeads({base_op});  // the second writer started before `left` was published
   json right = RunJson({"tag", "set", "right"});
-  const std::string right_op = right.value("operation_id", "");
+  const std::string right_op = right.value("op_id", "");
   ASSERT_NE(left_op, right_op);
   SetOpHeads({left_op, right_op});  // both published
 
@@ -364,7 +364,7 @@ class OpLogUndoTest : public OpLogTest {
   // jvs --json undo / redo; checks the documented keys and the new head.
   json Step(const std::string& verb, const std::string& expected_head) const {
     json j = RunJson({verb});
-    for (const char* key : {"operation_id", "description", "worktree_name", "head_snapshot_id",
+    for (const char* key : {"op_id", "description", "worktree_name", "head_snapshot_id",
                             "captured_snapshot_id", "files_written", "files_removed"})
       EXPECT_TRUE(j.contains(key)) << verb << " --json lacks " << key << ": " << j.dump(2);
     if (expected_head.empty()) {
@@ -373,7 +373,7 @@ class OpLogUndoTest : public OpLogTest {
       EXPECT_EQ(j["head_snapshot_id"], expected_head) << j.dump(2);
     }
     EXPECT_EQ(Head(), expected_head) << "after " << verb;
-    EXPECT_EQ(CurrentOp(), j.value("operation_id", "")) << "after " << verb;
+    EXPECT_EQ(CurrentOp(), j.value("op_id", "")) << "after " << verb;
     return j;
   }
   std::string s1_, s2_, s3_;
@@ -622,15 +622,15 @@ TEST_F(OpLogUndoTest, OpRestoreByPrefixAndRelativeReferences) {
 TEST_F(OpLogTest, AtOpShowsAnEarlierStateWithoutTouchingTheWorkingCopy) {
   Write("a.txt", "1\n");
   json j1 = RunJson({"snapshot", "one", "--tag", "v1"});
-  const std::string s1 = j1["snapshot_id"], o1 = j1["operation_id"];
+  const std::string s1 = j1["snapshot_id"], o1 = j1["op_id"];
   Write("a.txt", "2\n");
   Write("b.txt", "b\n");
   json j2 = RunJson({"snapshot", "two"});
-  const std::string s2 = j2["snapshot_id"], o2 = j2["operation_id"];
-  const std::string o3 = RunJson({"tag", "set", "v2"})["operation_id"];
+  const std::string s2 = j2["snapshot_id"], o2 = j2["op_id"];
+  const std::string o3 = RunJson({"tag", "set", "v2"})["op_id"];
   Write("a.txt", "3\n");
   json j4 = RunJson({"snapshot", "three"});
-  const std::string s3 = j4["snapshot_id"], o4 = j4["operation_id"];
+  const std::string s3 = j4["snapshot_id"], o4 = j4["op_id"];
   ASSERT_OK(Run({"restore", s1}));
   // A dirty working copy that --at-op must neither read nor change.
   Write("a.txt", "dirty\n");
@@ -670,7 +670,7 @@ TEST_F(OpLogTest, AtOpShowsAnEarlierStateWithoutTouchingTheWorkingCopy) {
   ExpectError(Ws(), {"--at-op", o4, "diff", "@"}, 2, "--at-op");
   // info
   json info = RunJson({"--at-op", o1, "info"});
-  EXPECT_EQ(info["operation_id"], o1) << info.dump(2);
+  EXPECT_EQ(info["op_id"], o1) << info.dump(2);
   EXPECT_EQ(info["snapshot_count"], 1) << info.dump(2);
   EXPECT_EQ(RunJson({"--at-op", o4, "info"})["snapshot_count"], 3);
   // tag list

@@ -192,7 +192,7 @@ TEST_F(UndoTest, UndoReportsWhatItRecorded) {
   ASSERT_EQ(y.Wait(), 0) << y.Err();
   ASSERT_OK(u);
   json j = u.Json();
-  const std::string op = j.value("operation_id", "");
+  const std::string op = j.value("op_id", "");
   bool found = false;
   for (const auto& e : RunJson({"op", "log"}))
     if (e.value("op_id", "") == op) {

@@ -129,5 +129,27 @@ TEST_F(PlacesTest, InitHereRefusesRootControlFoldersAndWorkspaces) {
   EXPECT_FALSE(fs::exists(Tmp() / "out" / "inner" / ".jvs"));
 }
 
+// A worktree whose record in .jvs/worktrees was lost: commands run in its
+// directory refuse (naming doctor) instead of silently acting on main, which
+// is what the fallback to main once did (a snapshot there recorded main).
+TEST_F(PlacesTest, WorktreeWithALostRecordIsNotTakenForMain) {
+  Write("a.txt", "a\n");
+  std::string s1 = Snap("one");
+  ASSERT_OK(Run({"worktree", "fork", "fk"}));
+  fs::path fk = Root() / "worktrees" / "fk";
+  ASSERT_TRUE(fs::is_directory(fk));
+  fs::remove_all(Root() / ".jvs" / "worktrees" / "fk");
+  for (std::vector<std::string> args : {std::vector<std::string>{"status"}, {"snapshot", "wrong"}, {"restore", s1}}) {
+    RunResult r = Jvs(fk, args);
+    EXPECT_EQ(r.exit_code, 1) << r.Describe();
+    EXPECT_TRUE(Contains(r.err, "in none of its worktrees")) << r.err;
+    EXPECT_TRUE(Contains(r.err, "jvs doctor")) << r.err;
+  }
+  // main is untouched, and still works from its directory and the root.
+  json h = RunJson({"history"});
+  ASSERT_EQ(h.size(), 1u) << h.dump(1);
+  EXPECT_OK(Jvs(Root(), {"status"}));
+}
+
 }  // namespace
 }  // namespace jvs::e2e

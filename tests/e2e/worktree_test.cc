@@ -182,7 +182,7 @@ TEST_F(WorktreeForkTest, ForkListAndPath) {
   EXPECT_EQ(Canon(j.value("path", "")), Canon(Default("feat2")));
   EXPECT_EQ(j.value("head_snapshot_id", ""), base);
   EXPECT_FALSE(j.value("engine", "").empty()) << j.dump(2);
-  EXPECT_FALSE(j.value("operation_id", "").empty()) << j.dump(2);
+  EXPECT_FALSE(j.value("op_id", "").empty()) << j.dump(2);
 
   // list --json: name, path, head_snapshot_id, latest_snapshot_id.
   auto list = ListByName(Ws());
@@ -222,7 +222,7 @@ TEST_F(WorktreeForkTest, ForkListAndPath) {
 
   // A fresh fork is clean.
   json st = JsonIn(feat, {"status"});
-  EXPECT_EQ(st.value("worktree", ""), "feat");
+  EXPECT_EQ(st.value("worktree_name", ""), "feat");
   EXPECT_TRUE(st.value("clean", false)) << st.dump(2);
 }
 
@@ -349,7 +349,7 @@ TEST_F(WorktreeForkTest, PathOptionAndRefusals) {
   EXPECT_EQ(Canon(ListByName(Ws())["out"].value("path", "")), Canon(out));
   // Commands there (and below) find the repository and the worktree.
   json st = JsonIn(out / "sub" / "deeper", {"status"});
-  EXPECT_EQ(st.value("worktree", ""), "out");
+  EXPECT_EQ(st.value("worktree_name", ""), "out");
   EXPECT_TRUE(st.value("clean", false)) << "the pointer file is not a change: " << st.dump(2);
   WriteFile(out / "sub/deeper/c.txt", "changed outside\n");
   json d = JsonIn(out / "sub", {"diff"});
@@ -390,7 +390,7 @@ TEST_F(WorktreeForkTest, CommandsInsideAWorktreeActOnIt) {
   const fs::path deep = feat / "sub" / "deeper";
   WriteFile(deep / "c.txt", "charlie in feat\n");
   json st = JsonIn(deep, {"status"});
-  EXPECT_EQ(st.value("worktree", ""), "feat");
+  EXPECT_EQ(st.value("worktree_name", ""), "feat");
   EXPECT_EQ(Canon(st.value("path", "")), Canon(feat));
   EXPECT_EQ(st.value("total_modified", -1), 1) << st.dump(2);
   RunResult names = Jvs(deep, {"diff", "--name-only"});
@@ -410,7 +410,7 @@ TEST_F(WorktreeForkTest, CommandsInsideAWorktreeActOnIt) {
   EXPECT_EQ(ListByName(Ws())["feat"]["head_snapshot_id"], base);
   // -R with the worktree's path acts on the worktree too.
   json rs = JsonIn(Tmp(), {"-R", feat.string(), "status"});
-  EXPECT_EQ(rs.value("worktree", ""), "feat") << rs.dump(2);
+  EXPECT_EQ(rs.value("worktree_name", ""), "feat") << rs.dump(2);
 }
 
 // ---------------------------------------------------------------------------
@@ -448,7 +448,7 @@ TEST_F(WorktreeRenameTest, DirectoryAndRecordMoveTogether) {
 
   // The renamed worktree carries on: same dirty change, same line, new name.
   json st = JsonIn(exp / "sub", {"status"});
-  EXPECT_EQ(st.value("worktree", ""), "exp");
+  EXPECT_EQ(st.value("worktree_name", ""), "exp");
   EXPECT_EQ(st.value("total_added", -1), 1) << st.dump(2);
   json s2 = SnapJsonIn(exp, "after rename");
   EXPECT_EQ(s2.value("worktree_name", ""), "exp");
@@ -462,7 +462,7 @@ TEST_F(WorktreeRenameTest, DirectoryAndRecordMoveTogether) {
   EXPECT_EQ(Canon(rj.value("path", "")), Canon(Default("feat")));
   EXPECT_TRUE(fs::is_directory(Default("feat")));
   EXPECT_FALSE(fs::exists(exp));
-  EXPECT_EQ(JsonIn(Default("feat"), {"status"}).value("worktree", ""), "feat");
+  EXPECT_EQ(JsonIn(Default("feat"), {"status"}).value("worktree_name", ""), "feat");
 }
 
 TEST_F(WorktreeRenameTest, RefusedWithAClearReasonAndNothingChanges) {
@@ -486,7 +486,7 @@ TEST_F(WorktreeRenameTest, RefusedWithAClearReasonAndNothingChanges) {
   EXPECT_EQ(DumpTree(Root() / "worktrees"), tree_before);
   EXPECT_EQ(ListByName(Ws()), list_before);
   EXPECT_EQ(OpCount(Ws()), ops_before) << "a refused rename publishes nothing";
-  EXPECT_EQ(JsonIn(Default("feat"), {"status"}).value("worktree", ""), "feat");
+  EXPECT_EQ(JsonIn(Default("feat"), {"status"}).value("worktree_name", ""), "feat");
 }
 
 TEST_F(WorktreeRenameTest, WorktreeOutsideDefaultPlaceKeepsItsDirectory) {
@@ -496,7 +496,7 @@ TEST_F(WorktreeRenameTest, WorktreeOutsideDefaultPlaceKeepsItsDirectory) {
   ASSERT_RUN_OK(Run({"wt", "rename", "c1", "c2"}));
   EXPECT_TRUE(fs::is_directory(dir)) << "a worktree given --path stays where it is";
   EXPECT_EQ(Canon(ListByName(Ws())["c2"].value("path", "")), Canon(dir));
-  EXPECT_EQ(JsonIn(dir / "sub", {"status"}).value("worktree", ""), "c2");
+  EXPECT_EQ(JsonIn(dir / "sub", {"status"}).value("worktree_name", ""), "c2");
 }
 
 // ---------------------------------------------------------------------------
@@ -552,7 +552,7 @@ TEST_F(WorktreeRemoveTest, DirtyFilesAreSavedAndUndoBringsTheWorktreeBack) {
   EXPECT_EQ(Names(list), (std::set<std::string>{"feat", "main"}));
   EXPECT_EQ(list["feat"]["head_snapshot_id"], cap["snapshot_id"]);
   json st = JsonIn(feat, {"status"});
-  EXPECT_EQ(st.value("worktree", ""), "feat");
+  EXPECT_EQ(st.value("worktree_name", ""), "feat");
   EXPECT_TRUE(st.value("clean", false)) << st.dump(2);
   EXPECT_EQ(HistoryNotes(feat), (std::vector<std::string>{"saved before removing worktree feat", "f1", "base"}));
   // And it works as a worktree again.
@@ -587,7 +587,7 @@ TEST_F(WorktreeRemoveTest, ForceSkipsTheCaptureAndSaysSo) {
   EXPECT_EQ(j.value("name", ""), "feat");
   EXPECT_EQ(j.value("forced", false), true);
   EXPECT_TRUE(j["captured_snapshot_id"].is_null()) << j.dump(2);
-  EXPECT_FALSE(j.value("operation_id", "").empty());
+  EXPECT_FALSE(j.value("op_id", "").empty());
 }
 
 TEST_F(WorktreeRemoveTest, CleanRemovalCapturesNothingAndMainStays) {
@@ -643,7 +643,7 @@ TEST_F(WorktreeHereTest, ForksLiveBesideTheWorkspaceAndFindTheRepository) {
   // Found from the fork and from below it; the pointer file is never a change.
   for (const fs::path& cwd : {exp, exp / "src", exp / "empty"}) {
     json st = JsonIn(cwd, {"status"});
-    EXPECT_EQ(st.value("worktree", ""), "exp") << cwd;
+    EXPECT_EQ(st.value("worktree_name", ""), "exp") << cwd;
     EXPECT_TRUE(st.value("clean", false)) << cwd << ": " << st.dump(2);
     EXPECT_EQ(Jvs(cwd, {"wt", "path"}).out, exp.string() + "\n");
   }
@@ -685,7 +685,7 @@ TEST_F(WorktreeHereTest, ForksLiveBesideTheWorkspaceAndFindTheRepository) {
   ASSERT_RUN_OK(Jvs(Proj(), {"wt", "rename", "exp", "exp3"}));
   EXPECT_FALSE(fs::exists(exp));
   json st3 = JsonIn(Beside("exp3") / "src", {"status"});
-  EXPECT_EQ(st3.value("worktree", ""), "exp3");
+  EXPECT_EQ(st3.value("worktree_name", ""), "exp3");
   EXPECT_TRUE(st3.value("clean", false)) << st3.dump(2);
   EXPECT_EQ(HistoryNotes(Beside("exp3")), (std::vector<std::string>{"exp one", "base"}));
 }
@@ -705,7 +705,7 @@ TEST_F(WorktreeHereTest, UndoOfRemovalBringsBackAWorkingWorktree) {
       << "after 'jvs undo' of 'worktree remove', a worktree outside the repository root (init --here fork) "
          "is recreated without its '.jvs' pointer file, so no command works in it:\n"
       << st.Describe();
-  EXPECT_EQ(st.Json().value("worktree", ""), "exp");
+  EXPECT_EQ(st.Json().value("worktree_name", ""), "exp");
   EXPECT_TRUE(st.Json().value("clean", false)) << st.Describe();
 }
 
@@ -752,7 +752,7 @@ TEST_F(WorktreeConcurrencyTest, ParallelSnapshotsKeepIndependentHistories) {
     EXPECT_EQ(h[static_cast<size_t>(kSnaps)]["snapshot_id"], base);
     EXPECT_EQ(ReadFile(dir / "own.txt"), name + " " + std::to_string(kSnaps) + "\n");
     json st = JsonIn(dir, {"status"});
-    EXPECT_EQ(st.value("worktree", ""), name);
+    EXPECT_EQ(st.value("worktree_name", ""), name);
     EXPECT_EQ(st.value("total_modified", -1), 0) << st.dump(2);
     EXPECT_FALSE(fs::exists(dir / ((name == "a" ? "main" : "a") + std::string(".log"))))
         << "the other worktree's files never arrive here";
@@ -943,7 +943,7 @@ TEST_F(WorktreeStaleTest, OpRestoreFromMainUpdatesTheStaleWorktree) {
   const fs::path a = Default("A");
   WriteFile(a / "f.txt", "one\n");
   json a1 = SnapJsonIn(a, "a1");
-  const std::string op1 = a1.value("operation_id", "");
+  const std::string op1 = a1.value("op_id", "");
   const Manifest a1_files = TakeManifest(a);
   WriteFile(a / "f.txt", "two\n");
   const std::string a2 = SnapIn(a, "a2");
@@ -995,7 +995,7 @@ class WorktreeGoneTest : public WorktreeTest {
   void SetUpGone() {
     Write("f.txt", "main\n");
     json s = JsonIn(Ws(), {"snapshot", "base"});
-    op0_ = s.value("operation_id", "");
+    op0_ = s.value("op_id", "");
     Fork("B");
     b_ = Default("B");
     WriteFile(b_ / "sub/b.txt", "b\n");
@@ -1032,7 +1032,7 @@ TEST_F(WorktreeGoneTest, CommandsInAWorktreeTheOperationNoLongerHasFailClearly) 
   // What the hint says works (from main): B is back and usable.
   ASSERT_RUN_OK(Run({"undo"}));
   json st = JsonIn(b_ / "sub", {"status"});
-  EXPECT_EQ(st.value("worktree", ""), "B");
+  EXPECT_EQ(st.value("worktree_name", ""), "B");
   EXPECT_TRUE(st.value("clean", false)) << st.dump(2);
   EXPECT_EQ(HistoryNotes(b_), (std::vector<std::string>{"b1", "base"}));
 }
@@ -1070,7 +1070,7 @@ TEST_F(WorktreeGoneTest, UndoAsTheHintSaysWorksFromInside) {
   ASSERT_RUN_OK(r);
   EXPECT_EQ(Names(ListByName(Ws())), (std::set<std::string>{"B", "main"}));
   json st = JsonIn(b_, {"status"});
-  EXPECT_EQ(st.value("worktree", ""), "B");
+  EXPECT_EQ(st.value("worktree_name", ""), "B");
   EXPECT_TRUE(st.value("clean", false)) << st.dump(2);
 }
 }  // namespace
