@@ -80,6 +80,8 @@ Result<DoctorReport> DoctorRun::Run() {
   JVS_TRY(CheckWorktrees());
   JVS_TRY(CheckForkLeftovers());
   JVS_TRY(CheckOpHeads());
+  JVS_TRY(CheckWorktreeRecords());
+  JVS_TRY(CheckTreeStates());
   CheckObjects();
   return std::move(report_);
 }

@@ -6,6 +6,7 @@
 // inside `.jvs`. Private to the integrity layer; one thread.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,14 @@ class DoctorRun {
   void CheckControlFolderMode();
   // Directories left by forks interrupted before they published.
   Status CheckForkLeftovers();
+
+  // ---- per-worktree records (doctor_records.cc) ----
+  // The worktrees of the views of the op heads (none when unreadable).
+  Result<std::set<std::string>> ViewWorktrees();
+  // A worktree of the view without a readable `path` record.
+  Status CheckWorktreeRecords();
+  // A tree state that does not decode (a cache: repair removes it).
+  Status CheckTreeStates();
 
   // ---- findings with repairs (doctor_repair.cc) ----
   Status CheckTempFiles();

@@ -82,6 +82,36 @@ TEST_F(DoctorTest, ForksEmptyFoldersAndConcurrentSnapshotsLeaveNoFindings) {
   EXPECT_TRUE(fs::is_directory(Ws() / "empty"));
 }
 
+// A damaged tree state is a cache: doctor reports it (a warning, the
+// repository stays healthy) and --repair removes it; status still works.
+TEST_F(DoctorTest, DamagedTreeStateIsReportedAndRemovedByRepair) {
+  fs::path ts = Control() / "worktrees" / "main" / "tree_state";
+  ASSERT_TRUE(fs::exists(ts));
+  jvs::testing::WriteFile(ts, "not a tree state");
+  json j = Doctor({});
+  auto found = FindingsOf(j, "tree_state");
+  ASSERT_EQ(found.size(), 1u) << j.dump(2);
+  EXPECT_EQ(found[0]["severity"], "info");  // a cache: nothing is wrong with the repository
+  EXPECT_EQ(j["healthy"], true) << j.dump(2);
+  json r = Doctor({"--repair"});
+  EXPECT_EQ(FindingsOf(r, "tree_state").at(0)["repaired"], true) << r.dump(2);
+  EXPECT_FALSE(fs::exists(ts));
+  EXPECT_OK(Run({"status"}));
+  EXPECT_EQ(FindingsOf(Doctor({}), "tree_state").size(), 0u);
+}
+
+// A worktree of the view whose record is gone, at a place doctor cannot
+// guess (a fork made with --path): reported as an error, nothing invented.
+TEST_F(DoctorTest, LostRecordOfAForkElsewhereIsReportedNotGuessed) {
+  ASSERT_OK(Run({"worktree", "fork", "far", "--path", (Tmp() / "far").string()}));
+  fs::remove(Control() / "worktrees" / "far" / "path");
+  json j = Doctor({"--repair"}, 1);
+  auto found = FindingsOf(j, "worktree_record");
+  ASSERT_EQ(found.size(), 1u) << j.dump(2);
+  EXPECT_EQ(found[0]["repaired"], false);
+  EXPECT_NE(found[0]["description"].get<std::string>().find("--path"), std::string::npos) << found[0].dump();
+}
+
 TEST_F(DoctorTest, LeftoverTempFilesAreFoundAndRepairedOnce) {
   long dead = DeadPid();
   std::string d = std::to_string(dead);
@@ -239,7 +269,7 @@ TEST_F(DoctorTest, SeveralOpHeadsAreMergedByRepair) {
   json j = Doctor({});
   auto found = FindingsOf(j, "op_heads");
   ASSERT_EQ(found.size(), 1u) << j.dump(2);
-  EXPECT_EQ(found[0]["severity"], "warning");
+  EXPECT_EQ(found[0]["severity"], "info");  // a cache: nothing is wrong with the repository
   EXPECT_EQ(ListDirNames(heads).size(), 2u);  // doctor without --repair changes nothing
 
   json fixed = Doctor({"--repair"});

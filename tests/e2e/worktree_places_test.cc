@@ -149,6 +149,15 @@ TEST_F(PlacesTest, WorktreeWithALostRecordIsNotTakenForMain) {
   json h = RunJson({"history"});
   ASSERT_EQ(h.size(), 1u) << h.dump(1);
   EXPECT_OK(Jvs(Root(), {"status"}));
+  // doctor finds the lost record and --repair writes it again, as the hint says.
+  RunResult d = Run({"doctor"});
+  EXPECT_NE(d.exit_code, 0) << d.Describe();
+  EXPECT_TRUE(Contains(d.out + d.err, "record of worktree 'fk' is missing")) << d.Describe();
+  ASSERT_OK(Run({"doctor", "--repair"}));
+  RunResult st = Jvs(fk, {"--json", "status"});
+  ASSERT_OK(st);
+  EXPECT_EQ(ParseJson(st.out).value("worktree_name", ""), "fk") << st.out;
+  EXPECT_OK(Run({"doctor"}));
 }
 
 }  // namespace
