@@ -26,6 +26,8 @@ json OpJson(const OpLogEntry& e, const OperationId& current) {
               {"is_current", e.id == current}};
 }
 
+}  // namespace
+
 // Applies a planned view update to the current worktree and reports it.
 void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan, const std::string& verb) {
   auto r = Check(ws.Update(plan));
@@ -60,7 +62,6 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
   ctx.Out(out);
 }
 
-}  // namespace
 
 void RegisterOp(CLI::App& app, Context& ctx) {
   auto* op = app.add_subcommand("op", "The operation log: who did what and when; go back to any point");

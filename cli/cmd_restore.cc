@@ -1,16 +1,76 @@
 // jvs restore: bring the worktree (or some paths) to a snapshot, in place.
 #include "commands.h"
+#include "jvs/repo/operations.h"
 
 namespace jvs::cli {
+
+namespace {
+
+// restore --abort: the interrupted update of this worktree is taken back as
+// `jvs undo` would (its captured dirty files and the head before it); one
+// that was never recorded changed nothing and only loses its marker.
+void AbortRestore(Context& ctx) {
+  auto repo = ctx.OpenRepo(false);
+  const std::string name = ctx.ExistingWorktree(*repo);
+  // Not OpenWorkspace: that would bring a half-updated worktree "up to date".
+  auto ws = Check(Workspace::Open(*repo, name));
+  auto pending = Check(ws->InterruptedUpdate());
+  if (!pending)
+    Fail(ErrorCode::kRefused, "no interrupted restore in worktree " + QuoteName(name) + ": nothing to abort",
+         "'jvs status' shows the worktree; 'jvs undo' takes back a restore that finished");
+  const std::string target = pending->target.substr(0, 12);
+  if (!pending->published) {
+    Check(ws->DiscardVoidMarker());
+    for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
+    if (ctx.g.json) {
+      ctx.PrintJson({{"aborted", true}, {"recorded", false}, {"op_id", nullptr}, {"worktree_name", name}});
+      return;
+    }
+    ctx.Out("The interrupted restore (to " + target + ") was never recorded; nothing had changed\n");
+    return;
+  }
+  ViewUpdate plan = Check(PlanUndo(*repo, name, /*whole_repo=*/false));
+  // It must take back exactly the interrupted operation (published on the
+  // marker's base), not an older one.
+  auto undone = plan.attributes.find("undo_of");
+  bool matches = false;
+  if (undone != plan.attributes.end() && pending->base) {
+    if (auto id = OperationId::FromHex(undone->second); id.ok())
+      if (auto op = repo->op_store().ReadOperation(*id); op.ok())
+        matches = !op->parents.empty() && op->parents[0] == *pending->base;
+  }
+  if (!matches)
+    Fail(ErrorCode::kRefused,
+         "the interrupted restore (to " + target + ") is not the latest operation of worktree " + QuoteName(name) +
+             " that can be taken back",
+         "finish it with 'jvs restore " + target + "', then 'jvs undo'; 'jvs op log' shows what happened");
+  ApplyUpdate(ctx, *repo, *ws, plan, "Aborted the interrupted restore; undid");
+}
+
+}  // namespace
 
 void RegisterRestore(CLI::App& app, Context& ctx) {
   struct Opts {
     std::string ref;
+    bool abort = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("restore", "Bring the worktree (or only PATHS) to REF in place; dirty changes are saved first");
-  cmd->add_option("REF", o->ref, "Snapshot to restore (HEAD: the worktree's latest snapshot)")->required();
+  cmd->add_option("REF", o->ref, "Snapshot to restore (HEAD: the worktree's latest snapshot)");
+  cmd->add_flag("--abort", o->abort,
+                "Take back a restore that was interrupted (killed, failed, disk full): the files and the head go back "
+                "to what they were before it");
   cmd->callback([&ctx, o] {
+    if (o->abort) {
+      if (!o->ref.empty() || ctx.has_dashdash)
+        Fail(ErrorCode::kInvalidArgument, "--abort takes no REF or paths", "run 'jvs restore --abort' alone");
+      AbortRestore(ctx);
+      return;
+    }
+    if (o->ref.empty())
+      Fail(ErrorCode::kInvalidArgument, "'jvs restore' needs REF",
+           "usage: jvs restore REF, or jvs restore --abort after an interrupted restore; 'jvs restore --help' says "
+           "more");
     ctx.paths_used = true;
     auto repo = ctx.OpenRepo(false);
     auto ws = ctx.OpenWorkspace(*repo);

@@ -15,6 +15,9 @@ void RegisterSnapshot(CLI::App& app, Context& ctx);
 void RegisterHistory(CLI::App& app, Context& ctx);
 void RegisterDiff(CLI::App& app, Context& ctx);
 void RegisterRestore(CLI::App& app, Context& ctx);
+// Applies a planned view update (undo, redo, op restore, restore --abort) to
+// the worktree `ws` and reports it (cmd_op.cc).
+void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan, const std::string& verb);
 void RegisterTag(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);

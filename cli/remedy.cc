@@ -22,7 +22,7 @@ std::string RemedyText(const RemedyStep& step) {
     case Remedy::kCreateRepository:
       return "run 'jvs init NAME' to create one, 'jvs init --here' to adopt this directory, or pass --repo PATH";
     case Remedy::kFinishRestore:
-      return "run 'jvs restore " + a + "' to finish it; the files as they are now are saved first";
+      return "run 'jvs restore " + a + "' to finish it, or 'jvs restore --abort' to go back to before it; the files as they are now are saved first";
     case Remedy::kRestoreHead: return "restore it with 'jvs restore @'";
     case Remedy::kCheckPathInSnapshot: return "'jvs diff --name-only " + a + "' lists the paths of that snapshot";
     case Remedy::kMakeGcPlan: return "make a new plan with 'jvs gc plan'";

@@ -130,6 +130,26 @@ Status Workspace::CheckNoPendingCheckout(bool locked) {
       .WithRemedy(Remedy::kFinishRestore, target);
 }
 
+Result<std::optional<Workspace::Interrupted>> Workspace::InterruptedUpdate() {
+  auto marker = repo_.env()->ReadFile(PendingCheckoutPath(), 4096);
+  if (!marker.ok()) {
+    if (marker.error().code() == ErrorCode::kNotFound) return std::optional<Interrupted>();
+    return marker.error();
+  }
+  const PendingMarker m = DecodeMarker(*marker);
+  Interrupted out;
+  out.target = m.target;
+  out.base = m.base;
+  JVS_ASSIGN_OR_RETURN(out.published, CheckoutMarkerPublished(repo_.op_store(), {repo_.op_id()}, name_, *marker));
+  return std::optional<Interrupted>(std::move(out));
+}
+
+jvs::Status Workspace::DiscardVoidMarker() {
+  JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo_.LockWorktree(name_));
+  JVS_TRY(repo_.Reload());
+  return CheckNoPendingCheckout(/*locked=*/true);  // removes a void marker, refuses a published one
+}
+
 TreeState Workspace::LoadTreeState(std::vector<std::string>* warnings) {
   std::string warning;
   TreeState t = TreeState::LoadOrDiscard(repo_.env(), TreeStatePath(), &warning);

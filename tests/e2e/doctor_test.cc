@@ -269,7 +269,7 @@ TEST_F(DoctorTest, SeveralOpHeadsAreMergedByRepair) {
   json j = Doctor({});
   auto found = FindingsOf(j, "op_heads");
   ASSERT_EQ(found.size(), 1u) << j.dump(2);
-  EXPECT_EQ(found[0]["severity"], "info");  // a cache: nothing is wrong with the repository
+  EXPECT_EQ(found[0]["severity"], "warning");
   EXPECT_EQ(ListDirNames(heads).size(), 2u);  // doctor without --repair changes nothing
 
   json fixed = Doctor({"--repair"});

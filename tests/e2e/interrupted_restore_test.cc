@@ -103,5 +103,42 @@ TEST_F(InterruptedRestoreTest, OldMarkerStillBlocks) {
   EXPECT_TRUE(Has(st.err, "interrupted restore")) << st.Describe();
 }
 
+// `restore --abort` takes back a restore killed after it was recorded: the
+// files (dirty edits and new files included) and the head are exactly as
+// before it, the marker is gone, and a second --abort has nothing to do.
+TEST_F(InterruptedRestoreTest, AbortPutsFilesAndHeadBackAsBefore) {
+  for (const std::string point : {"restore.after_publish", "restore.before_tree_state"}) {
+    SCOPED_TRACE(point);
+    Write("a.txt", "dirty " + point + "\n");
+    Write("mine.txt", "not in any snapshot\n");
+    auto before = DumpTree(Ws());
+    ASSERT_NO_FATAL_FAILURE(KillRestoreAt(point));
+    RunResult ab = Run({"restore", "--abort"});
+    ASSERT_EQ(ab.exit_code, 0) << ab.Describe();
+    EXPECT_TRUE(Has(ab.out, "Aborted the interrupted restore")) << ab.Describe();
+    EXPECT_EQ(DumpTree(Ws()), before);
+    EXPECT_FALSE(fs::exists(Marker()));
+    json st = RunJson({"status"});
+    EXPECT_EQ(st["head_snapshot_id"], s2_) << st.dump(1);
+    ExpectError(Ws(), {"restore", "--abort"}, 1, "nothing to abort");
+    ASSERT_EQ(Run({"verify", "--all"}).exit_code, 0);
+  }
+  ExpectError(Ws(), {"restore", "--abort", s1_}, 2, "--abort takes no REF");
+  ExpectError(Ws(), {"restore"}, 2, "'jvs restore' needs REF");
+}
+
+// A restore killed before it was recorded changed nothing: --abort only
+// removes its marker (and says so).
+TEST_F(InterruptedRestoreTest, AbortOfAnUnrecordedRestoreOnlyRemovesItsMarker) {
+  auto before = DumpTree(Ws());
+  ASSERT_NO_FATAL_FAILURE(KillRestoreAt("restore.after_marker"));
+  RunResult ab = Run({"restore", "--abort"});
+  ASSERT_EQ(ab.exit_code, 0) << ab.Describe();
+  EXPECT_TRUE(Has(ab.out, "never recorded")) << ab.Describe();
+  EXPECT_FALSE(fs::exists(Marker()));
+  EXPECT_EQ(DumpTree(Ws()), before);
+  EXPECT_EQ(RunJson({"status"})["head_snapshot_id"], s2_);
+}
+
 }  // namespace
 }  // namespace jvs::e2e

@@ -815,7 +815,7 @@ TEST_F(WorktreeConcurrencyTest, RenameAndRemoveWhileAnotherWorktreeIsInUse) {
   RunResult out = sh.Finish("go\n", std::chrono::seconds(20));
   ASSERT_RUN_OK(out);
   EXPECT_TRUE(Contains(out.out, fs::canonical(a / "sub").string() + "\nbravo\n")) << out.Describe();
-  EXPECT_TRUE(Contains(out.out, "\"worktree\": \"a\"")) << out.Describe();
+  EXPECT_TRUE(Contains(out.out, "\"worktree_name\": \"a\"")) << out.Describe();
   EXPECT_TRUE(Contains(out.out, "rc=0")) << out.Describe();
 
   // a: all its snapshots, on its own line.
@@ -858,7 +858,7 @@ TEST_F(WorktreeConcurrencyTest, ShellInsideARenamedOrRemovedWorktree) {
   const std::string& o = sh.out();
   EXPECT_TRUE(Contains(o, fs::canonical(Default("b2") / "sub").string() + "\n")) << o;
   EXPECT_TRUE(Contains(o, Default("b2").string() + "\n")) << o;
-  EXPECT_TRUE(Contains(o, "\"worktree\": \"b2\"")) << o;
+  EXPECT_TRUE(Contains(o, "\"worktree_name\": \"b2\"")) << o;
   EXPECT_TRUE(Contains(o, "rc1=0")) << o;
   // Removed under the shell: the next command fails cleanly and main is untouched.
   const auto main_before = DumpTree(Ws());

@@ -22,7 +22,7 @@ TEST(Remedy, FullHintJoinsThePlainHintAndEachRemedy) {
 
 TEST(Remedy, ArgumentsAreWordedIn) {
   EXPECT_EQ(RemedyText({Remedy::kFinishRestore, "0123456789ab"}),
-            "run 'jvs restore 0123456789ab' to finish it; the files as they are now are saved first");
+            "run 'jvs restore 0123456789ab' to finish it, or 'jvs restore --abort' to go back to before it; the files as they are now are saved first");
   EXPECT_EQ(RemedyText({Remedy::kUnsetConfig, "gc.keep_days"}), "remove it with 'jvs config unset gc.keep_days'");
 }
 

@@ -127,6 +127,17 @@ class Workspace {
   // Brings a stale worktree's files to its head, saving local changes first
   // (as a snapshot whose parent is the head the files were based on).
   Result<RestoreOutcome> UpdateStale(const SnapshotId& old_head);
+  // An update of this worktree (restore, undo, redo, op restore, stale
+  // update) that did not finish: its `checkout_pending` marker.
+  struct Interrupted {
+    std::string target;               // the snapshot it was bringing the files to (hex)
+    std::optional<OperationId> base;  // the operation it published on (absent: older jvs)
+    bool published = false;           // recorded: the files may be half-updated
+  };
+  Result<std::optional<Interrupted>> InterruptedUpdate();
+  // Removes the marker of an update that was never published (nothing had
+  // changed), with its staging files; takes the worktree lock.
+  jvs::Status DiscardVoidMarker();
   // Scans without storing content (for diff against the working copy).
   Result<WorkingCopyTree> ScanWorkingCopy();
   // Tree getter reading from the store.
