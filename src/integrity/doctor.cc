@@ -3,8 +3,8 @@
 // format and identity files, interrupted restores and locks held now, and
 // the object walk of verify (missing, damaged and unreachable objects; doctor
 // never deletes objects). The findings it can repair are in doctor_repair.cc.
-// Store-layout code: CheckIdentity (`store/type`), ObjectPath and
-// CheckObjects (object and op-store paths under `.jvs`).
+// Paths inside the store, the op store and the op heads come from those parts
+// (integrity/parts.h); doctor knows only the repository-level files.
 #include "jvs/integrity/doctor.h"
 
 #include <sys/file.h>
@@ -14,7 +14,6 @@
 
 #include "integrity/doctor_internal.h"
 #include "jvs/oplog/oplog.h"
-#include "jvs/oplog/simple.h"
 #include "jvs/repo/workspace.h"
 
 namespace jvs {
@@ -52,13 +51,6 @@ bool LockHeld(Env* env, const fs::path& path) {
 }
 
 }  // namespace
-
-bool IsLowerHexId(std::string_view s) {
-  if (s.size() != kIdHexLength) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
 
 Result<std::vector<DirEntry>> List(Env* env, const fs::path& dir) {
   auto fd = env->Open(dir, O_RDONLY | O_DIRECTORY);
@@ -101,27 +93,26 @@ DoctorFinding& DoctorRun::Add(std::string category, std::string severity, std::s
 // False when nothing else can be interpreted.
 bool DoctorRun::CheckFormat() {
   fs::path p = control_ / "format";
-  auto data = env_->ReadFile(p, 64);
-  if (!data.ok()) {
-    Add("format", "error",
-        "the format file is missing: this .jvs folder is damaged or not a jvs repository", p, true);
-    return false;
+  RepoFormat format = ReadRepoFormat(env_, control_);
+  switch (format.state) {
+    case RepoFormat::State::kOk:
+      return true;
+    case RepoFormat::State::kMissing:
+      Add("format", "error",
+          "the format file is missing: this .jvs folder is damaged or not a jvs repository", p, true);
+      return false;
+    case RepoFormat::State::kMalformed:
+      Add("format", "error", "the format file is malformed ('" + format.text.substr(0, 20) + "')", p,
+          true);
+      return false;
+    case RepoFormat::State::kTooNew:
+      break;
   }
-  std::string s = *data;
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit) ||
-      std::stoi(s) < 1) {
-    Add("format", "error", "the format file is malformed ('" + s.substr(0, 20) + "')", p, true);
-    return false;
-  }
-  if (std::stoi(s) > kRepoFormatVersion) {
-    Add("format", "error",
-        "repository format " + s + " is newer than this jvs supports (" +
-            std::to_string(kRepoFormatVersion) + "); upgrade jvs",
-        p);
-    return false;
-  }
-  return true;
+  Add("format", "error",
+      "repository format " + format.text + " is newer than this jvs supports (" +
+          std::to_string(kRepoFormatVersion) + "); upgrade jvs",
+      p);
+  return false;
 }
 
 void DoctorRun::CheckIdentity() {
@@ -133,25 +124,27 @@ void DoctorRun::CheckIdentity() {
     Add("format", "error",
         id.ok() ? "the repository id is malformed" : "the repository id file is missing", id_path,
         true);
-  fs::path type_path = control_ / "store" / "type";
+  fs::path type_path = BackendTypePath(StoreDir(control_));
   auto type = env_->ReadFile(type_path, 1024);
+  auto known = [&] {
+    for (std::string_view name : BackendNames())
+      if (*type == std::string(name) + "\n") return true;
+    return false;
+  };
   if (!type.ok())
     Add("format", "error", "the store type file is missing", type_path, true);
-  else if (*type != "local\n")
+  else if (!known())
     Add("format", "error", "unknown store backend '" + type->substr(0, 40) + "'", type_path);
 }
 
 // Whether the operation of a checkout_pending marker was published (any
 // doubt counts as published: the marker then asks to finish the restore).
 bool DoctorRun::MarkerPublished(const std::string& worktree, const std::string& text) {
-  SimpleOpStore ops(env_, control_ / "op_store");
+  OpStore& ops = *parts_.ops;
   if (!ops.LoadHorizon().ok()) return true;
-  auto names = Heads();
-  if (!names.ok()) return true;
-  std::vector<OperationId> heads;
-  for (const auto& n : *names)
-    if (auto d = DigestFromHex(n); d.ok()) heads.push_back(OperationId(*d));
-  auto published = CheckoutMarkerPublished(ops, heads, worktree, text);
+  auto heads = Heads();
+  if (!heads.ok()) return true;
+  auto published = CheckoutMarkerPublished(ops, *heads, worktree, text);
   return !published.ok() || *published;
 }
 
@@ -198,22 +191,20 @@ Status DoctorRun::CheckWorktrees() {
 }
 
 fs::path DoctorRun::ObjectPath(ObjectKind kind, const std::string& hex) const {
-  if (hex.size() != kIdHexLength) return {};
+  auto d = DigestFromHex(hex);
+  if (hex.size() != kIdHexLength || !d.ok()) return {};
+  if (auto store_kind = integrity_internal::ToStoreKind(kind))
+    return parts_.backend->Describe(*store_kind, *d);
   switch (kind) {
-    case ObjectKind::kBlob:
-      return control_ / "store" / "blobs" / hex.substr(0, 2) / hex.substr(2);
-    case ObjectKind::kTree:
-      return control_ / "store" / "trees" / hex.substr(0, 2) / hex.substr(2);
-    case ObjectKind::kSnapshot:
-      return control_ / "store" / "snapshots" / hex.substr(0, 2) / hex.substr(2);
     case ObjectKind::kOperation:
-      return control_ / "op_store" / "operations" / hex;
+      return parts_.ops->OperationPath(OperationId(*d));
     case ObjectKind::kView:
-      return control_ / "op_store" / "views" / hex;
+      return parts_.ops->ViewPath(ViewId(*d));
     case ObjectKind::kOpHead:
-      return control_ / "op_heads" / hex;
+      return parts_.heads->HeadPath(OperationId(*d));
+    default:
+      return {};
   }
-  return {};
 }
 
 void DoctorRun::CheckObjects() {
@@ -244,9 +235,11 @@ void DoctorRun::CheckObjects() {
   }
   for (const auto& u : verified->unreachable) {
     std::string kind(ObjectKindName(u.kind));
-    fs::path dir = u.kind == ObjectKind::kOperation ? control_ / "op_store" / "operations"
-                   : u.kind == ObjectKind::kView    ? control_ / "op_store" / "views"
-                                                    : control_ / "store" / (kind + "s");
+    auto store_kind = integrity_internal::ToStoreKind(u.kind);
+    fs::path dir = u.kind == ObjectKind::kOperation ? parts_.ops->OperationsPath()
+                   : u.kind == ObjectKind::kView    ? parts_.ops->ViewsPath()
+                   : store_kind                     ? fs::path(parts_.backend->Describe(*store_kind))
+                                                    : control_;
     Add("orphan_object", "info",
         std::to_string(u.count) + " " + kind + (u.count == 1 ? "" : "s") + " (" +
             std::to_string(u.bytes) +

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "integrity/parts.h"
 #include "jvs/integrity/doctor.h"
 
 namespace jvs::doctor_internal {
 
-bool IsLowerHexId(std::string_view s);
 // The entries of `dir`, sorted by name (none when it does not exist).
 Result<std::vector<DirEntry>> List(Env* env, const fs::path& dir);
 
@@ -24,6 +24,7 @@ class DoctorRun {
       : env_(env),
         root_(std::move(root)),
         control_(root_ / kControlDirName),
+        parts_(integrity_internal::OpenPartsToInspect(env_, control_)),
         settings_(settings),
         options_(options) {}
 
@@ -60,7 +61,8 @@ class DoctorRun {
 
   // ---- findings with repairs (doctor_repair.cc) ----
   Status CheckTempFiles();
-  Result<std::vector<std::string>> Heads();
+  // The op heads, sorted (none when their folder is missing).
+  Result<std::vector<OperationId>> Heads();
   Status CheckOpHeads();
   // Creates a head for every operation that no other operation names as a
   // parent. Returns how many.
@@ -68,6 +70,9 @@ class DoctorRun {
 
   Env* env_;
   fs::path root_, control_;
+  // The store backend, op store and op heads: every path doctor names or
+  // touches under them comes from them.
+  integrity_internal::InspectedParts parts_;
   const Settings& settings_;
   DoctorOptions options_;
   DoctorReport report_;

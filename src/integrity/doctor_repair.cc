@@ -4,7 +4,9 @@
 // has the repository open), and op heads: dangling ones (removed), none at
 // all (re-created from the operations no other names as a parent), several
 // (merged by opening the repository, as any command would).
-// Store-layout code: CheckTempFiles (`store/`, `store/tmp/`, op-store folders).
+// The folders of the store, the op store and the op heads where temp files
+// may lie, and every head and operation, come from those parts (TempPlaces,
+// List, Add, Remove, Sync).
 #include <signal.h>
 #include <sys/file.h>
 
@@ -13,7 +15,6 @@
 #include <unordered_set>
 
 #include "integrity/doctor_internal.h"
-#include "jvs/oplog/simple.h"
 #include "jvs/oplog/oplog.h"
 
 namespace jvs::doctor_internal {
@@ -55,15 +56,10 @@ Status DoctorRun::CheckTempFiles() {
     fs::path path;
     bool all_temp;  // everything in it is temporary
   };
-  std::vector<Dir> dirs = {{control_, false},
-                           {control_ / "tmp", true},
-                           {control_ / "store", false},
-                           {control_ / "store" / "tmp", true},
-                           {control_ / "op_store", false},
-                           {control_ / "op_store" / "operations", false},
-                           {control_ / "op_store" / "views", false},
-                           {control_ / "op_heads", false},
-                           {control_ / "gc", false}};
+  std::vector<Dir> dirs = {{control_, false}, {control_ / "tmp", true}};
+  for (auto places : {parts_.backend->TempPlaces(), parts_.ops->TempPlaces(), parts_.heads->TempPlaces()})
+    for (auto& p : places) dirs.push_back({std::move(p.dir), p.all_temp});
+  dirs.push_back({control_ / "gc", false});
   JVS_ASSIGN_OR_RETURN(auto worktrees, List(env_, control_ / "worktrees"));
   for (const auto& w : worktrees) dirs.push_back({control_ / "worktrees" / w.name, false});
   // Every jvs command holds `.jvs/gc.lock` shared while it has the
@@ -123,39 +119,34 @@ Status DoctorRun::CheckTempFiles() {
   return OkStatus();
 }
 
-Result<std::vector<std::string>> DoctorRun::Heads() {
-  JVS_ASSIGN_OR_RETURN(auto entries, List(env_, control_ / "op_heads"));
-  std::vector<std::string> out;
-  for (const auto& e : entries)
-    if (IsLowerHexId(e.name)) out.push_back(e.name);
-  return out;
+Result<std::vector<OperationId>> DoctorRun::Heads() {
+  return integrity_internal::NoneIfMissing(parts_.heads->List());
 }
 
 Status DoctorRun::CheckOpHeads() {
-  fs::path heads_dir = control_ / "op_heads";
-  fs::path ops_dir = control_ / "op_store" / "operations";
   JVS_ASSIGN_OR_RETURN(auto heads, Heads());
-  std::vector<std::string> valid;
+  std::vector<OperationId> valid;
   for (const auto& h : heads) {
-    if (env_->Exists(ops_dir / h)) {
+    if (parts_.ops->HasOperation(h)) {
       valid.push_back(h);
       continue;
     }
     DoctorFinding& f =
         Add("op_heads", "error",
-            "op head " + h.substr(0, 12) + " names an operation that is missing from the op store",
-            heads_dir / h, true);
+            "op head " + h.hex().substr(0, 12) + " names an operation that is missing from the op store",
+            parts_.heads->HeadPath(h), true);
     if (options_.repair) {
       // The operation is gone whatever we do; without its head file the
       // repository falls back to the newest operations that remain.
-      Status rm = env_->Unlink(heads_dir / h);
+      Status rm = parts_.heads->Remove(h);
       f.repaired = rm.ok();
       f.description += f.repaired ? "; removed the dangling head"
                                   : "; could not remove it: " + rm.error().message();
     }
   }
   if (valid.empty()) {
-    DoctorFinding& f = Add("op_heads", "error", "the repository has no operation head", heads_dir);
+    DoctorFinding& f =
+        Add("op_heads", "error", "the repository has no operation head", parts_.heads->Location());
     if (options_.repair) {
       auto tips = RecoverHeads();
       if (tips.ok() && *tips > 0) {
@@ -176,7 +167,7 @@ Status DoctorRun::CheckOpHeads() {
             std::to_string(valid.size()) +
                 " op heads: concurrent operations not merged yet (any jvs command that changes "
                 "the repository merges them)",
-            heads_dir);
+            parts_.heads->Location());
     if (options_.repair) {
       auto repo = Repo::Open(env_, root_, settings_);  // opening merges the heads
       if (!repo.ok()) {
@@ -196,29 +187,24 @@ Status DoctorRun::CheckOpHeads() {
 // Creates a head for every operation that no other operation names as a
 // parent. Returns how many.
 Result<size_t> DoctorRun::RecoverHeads() {
-  SimpleOpStore ops(env_, control_ / "op_store");
-  JVS_ASSIGN_OR_RETURN(auto entries, List(env_, control_ / "op_store" / "operations"));
+  OpStore& ops = *parts_.ops;
+  JVS_ASSIGN_OR_RETURN(auto ids, integrity_internal::NoneIfMissing(ops.ListOperations()));
+  std::sort(ids.begin(), ids.end());
   std::vector<OperationId> all;
   std::unordered_set<OperationId, IdHash> parents;
-  for (const auto& e : entries) {
-    if (!IsLowerHexId(e.name)) continue;
-    auto id = OperationId::FromHex(e.name);
-    if (!id.ok()) continue;
-    auto op = ops.ReadOperation(*id);
+  for (const auto& id : ids) {
+    auto op = ops.ReadOperation(id);
     if (!op.ok()) continue;  // damaged: reported by the object walk
-    all.push_back(*id);
+    all.push_back(id);
     for (const auto& p : op->parents) parents.insert(p);
   }
   size_t made = 0;
   for (const auto& id : all) {
     if (parents.count(id)) continue;
-    JVS_TRY(env_->WriteFileAtomic(control_ / "op_heads" / id.hex(), "", true));
+    JVS_TRY(parts_.heads->Add(id));
     made++;
   }
-  if (made > 0) {
-    JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(control_ / "op_heads", O_RDONLY | O_DIRECTORY));
-    JVS_TRY(env_->Fsync(dfd.get()));
-  }
+  if (made > 0) JVS_TRY(parts_.heads->Sync());
   return made;
 }
 

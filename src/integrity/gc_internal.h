@@ -6,8 +6,6 @@
 // is thread-safe; a gc runs on one thread.
 #pragma once
 
-#include <sys/stat.h>
-
 #include <cstring>
 #include <map>
 #include <memory>
@@ -36,12 +34,6 @@ struct DigestHash {
 using DigestSet = std::unordered_set<Digest, DigestHash>;
 
 bool IsLowerHex(std::string_view s);
-inline int64_t MtimeNs(const struct stat& st) {
-  return int64_t{st.st_mtim.tv_sec} * kNanosPerSecond + st.st_mtim.tv_nsec;
-}
-inline uint64_t DiskBytes(const struct stat& st) {
-  return static_cast<uint64_t>(st.st_blocks) * 512;
-}
 
 // ---- retention (gc_retention.cc) ----
 
@@ -62,12 +54,10 @@ Result<std::set<OperationId>> Retain(Repo& repo, const std::map<OperationId, OpF
                                      std::optional<int64_t> keep_days,
                                      std::optional<int64_t> keep_last, int64_t now_ns);
 
-// ---- marking (gc_mark.cc); store-layout code: ObjectFile, ListObjects ----
+// ---- marking (gc_mark.cc); objects are listed, stat'ed and deleted
+// through the store backend ----
 
-// `.jvs/store/<kind>s/<2 hex>/<62 hex>`.
-fs::path ObjectFile(const fs::path& store_dir, GcObjectKind k, const Digest& id);
-// Every object file of one kind in the store.
-Result<std::vector<Digest>> ListObjects(Env* env, const fs::path& store_dir, GcObjectKind k);
+StoreKind ToStoreKind(GcObjectKind k);
 
 // Marks objects: snapshots with all their ancestors, trees with everything
 // below them, blobs. With `strict`, a missing or damaged object is an error
@@ -95,7 +85,7 @@ class Marker {
 struct StoredObject {
   GcObjectKind kind;
   Digest id;
-  struct stat st;
+  ObjectStat st;
 };
 
 // The result of marking: what is reachable, what is only young, what is garbage.

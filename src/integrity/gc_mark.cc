@@ -4,8 +4,7 @@
 // younger than the grace period; from a snapshot the marker follows its
 // ancestors and its tree, from a tree everything below it, iteratively. What
 // no root reaches is garbage, listed snapshots first, then trees, then blobs.
-// Store-layout code (paths built by hand under `.jvs/store/`): KindDir,
-// ObjectFile, ListObjects, and the listing loop in Mark.
+// Objects are listed and stat'ed through the store backend.
 #include <fcntl.h>
 
 #include <algorithm>
@@ -16,18 +15,6 @@
 namespace jvs::gc_internal {
 
 namespace {
-
-const char* KindDir(GcObjectKind k) {
-  switch (k) {
-    case GcObjectKind::kSnapshot:
-      return "snapshots";
-    case GcObjectKind::kTree:
-      return "trees";
-    case GcObjectKind::kBlob:
-      return "blobs";
-  }
-  return "?";
-}
 
 // Marks the roots that do not come from operations: every worktree's tree
 // state (blob ids of unchanged files are reused by the next snapshot).
@@ -63,36 +50,16 @@ bool IsLowerHex(std::string_view s) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-fs::path ObjectFile(const fs::path& store_dir, GcObjectKind k, const Digest& id) {
-  std::string hex = ToHex(id.data(), id.size());
-  return store_dir / KindDir(k) / hex.substr(0, 2) / hex.substr(2);
-}
-
-// Every object file of one kind in the store.
-Result<std::vector<Digest>> ListObjects(Env* env, const fs::path& store_dir, GcObjectKind k) {
-  fs::path dir = store_dir / KindDir(k);
-  std::vector<Digest> out;
-  auto dfd = env->Open(dir, O_RDONLY | O_DIRECTORY);
-  if (!dfd.ok()) {
-    if (dfd.error().code() == ErrorCode::kNotFound) return out;
-    return dfd.error();
+StoreKind ToStoreKind(GcObjectKind k) {
+  switch (k) {
+    case GcObjectKind::kSnapshot:
+      return StoreKind::kSnapshot;
+    case GcObjectKind::kTree:
+      return StoreKind::kTree;
+    case GcObjectKind::kBlob:
+      break;
   }
-  JVS_ASSIGN_OR_RETURN(auto fans, env->ReadDir(dfd->get()));
-  for (const auto& f : fans) {
-    if (f.name.size() != 2 || !IsLowerHex(f.name)) continue;
-    auto sub = env->Open(dir / f.name, O_RDONLY | O_DIRECTORY);
-    if (!sub.ok()) {
-      if (sub.error().code() == ErrorCode::kNotFound) continue;
-      return sub.error();
-    }
-    JVS_ASSIGN_OR_RETURN(auto entries, env->ReadDir(sub->get()));
-    for (const auto& e : entries) {
-      if (e.name.size() != kIdHexLength - 2 || !IsLowerHex(e.name)) continue;  // temp files
-      auto d = DigestFromHex(f.name + e.name);
-      if (d.ok()) out.push_back(*d);
-    }
-  }
-  return out;
+  return StoreKind::kBlob;
 }
 
 bool Marker::Has(GcObjectKind k, const Digest& d) const {
@@ -177,20 +144,20 @@ Result<Reachability> Mark(Repo& repo, const std::map<OperationId, OpFile>& ops,
   // Young objects: roots with everything they reference (a command may be
   // about to publish them). Snapshots first: their closure covers trees and blobs.
   std::vector<StoredObject> unmarked;
-  const fs::path store_dir = repo.store().dir();
+  Backend& backend = repo.store().backend();
   for (GcObjectKind k : kKinds) {
-    JVS_ASSIGN_OR_RETURN(auto ids, ListObjects(repo.env(), store_dir, k));
+    JVS_ASSIGN_OR_RETURN(auto ids, backend.List(ToStoreKind(k)));
     for (const auto& d : ids) {
       if (m.Has(k, d)) {
         ++reachable_marked;
         continue;
       }
-      auto st = repo.env()->Lstat(ObjectFile(store_dir, k, d));
+      auto st = backend.Stat(ToStoreKind(k), d);
       if (!st.ok()) {
         if (st.error().code() == ErrorCode::kNotFound) continue;
         return st.error();
       }
-      if (MtimeNs(*st) >= young_since_ns) {
+      if (st->mtime_ns >= young_since_ns) {
         if (k == GcObjectKind::kSnapshot)
           JVS_TRY(m.MarkSnapshot(SnapshotId(d), /*strict=*/false));
         else if (k == GcObjectKind::kTree)

@@ -250,10 +250,10 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
   std::sort(views.begin(), views.end());
   for (const auto& v : views) {
     if (kept_views.count(v)) continue;
-    auto st = env->Stat(repo.op_store().ViewPath(v));
-    if (!st.ok() || MtimeNs(*st) >= young_since) continue;
+    auto st = repo.op_store().StatView(v);
+    if (!st.ok() || st->mtime_ns >= young_since) continue;
     plan.cut_views.push_back(v);
-    plan.op_log_bytes += DiskBytes(*st);
+    plan.op_log_bytes += st->disk_bytes;
   }
   // Reasons: what the cut operations still reference is old history; the
   // rest was never referenced by any operation that remains on disk.
@@ -263,7 +263,7 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
     if (v.ok()) JVS_TRY(history.MarkView(*v, /*strict=*/false));
   }
   for (const auto& o : r.garbage) {
-    GcCandidate c{o.kind, o.id, DiskBytes(o.st),
+    GcCandidate c{o.kind, o.id, o.st.disk_bytes,
                   history.Has(o.kind, o.id) ? "cut_history" : "unreferenced"};
     plan.reclaimable_bytes += c.bytes;
     plan.objects.push_back(std::move(c));

@@ -36,7 +36,7 @@ Result<std::map<OperationId, OpFile>> LoadOps(Repo& repo) {
   std::map<OperationId, OpFile> out;
   JVS_ASSIGN_OR_RETURN(auto ids, repo.op_store().ListOperations());
   for (const auto& id : ids) {
-    auto st = repo.env()->Stat(repo.op_store().OperationPath(id));
+    auto st = repo.op_store().StatOperation(id);
     if (!st.ok()) {
       if (st.error().code() == ErrorCode::kNotFound) continue;
       return st.error();
@@ -46,7 +46,7 @@ Result<std::map<OperationId, OpFile>> LoadOps(Repo& repo) {
       return Error(op.error().code(), "cannot collect garbage: " + op.error().message(),
                    "the op log is damaged")
           .WithRemedy(Remedy::kInspectRepositoryFirst);
-    out.emplace(id, OpFile{std::move(op).value(), MtimeNs(*st), DiskBytes(*st)});
+    out.emplace(id, OpFile{std::move(op).value(), st->mtime_ns, st->disk_bytes});
   }
   return out;
 }

@@ -4,8 +4,8 @@
 // the cut operations and their views, then the objects top-down (snapshots,
 // trees, blobs), so that a crash never leaves a kept object without its
 // children, and publishes one operation recording what was freed. Each step
-// has a fault point (`gc.*`). Store-layout code: the snapshot index path and
-// the object paths (ObjectFile) in RunGcPlan.
+// has a fault point (`gc.*`). Operations, views and objects are deleted
+// through the op store and the store backend.
 #include <cstdio>
 
 #include "integrity/gc_internal.h"
@@ -90,7 +90,7 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
   // 2. The cut operations, then views no kept operation uses.
   for (const auto& id : cut) {
     JVS_FAULT("gc.delete_operation");
-    Status st = env->Unlink(repo.op_store().OperationPath(id));
+    Status st = repo.op_store().DeleteOperation(id);
     if (st.ok())
       ++out.operations_cut;
     else if (st.error().code() != ErrorCode::kNotFound)
@@ -101,7 +101,7 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
   for (const auto& v : plan.cut_views) {
     if (kept_views.count(v)) continue;
     JVS_FAULT("gc.delete_view");
-    Status st = env->Unlink(repo.op_store().ViewPath(v));
+    Status st = repo.op_store().DeleteView(v);
     if (st.ok())
       ++out.views_deleted;
     else if (st.error().code() != ErrorCode::kNotFound)
@@ -114,25 +114,21 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
   for (GcObjectKind k : kKinds)
     for (const auto& c : plan.objects)
       if (c.kind == k) order.push_back(&c);
-  const fs::path store_dir = repo.store().dir();
+  Backend& backend = repo.store().backend();
   // The snapshot index (a cache of descriptors, see store/snapshot_index.h)
   // must not keep answering for snapshots deleted below: it goes first and
   // is rebuilt by the next history.
-  if (plan.count(GcObjectKind::kSnapshot) > 0) {
-    Status st = env->Unlink(store_dir / "snapshot_index");
-    if (!st.ok() && st.error().code() != ErrorCode::kNotFound) return st.error();
-  }
+  if (plan.count(GcObjectKind::kSnapshot) > 0) JVS_TRY(repo.store().DropSnapshotIndex());
   ProgressScope progress(repo.settings().progress, "gc", order.size(), plan.reclaimable_bytes);
   for (const GcCandidate* c : order) {
     JVS_FAULT("gc.delete_object");
-    fs::path p = ObjectFile(store_dir, c->kind, c->id);
-    auto st = env->Lstat(p);
+    auto st = backend.Stat(ToStoreKind(c->kind), c->id);
     if (!st.ok()) {
       if (st.error().code() == ErrorCode::kNotFound) continue;  // an earlier, interrupted run
       return st.error();
     }
-    JVS_TRY(env->Unlink(p));
-    out.bytes_freed += DiskBytes(*st);
+    JVS_TRY(backend.Delete(ToStoreKind(c->kind), c->id));
+    out.bytes_freed += st->disk_bytes;
     switch (c->kind) {
       case GcObjectKind::kSnapshot:
         ++out.snapshots_deleted;
@@ -144,7 +140,7 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
         ++out.blobs_deleted;
         break;
     }
-    progress.Add(1, DiskBytes(*st));
+    progress.Add(1, st->disk_bytes);
   }
   JVS_FAULT("gc.before_publish");
   // 4. The gc itself is an operation (its view is the current one), unless

@@ -6,8 +6,8 @@
 // attribution (verify_attribution.cc). This file holds what they share (the
 // state's helpers, raw reads against an id), turns the state into the report
 // (problems sorted by message, per-snapshot verdicts) and runs the passes in
-// order. Store-layout code: the VerifyState constructor (`store`,
-// `op_store` under `.jvs`) and CheckFormat (`.jvs/format`).
+// order. Every object is read through the repository's parts (store
+// backend, op store, op heads: integrity/parts.h), never by path.
 #include "jvs/integrity/verify.h"
 
 #include <fcntl.h>
@@ -73,9 +73,7 @@ Damage MakeDamage(ProblemType type, const std::string& detail) {
   return {type, detail};
 }
 
-std::optional<Damage> ReadRaw(Env* env, const fs::path& path, const Digest& id, size_t max,
-                              std::string* out) {
-  auto data = env->ReadFile(path, max);
+std::optional<Damage> CheckRaw(Result<std::string> data, const Digest& id, std::string* out) {
   if (!data.ok()) {
     switch (data.error().code()) {
       case ErrorCode::kNotFound:
@@ -91,18 +89,20 @@ std::optional<Damage> ReadRaw(Env* env, const fs::path& path, const Digest& id, 
   return std::nullopt;
 }
 
-bool IsLowerHexId(std::string_view s) {
-  if (s.size() != kIdHexLength) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
-VerifyState::VerifyState(Env* env_in, fs::path control_in, const VerifyOptions& options_in)
+VerifyState::VerifyState(Env* env_in, const fs::path& control, const VerifyOptions& options_in)
     : env(env_in),
-      control(std::move(control_in)),
-      store(control / "store"),
-      ops_dir(control / "op_store"),
+      owned(integrity_internal::OpenPartsToInspect(env_in, control)),
+      backend(*owned.backend),
+      ops(owned.ops.get()),
+      heads(owned.heads.get()),
+      options(options_in),
+      pool(options_in.pool ? *options_in.pool : ThreadPool::Shared()) {}
+
+VerifyState::VerifyState(Env* env_in, Backend& backend_in, const VerifyOptions& options_in)
+    : env(env_in),
+      backend(backend_in),
+      ops(nullptr),
+      heads(nullptr),
       options(options_in),
       pool(options_in.pool ? *options_in.pool : ThreadPool::Shared()) {}
 
@@ -111,25 +111,12 @@ void VerifyState::Tick() {
   walk_progress->Add(1, 0);
 }
 
-Result<std::vector<std::string>> VerifyState::ListNames(const fs::path& dir) {
-  auto fd = env->Open(dir, O_RDONLY | O_DIRECTORY);
-  if (!fd.ok()) {
-    if (fd.error().code() == ErrorCode::kNotFound) return std::vector<std::string>{};
-    return fd.error();
-  }
-  JVS_ASSIGN_OR_RETURN(auto entries, env->ReadDir(fd->get()));
-  std::vector<std::string> out;
-  out.reserve(entries.size());
-  for (auto& e : entries) out.push_back(std::move(e.name));
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-void VerifyState::Census(UnreachableObjects* u, const std::string& hex, const fs::path& path) {
+void VerifyState::Census(UnreachableObjects* u, const std::string& hex,
+                         const std::function<Result<uint64_t>()>& size) {
   if (!options.census) return;
   u->count++;
-  auto st = env->Lstat(path);
-  if (st.ok()) u->bytes += static_cast<uint64_t>(st->st_size);
+  auto bytes = size();
+  if (bytes.ok()) u->bytes += *bytes;
   if (u->sample.size() < kSampleIds) u->sample.push_back(hex);
 }
 
@@ -199,28 +186,11 @@ VerifyReport Finish(VerifyState& s) {
   return std::move(report);
 }
 
-Status CheckFormat(Env* env, const fs::path& control) {
-  auto data = env->ReadFile(control / "format", 64);
-  if (!data.ok())
-    return Error(ErrorCode::kCorrupt, "'" + (control / "format").string() + "' is missing",
-                 "this .jvs folder is damaged or not a jvs repository")
-        .WithRemedy(Remedy::kInspectRepository);
-  std::string s = *data;
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit) || std::stoi(s) < 1)
-    return Error(ErrorCode::kCorrupt, "repository format file is malformed").WithRemedy(Remedy::kInspectRepository);
-  if (std::stoi(s) > kRepoFormatVersion)
-    return Error(ErrorCode::kFormatTooNew,
-                 "repository format " + s + " is newer than this jvs supports",
-                 "upgrade jvs to verify this repository");
-  return OkStatus();
-}
-
 }  // namespace
 
 Result<VerifyReport> VerifySnapshots(Repo& repo, const std::vector<SnapshotId>& ids,
                                      const VerifyOptions& options) {
-  VerifyState s(repo.env(), repo.control_dir(), options);
+  VerifyState s(repo.env(), repo.store().backend(), options);
   ObjectPass objects(s);
   objects.AddSnapshots(ids);
   objects.DrainPendingSnapshots(true, /*follow_parents=*/false);
@@ -231,7 +201,10 @@ Result<VerifyReport> VerifySnapshots(Repo& repo, const std::vector<SnapshotId>& 
 
 Result<VerifyReport> VerifyAll(Env* env, const fs::path& root, const VerifyOptions& options) {
   fs::path control = root / kControlDirName;
-  JVS_TRY(CheckFormat(env, control));
+  RepoFormat format = ReadRepoFormat(env, control);
+  if (Status st = CheckRepoFormat(format, control, "verify"); !st.ok())
+    return format.state == RepoFormat::State::kMalformed ? st.error().WithRemedy(Remedy::kInspectRepository)
+                                                         : st.error();
   VerifyState s(env, control, options);
   ObjectPass objects(s);
   OpLogPass oplog(s, objects);

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "integrity/parts.h"
 #include "jvs/base/thread_pool.h"
 #include "jvs/integrity/verify.h"
 #include "jvs/oplog/op_walk.h"
@@ -47,11 +49,9 @@ struct Damage {
 };
 Damage MakeDamage(ProblemType type, const std::string& detail = {});
 
-// Reads an object file and checks that its bytes hash to `id`.
-std::optional<Damage> ReadRaw(Env* env, const fs::path& path, const Digest& id, size_t max,
-                              std::string* out);
-
-bool IsLowerHexId(std::string_view s);
+// Classifies what a part returned for the raw bytes of object `id` (read
+// with a size cap) and checks that they hash to `id`; the bytes go to `out`.
+std::optional<Damage> CheckRaw(Result<std::string> data, const Digest& id, std::string* out);
 
 struct DigestHash {
   size_t operator()(const Digest& d) const {
@@ -85,10 +85,17 @@ struct BlobRec {
 
 // Everything one verification knows; see the file comment.
 struct VerifyState {
-  VerifyState(Env* env, fs::path control, const VerifyOptions& options);
+  // Over the parts of the repository in `control` (`.jvs`), opened for
+  // inspection (VerifyAll).
+  VerifyState(Env* env, const fs::path& control, const VerifyOptions& options);
+  // Over a store backend only (VerifySnapshots of an open repository).
+  VerifyState(Env* env, Backend& backend, const VerifyOptions& options);
 
   Env* env;
-  fs::path control, store, ops_dir;  // `.jvs`, `.jvs/store`, `.jvs/op_store`
+  integrity_internal::InspectedParts owned;  // what the first constructor opened
+  Backend& backend;
+  OpStore* ops;      // null without the op log
+  OpHeads* heads;    // null without the op log
   VerifyOptions options;
   ThreadPool& pool;
   VerifyReport report;
@@ -107,17 +114,17 @@ struct VerifyState {
   // One walked object for the progress line.
   void Tick();
   void EndWalkProgress() { walk_progress.reset(); }
-  // The sorted names in `dir` (none when it does not exist).
-  Result<std::vector<std::string>> ListNames(const fs::path& dir);
-  // Counts an object no operation reaches (with `options.census`).
-  void Census(UnreachableObjects* u, const std::string& hex, const fs::path& path);
+  // Counts an object no operation reaches (with `options.census`); `size`
+  // stats it.
+  void Census(UnreachableObjects* u, const std::string& hex,
+              const std::function<Result<uint64_t>()>& size);
   void FinishCensus(UnreachableObjects u);
   void AddOpLogProblem(ObjectKind kind, ProblemType type, std::string id, bool reachable,
                        std::string message);
 };
 
-// Reads, re-hashes, decodes and re-encodes the tree `id` (store-layout code:
-// `.jvs/store/trees/<2>/<62>`); the empty tree need not be stored.
+// Reads, re-hashes, decodes and re-encodes the tree `id`; the empty tree
+// need not be stored.
 std::optional<Damage> LoadTree(const VerifyState& s, const TreeId& id, Tree* out);
 
 // Snapshots, trees and blobs (verify_objects.cc).
@@ -146,7 +153,7 @@ class ObjectPass {
 class OpLogPass {
  public:
   OpLogPass(VerifyState& s, ObjectPass& objects) : s_(s), objects_(objects) {}
-  // The operations `jvs gc run` cut from the log (`op_store/horizon`).
+  // The operations `jvs gc run` cut from the log (the op store's horizon).
   void LoadHorizon();
   // The op heads; a head naming a missing operation shows up when it is walked.
   Result<std::vector<OperationId>> ListHeads();
@@ -160,7 +167,7 @@ class OpLogPass {
  private:
   void CheckView(const ViewId& id, const std::string& context, bool reachable);
   template <typename Fn>
-  Status ForEachStored(const char* dir, ObjectKind kind, Fn unreached);
+  Status ForEachStored(StoreKind store_kind, ObjectKind kind, Fn unreached);
 
   VerifyState& s_;
   ObjectPass& objects_;

@@ -7,8 +7,7 @@
 // pass then reads every distinct blob once with large reads, biggest first,
 // in parallel on the thread pool, and compares its SHA-256 and size with the
 // tree entries (or, without hashing, only its size).
-// Store-layout code: DrainPendingSnapshots (`store/snapshots/<2>/<62>`),
-// LoadTree (`store/trees/...`), CheckBlob (`store/blobs/...`).
+// Objects are read through the store backend (Read, OpenBlob), never by path.
 #include <fcntl.h>
 
 #include <algorithm>
@@ -31,10 +30,8 @@ char* BlobBuffer() {
 }  // namespace
 
 std::optional<Damage> LoadTree(const VerifyState& s, const TreeId& id, Tree* out) {
-  std::string hex = id.hex();
   std::string raw;
-  auto damage = ReadRaw(s.env, s.store / "trees" / hex.substr(0, 2) / hex.substr(2), id.bytes(),
-                        kMaxStoreObject, &raw);
+  auto damage = CheckRaw(s.backend.Read(StoreKind::kTree, id.bytes(), kMaxStoreObject), id.bytes(), &raw);
   if (damage && damage->type == ProblemType::kMissing && id == EmptyTreeId()) {
     *out = Tree{};  // known without being stored
     return std::nullopt;
@@ -62,8 +59,8 @@ void ObjectPass::DrainPendingSnapshots(bool reachable, bool follow_parents) {
     SnapRec& rec = s_.snaps.at(id);
     std::string raw;
     std::string hex = id.hex();
-    auto damage = ReadRaw(s_.env, s_.store / "snapshots" / hex.substr(0, 2) / hex.substr(2),
-                          id.bytes(), kMaxStoreObject, &raw);
+    auto damage =
+        CheckRaw(s_.backend.Read(StoreKind::kSnapshot, id.bytes(), kMaxStoreObject), id.bytes(), &raw);
     Snapshot snap;
     if (!damage) {
       auto decoded = Snapshot::Decode(raw);
@@ -184,12 +181,7 @@ void ObjectPass::BlobPass() {
 void ObjectPass::CheckBlob(const BlobId& id, BlobRec& rec, const ProgressScope& progress,
                            std::atomic<uint64_t>& hashed) {
   rec.done = true;
-  auto fd = s_.env->Open(
-      [&] {
-        std::string hex = id.hex();
-        return s_.store / "blobs" / hex.substr(0, 2) / hex.substr(2);
-      }(),
-      O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  auto fd = s_.backend.OpenBlob(id.bytes());
   if (!fd.ok()) {
     rec.damage = fd.error().code() == ErrorCode::kNotFound
                      ? MakeDamage(ProblemType::kMissing)

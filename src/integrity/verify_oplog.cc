@@ -5,33 +5,27 @@
 // in canonical form; every snapshot a view names goes to the object pass.
 // Then every operation, view and store object file the heads do not reach is
 // walked as unreachable and counted by the census.
-// Store-layout code: WalkOperations and CheckView (`op_store/operations/<id>`,
-// `op_store/views/<id>`), ListHeads (`op_heads/`), WalkUnreachable and
-// ForEachStored (`store/<kind>s/<2>/<62>`).
+// Everything is read and listed through the op heads, the op store and the
+// store backend, never by path.
+#include <algorithm>
+
 #include "integrity/verify_internal.h"
-#include "jvs/oplog/simple.h"
 
 namespace jvs::verify_internal {
 
 void OpLogPass::LoadHorizon() {
-  SimpleOpStore store(s_.env, s_.ops_dir);
-  Status st = store.LoadHorizon();
+  Status st = s_.ops->LoadHorizon();
   if (!st.ok()) {
     s_.AddOpLogProblem(ObjectKind::kOperation, ProblemType::kMalformed, "", true,
                        "op log horizon: " + st.error().message());
     return;
   }
-  horizon_ = store.horizon();
+  horizon_ = s_.ops->horizon();
 }
 
 Result<std::vector<OperationId>> OpLogPass::ListHeads() {
-  JVS_ASSIGN_OR_RETURN(auto names, s_.ListNames(s_.control / "op_heads"));
-  std::vector<OperationId> heads;
-  for (const auto& n : names) {
-    if (!IsLowerHexId(n)) continue;  // temp files of a writer
-    auto id = OperationId::FromHex(n);
-    if (id.ok()) heads.push_back(*id);
-  }
+  // (Sorted; temp files of a writer are not heads.)
+  JVS_ASSIGN_OR_RETURN(std::vector<OperationId> heads, integrity_internal::NoneIfMissing(s_.heads->List()));
   s_.report.oplog.heads = heads.size();
   if (heads.empty())
     s_.AddOpLogProblem(ObjectKind::kOpHead, ProblemType::kMissing, "", true,
@@ -49,8 +43,7 @@ void OpLogPass::WalkOperations(const std::vector<std::pair<OperationId, std::str
     context_.erase(id);
     std::string raw;
     std::string what = "operation " + Short(id.hex());
-    auto damage =
-        ReadRaw(s_.env, s_.ops_dir / "operations" / id.hex(), id.bytes(), kMaxOpObject, &raw);
+    auto damage = CheckRaw(s_.ops->ReadOperationBytes(id, kMaxOpObject), id.bytes(), &raw);
     Operation op;
     if (!damage) {
       auto decoded = Operation::Decode(raw);
@@ -77,7 +70,7 @@ void OpLogPass::WalkOperations(const std::vector<std::pair<OperationId, std::str
 void OpLogPass::CheckView(const ViewId& id, const std::string& context, bool reachable) {
   if (!s_.views.emplace(id, reachable).second) return;
   std::string raw;
-  auto damage = ReadRaw(s_.env, s_.ops_dir / "views" / id.hex(), id.bytes(), kMaxOpObject, &raw);
+  auto damage = CheckRaw(s_.ops->ReadViewBytes(id, kMaxOpObject), id.bytes(), &raw);
   View view;
   if (!damage) {
     auto decoded = View::Decode(raw);
@@ -99,62 +92,63 @@ void OpLogPass::CheckView(const ViewId& id, const std::string& context, bool rea
   for (const auto& snap : view.ReferencedSnapshots()) s_.pending_snapshots.emplace_back(snap, from);
 }
 
-// Calls `unreached(id)` for every object file of `kind` in the store; an
-// object for which it returns true is counted by the census.
+// Calls `unreached(id)` for every stored object of `store_kind`, in id
+// order; an object for which it returns true is counted by the census.
 template <typename Fn>
-Status OpLogPass::ForEachStored(const char* dir, ObjectKind kind, Fn unreached) {
+Status OpLogPass::ForEachStored(StoreKind store_kind, ObjectKind kind, Fn unreached) {
   UnreachableObjects u{kind};
-  JVS_ASSIGN_OR_RETURN(auto fans, s_.ListNames(s_.store / dir));
-  for (const auto& fan : fans) {
-    if (fan.size() != 2) continue;
-    JVS_ASSIGN_OR_RETURN(auto names, s_.ListNames(s_.store / dir / fan));
-    for (const auto& n : names) {
-      std::string hex = fan + n;
-      if (!IsLowerHexId(hex)) continue;
-      auto d = DigestFromHex(hex);
-      if (!d.ok() || !unreached(*d)) continue;
-      s_.Census(&u, hex, s_.store / dir / fan / n);
-    }
+  JVS_ASSIGN_OR_RETURN(std::vector<Digest> ids, s_.backend.List(store_kind));
+  std::sort(ids.begin(), ids.end());
+  for (const auto& d : ids) {
+    if (!unreached(d)) continue;
+    s_.Census(&u, ToHex(d.data(), d.size()), [&]() -> Result<uint64_t> {
+      JVS_ASSIGN_OR_RETURN(ObjectStat st, s_.backend.Stat(store_kind, d));
+      return st.size;
+    });
   }
   s_.FinishCensus(std::move(u));
   return OkStatus();
 }
 
 Status OpLogPass::WalkUnreachable() {
-  JVS_ASSIGN_OR_RETURN(auto op_names, s_.ListNames(s_.ops_dir / "operations"));
+  JVS_ASSIGN_OR_RETURN(auto op_ids, integrity_internal::NoneIfMissing(s_.ops->ListOperations()));
+  std::sort(op_ids.begin(), op_ids.end());
   std::vector<std::pair<OperationId, std::string>> ops;
   UnreachableObjects uo{ObjectKind::kOperation};
-  for (const auto& n : op_names) {
-    if (!IsLowerHexId(n)) continue;
-    auto id = OperationId::FromHex(n);
-    if (!id.ok() || walk_.Seen(*id)) continue;
-    ops.emplace_back(*id, " (no operation head reaches it)");
-    s_.Census(&uo, n, s_.ops_dir / "operations" / n);
+  for (const auto& id : op_ids) {
+    if (walk_.Seen(id)) continue;
+    ops.emplace_back(id, " (no operation head reaches it)");
+    s_.Census(&uo, id.hex(), [&]() -> Result<uint64_t> {
+      JVS_ASSIGN_OR_RETURN(OpObjectStat st, s_.ops->StatOperation(id));
+      return st.size;
+    });
   }
   s_.FinishCensus(std::move(uo));
-  JVS_ASSIGN_OR_RETURN(auto view_names, s_.ListNames(s_.ops_dir / "views"));
+  JVS_ASSIGN_OR_RETURN(auto view_ids, integrity_internal::NoneIfMissing(s_.ops->ListViews()));
+  std::sort(view_ids.begin(), view_ids.end());
   UnreachableObjects uv{ObjectKind::kView};
   std::vector<ViewId> views;
-  for (const auto& n : view_names) {
-    if (!IsLowerHexId(n)) continue;
-    auto id = ViewId::FromHex(n);
-    if (!id.ok() || s_.views.count(*id)) continue;
+  for (const auto& id : view_ids) {
+    if (s_.views.count(id)) continue;
     // A view that an unreachable operation names is checked with it.
-    views.push_back(*id);
-    s_.Census(&uv, n, s_.ops_dir / "views" / n);
+    views.push_back(id);
+    s_.Census(&uv, id.hex(), [&]() -> Result<uint64_t> {
+      JVS_ASSIGN_OR_RETURN(OpObjectStat st, s_.ops->StatView(id));
+      return st.size;
+    });
   }
   s_.FinishCensus(std::move(uv));
   // Snapshots, trees and blobs the walk from the heads did not reach.
   std::vector<std::pair<SnapshotId, std::string>> snaps;
-  JVS_TRY(ForEachStored("snapshots", ObjectKind::kSnapshot, [&](const Digest& d) {
+  JVS_TRY(ForEachStored(StoreKind::kSnapshot, ObjectKind::kSnapshot, [&](const Digest& d) {
     SnapshotId id(d);
     if (s_.snaps.count(id)) return false;
     snaps.emplace_back(id, " (no operation reaches it)");
     return true;
   }));
-  JVS_TRY(ForEachStored("trees", ObjectKind::kTree,
+  JVS_TRY(ForEachStored(StoreKind::kTree, ObjectKind::kTree,
                         [&](const Digest& d) { return !s_.trees.count(TreeId(d)); }));
-  JVS_TRY(ForEachStored("blobs", ObjectKind::kBlob,
+  JVS_TRY(ForEachStored(StoreKind::kBlob, ObjectKind::kBlob,
                         [&](const Digest& d) { return !s_.blobs.count(BlobId(d)); }));
   WalkOperations(ops, false);
   for (const auto& v : views) CheckView(v, " (no operation names it)", false);

@@ -24,6 +24,9 @@ Status CheckKnown(std::string_view name, const std::vector<std::string_view>& kn
 std::vector<std::string_view> OpStoreNames() { return {SimpleOpStore::kName}; }
 std::vector<std::string_view> OpHeadsNames() { return {SimpleOpHeads::kName}; }
 
+fs::path OpStoreDir(const fs::path& control) { return control / "op_store"; }
+fs::path OpHeadsDir(const fs::path& control) { return control / "op_heads"; }
+
 Status CreateOpStore(Env* env, const fs::path& dir, std::string_view name) {
   JVS_TRY(CheckKnown(name, OpStoreNames(), "op store"));
   JVS_TRY(SimpleOpStore::Create(env, dir));
@@ -47,6 +50,16 @@ Result<std::unique_ptr<OpHeads>> OpenOpHeads(Env* env, const fs::path& dir) {
   JVS_ASSIGN_OR_RETURN(std::string name, ReadTypeFile(env, OpHeadsTypeFile(dir), OpHeadsNames(), kDefaultOpHeads));
   (void)name;
   return std::unique_ptr<OpHeads>(std::make_unique<SimpleOpHeads>(env, dir));
+}
+
+// Only "simple" so far: whatever the type files say, its layout is the one
+// to look at.
+std::unique_ptr<OpStore> OpenOpStoreToInspect(Env* env, const fs::path& dir) {
+  return std::make_unique<SimpleOpStore>(env, dir);
+}
+
+std::unique_ptr<OpHeads> OpenOpHeadsToInspect(Env* env, const fs::path& dir) {
+  return std::make_unique<SimpleOpHeads>(env, dir);
 }
 
 }  // namespace jvs

@@ -20,29 +20,40 @@
 
 namespace jvs {
 
-namespace {
-
-Result<int> ReadFormat(Env* env, const fs::path& control) {
+RepoFormat ReadRepoFormat(Env* env, const fs::path& control) {
+  RepoFormat f;
   auto data = env->ReadFile(control / "format", 64);
-  if (!data.ok())
-    return Error(ErrorCode::kCorrupt, "'" + (control / "format").string() + "' is missing",
-                 "this .jvs folder is damaged or not a jvs repository")
-        .WithRemedy(Remedy::kInspectRepository);
-  std::string s = *data;
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit))
-    return Error(ErrorCode::kCorrupt, "repository format file is malformed");
-  int v = std::stoi(s);
-  if (v > kRepoFormatVersion)
-    return Error(ErrorCode::kFormatTooNew,
-                 "repository format " + std::to_string(v) + " is newer than this jvs supports (" +
-                     std::to_string(kRepoFormatVersion) + ")",
-                 "upgrade jvs to open this repository");
-  if (v < 1) return Error(ErrorCode::kCorrupt, "repository format file is malformed");
-  return v;
+  if (!data.ok()) return f;  // kMissing
+  f.text = *data;
+  while (!f.text.empty() && (f.text.back() == '\n' || f.text.back() == ' ')) f.text.pop_back();
+  const std::string& s = f.text;
+  if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit) || std::stoi(s) < 1) {
+    f.state = RepoFormat::State::kMalformed;
+    return f;
+  }
+  f.version = std::stoi(s);
+  f.state = f.version > kRepoFormatVersion ? RepoFormat::State::kTooNew : RepoFormat::State::kOk;
+  return f;
 }
 
-}  // namespace
+Status CheckRepoFormat(const RepoFormat& f, const fs::path& control, std::string_view verb) {
+  switch (f.state) {
+    case RepoFormat::State::kOk:
+      return OkStatus();
+    case RepoFormat::State::kMissing:
+      return Error(ErrorCode::kCorrupt, "'" + (control / "format").string() + "' is missing",
+                   "this .jvs folder is damaged or not a jvs repository")
+          .WithRemedy(Remedy::kInspectRepository);
+    case RepoFormat::State::kMalformed:
+      return Error(ErrorCode::kCorrupt, "repository format file is malformed");
+    case RepoFormat::State::kTooNew:
+      break;
+  }
+  return Error(ErrorCode::kFormatTooNew,
+               "repository format " + std::to_string(f.version) + " is newer than this jvs supports (" +
+                   std::to_string(kRepoFormatVersion) + ")",
+               "upgrade jvs to " + std::string(verb) + " this repository");
+}
 
 Repo::~Repo() = default;
 
@@ -88,9 +99,9 @@ Result<std::unique_ptr<Repo>> Repo::Init(Env* env, const InitOptions& options, c
       repo_id = ToHex(buf, 16);
     }
     JVS_TRY(env->WriteFileAtomic(tmp / "repo_id", repo_id + "\n"));
-    JVS_TRY(Store::Create(env, tmp / "store"));
-    JVS_TRY(CreateOpStore(env, tmp / "op_store"));
-    JVS_TRY(CreateOpHeads(env, tmp / "op_heads"));
+    JVS_TRY(Store::Create(env, StoreDir(tmp)));
+    JVS_TRY(CreateOpStore(env, OpStoreDir(tmp)));
+    JVS_TRY(CreateOpHeads(env, OpHeadsDir(tmp)));
     JVS_TRY(env->MkdirAll(tmp / "worktrees" / kMainWorktree));
     JVS_TRY(env->Mkdir(tmp / "tmp"));
     std::error_code ec;
@@ -103,8 +114,8 @@ Result<std::unique_ptr<Repo>> Repo::Init(Env* env, const InitOptions& options, c
     // The root operation: a view with an empty main worktree.
     View view;
     view.worktrees[kMainWorktree] = WorktreeView{};
-    JVS_ASSIGN_OR_RETURN(std::unique_ptr<OpStore> ops, OpenOpStore(env, tmp / "op_store"));
-    JVS_ASSIGN_OR_RETURN(std::unique_ptr<OpHeads> heads, OpenOpHeads(env, tmp / "op_heads"));
+    JVS_ASSIGN_OR_RETURN(std::unique_ptr<OpStore> ops, OpenOpStore(env, OpStoreDir(tmp)));
+    JVS_ASSIGN_OR_RETURN(std::unique_ptr<OpHeads> heads, OpenOpHeads(env, OpHeadsDir(tmp)));
     JVS_ASSIGN_OR_RETURN(ViewId vid, ops->WriteView(view));
     Operation op;
     op.view = vid;
@@ -189,15 +200,15 @@ Result<std::unique_ptr<Repo>> Repo::Open(Env* env, const fs::path& start, const 
 Status Repo::OpenAt(const fs::path& root) {
   root_ = root;
   fs::path control = control_dir();
-  JVS_TRY(ReadFormat(env_, control));
+  JVS_TRY(CheckRepoFormat(ReadRepoFormat(env_, control), control, "open"));
   auto id = env_->ReadFile(control / "repo_id", 256);
   if (!id.ok())
     return Error(ErrorCode::kCorrupt, "repository id file is missing").WithRemedy(Remedy::kInspectRepository);
   repo_id_ = *id;
   while (!repo_id_.empty() && repo_id_.back() == '\n') repo_id_.pop_back();
-  JVS_ASSIGN_OR_RETURN(store_, Store::Open(env_, control / "store"));
-  JVS_ASSIGN_OR_RETURN(op_store_, OpenOpStore(env_, control / "op_store", &store_->sync_set()));
-  JVS_ASSIGN_OR_RETURN(op_heads_, OpenOpHeads(env_, control / "op_heads"));
+  JVS_ASSIGN_OR_RETURN(store_, Store::Open(env_, StoreDir(control)));
+  JVS_ASSIGN_OR_RETURN(op_store_, OpenOpStore(env_, OpStoreDir(control), &store_->sync_set()));
+  JVS_ASSIGN_OR_RETURN(op_heads_, OpenOpHeads(env_, OpHeadsDir(control)));
   JVS_TRY(TakeGcLock());
   JVS_TRY(op_store_->LoadHorizon());
   start_ns_ = NowNanos();
@@ -326,10 +337,7 @@ Result<OperationId> Repo::PublishOperation(View view, std::string description,
   }
   {
     Status st = fault::Point("publish.after_remove_old_head");
-    if (st.ok()) {
-      auto dfd = env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY);
-      st = dfd.ok() ? env_->Fsync(dfd->get()) : Status(dfd.error());
-    }
+    if (st.ok()) st = op_heads_->Sync();
     if (!st.ok())
       warnings_.push_back("the operation was recorded but may not survive a power loss: " + st.error().message());
   }

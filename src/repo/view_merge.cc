@@ -90,8 +90,7 @@ Status Repo::MergeHeads(const std::vector<OperationId>& heads_in) {
     JVS_FAULT("merge.after_new_head");
     op_heads_->RemoveOld(oid, heads_in);
     JVS_FAULT("merge.after_remove_old_heads");
-    JVS_ASSIGN_OR_RETURN(UniqueFd dfd, env_->Open(op_heads_->dir(), O_RDONLY | O_DIRECTORY));
-    JVS_TRY(env_->Fsync(dfd.get()));
+    JVS_TRY(op_heads_->Sync());
   }
   op_id_ = oid;
   op_ = std::move(op);

@@ -17,18 +17,27 @@ std::string_view StoreKindName(StoreKind kind) {
 
 std::vector<std::string_view> BackendNames() { return {LocalBackend::kName}; }
 
+fs::path StoreDir(const fs::path& control) { return control / "store"; }
+fs::path BackendTypePath(const fs::path& dir) { return dir / "type"; }
+
 Status CreateBackend(Env* env, const fs::path& dir, std::string_view name) {
   if (name != LocalBackend::kName)
     return Error(ErrorCode::kUnsupported, "unknown store backend '" + std::string(name) + "'");
   JVS_TRY(LocalBackend::Create(env, dir));
-  return WriteTypeFile(env, dir / "type", name);
+  return WriteTypeFile(env, BackendTypePath(dir), name);
 }
 
 Result<std::unique_ptr<Backend>> OpenBackend(Env* env, const fs::path& dir) {
   // Every repository has had store/type since the first format: no default.
-  JVS_ASSIGN_OR_RETURN(std::string name, ReadTypeFile(env, dir / "type", BackendNames(), std::nullopt));
+  JVS_ASSIGN_OR_RETURN(std::string name, ReadTypeFile(env, BackendTypePath(dir), BackendNames(), std::nullopt));
   (void)name;  // only "local" so far
   return std::unique_ptr<Backend>(std::make_unique<LocalBackend>(env, dir));
+}
+
+std::unique_ptr<Backend> OpenBackendToInspect(Env* env, const fs::path& dir) {
+  // Only "local" so far: whatever the type file says, the local layout is
+  // the one to look at.
+  return std::make_unique<LocalBackend>(env, dir);
 }
 
 }  // namespace jvs

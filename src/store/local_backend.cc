@@ -64,6 +64,10 @@ fs::path LocalBackend::ObjectPath(StoreKind kind, const Digest& id) const {
   return dir_ / KindDir(kind) / hex.substr(0, 2) / hex.substr(2);
 }
 
+std::string LocalBackend::Describe(StoreKind kind) const { return (dir_ / KindDir(kind)).string(); }
+
+std::vector<TempPlace> LocalBackend::TempPlaces() const { return {{dir_, false}, {dir_ / kTmp, true}}; }
+
 fs::path LocalBackend::TempPath() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   return dir_ / kTmp /

@@ -40,6 +40,9 @@ class LocalBackend : public Backend {
   Status Sync() override;
   SyncSet& sync_set() override { return *sync_set_; }
   std::string Describe(StoreKind kind, const Digest& id) const override { return ObjectPath(kind, id).string(); }
+  std::string Describe(StoreKind kind) const override;
+  // The store folder itself (type-file writes) and its temp folder.
+  std::vector<TempPlace> TempPlaces() const override;
 
   // The file of an object (tests that damage objects on purpose).
   fs::path ObjectPath(StoreKind kind, const Digest& id) const;

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: every helper of e2e_util.h (process runner, JSON, manifests) in one
+// test-only file.
 #include "e2e_util.h"
 
 #include <fcntl.h>

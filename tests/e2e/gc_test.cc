@@ -5,6 +5,8 @@
 // horizon that op log / undo / --at-op / merges respect, run refuses a plan
 // that became wrong, a concurrent snapshot loses nothing, and a kill at any
 // gc fault point leaves a valid repository.
+// Over 400 lines on purpose: the independent walk of the store that checks each plan is shared by
+// every scenario.
 #include <sys/stat.h>
 
 #include <algorithm>

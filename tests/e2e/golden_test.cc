@@ -11,6 +11,8 @@
 //
 // After an intended change of output, regenerate the files and review the diff:
 //   JVS_UPDATE_GOLDEN=1 ./build/tests/jvs_e2e_tests --gtest_filter='Golden*'
+// Over 400 lines on purpose: the pinned environment, the placeholder scrubbing and every scenario
+// share one runner and one golden contract.
 #include <cstdlib>
 #include <fstream>
 #include <regex>

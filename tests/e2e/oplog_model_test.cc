@@ -24,6 +24,8 @@
 //
 // JVS_OPLOG_MODEL_SEED and JVS_OPLOG_MODEL_STEPS override the seed and the
 // number of steps, for exploring.
+// Over 400 lines on purpose: the in-memory model of the expected view and the random steps checked
+// against it are one test.
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -4,6 +4,8 @@
 // gives up after JVS_LOCK_TIMEOUT_MS with exit code 4; SIGKILL at random
 // moments never loses a published snapshot nor leaves the repository
 // unusable. Bounded: each test runs a few seconds.
+// Over 400 lines on purpose: the process launcher, the concurrent scenarios and the final
+// consistency check share their state.
 #include <signal.h>
 #include <unistd.h>
 

@@ -4,6 +4,8 @@
 // read-only commands (which never touch the working copy) and its refusal by
 // the mutating ones, merges of concurrent operations, and the hash links that
 // make the log tamper-evident.
+// Over 400 lines on purpose: op log, undo, redo, op restore and --at-op are one user-visible
+// contract checked on shared histories.
 #include <algorithm>
 #include <cctype>
 #include <set>

@@ -6,6 +6,8 @@
 // what was snapshotted. Partial restores of random paths are checked too.
 //
 // The seed is fixed (override with JVS_E2E_SEED) and printed on failure.
+// Over 400 lines on purpose: the random tree generator, the mutator and the byte-for-byte checker
+// only make sense together.
 #include <sys/stat.h>
 #include <unistd.h>
 

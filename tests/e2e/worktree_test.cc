@@ -3,6 +3,8 @@
 // repositories, whose forks live beside the workspace and find the repository
 // through a `.jvs` pointer file); parallel worktrees keep independent lines;
 // forks share the store; stale worktrees are brought up to date.
+// Over 400 lines on purpose: every `jvs worktree` subcommand, also from inside forks and `init
+// --here` repositories, on shared layouts.
 #include <sys/stat.h>
 #include <unistd.h>
 

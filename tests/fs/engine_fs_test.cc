@@ -6,6 +6,8 @@
 // way out (RAII, also when a test fails). Where loop mounting is impossible
 // (not root, no /dev/loop-control, no mkfs, mount refused) each test reports
 // SKIPPED with the reason.
+// Over 400 lines on purpose: the loop-mount setup is expensive and every check runs on the same
+// mounted images.
 
 #include <fcntl.h>
 #include <linux/fiemap.h>

@@ -66,6 +66,14 @@ class BackendConformance : public ::testing::TestWithParam<std::string> {
     return b.ok() ? std::move(b).value() : nullptr;
   }
   fs::path ws() const { return tmp_.path() / "ws"; }
+  // A writer that cannot clean up (as one killed mid-write) leaves a temp file.
+  void LeaveTempFile() {
+    FailingEnv env;
+    auto backend = Open(&env);
+    env.fail_rename = true;
+    env.fail_unlink = true;
+    ASSERT_FALSE(backend->Write(StoreKind::kBlob, IdOf("x"), "x").ok());
+  }
   size_t TempCount() {
     auto t = backend_->TempFiles();
     EXPECT_TRUE(t.ok());
@@ -349,12 +357,7 @@ TEST_P(BackendConformance, SyncIsABarrier) {
 
 TEST_P(BackendConformance, TempFilesAreListedAndRemoved) {
   EXPECT_EQ(TempCount(), 0u);
-  // A writer that cannot clean up (as one killed mid-write) leaves a temp file.
-  FailingEnv env;
-  auto backend = Open(&env);
-  env.fail_rename = true;
-  env.fail_unlink = true;
-  ASSERT_FALSE(backend->Write(StoreKind::kBlob, IdOf("x"), "x").ok());
+  ASSERT_NO_FATAL_FAILURE(LeaveTempFile());
   auto temps = backend_->TempFiles();
   ASSERT_TRUE(temps.ok());
   ASSERT_EQ(temps->size(), 1u);
@@ -365,6 +368,38 @@ TEST_P(BackendConformance, TempFilesAreListedAndRemoved) {
   EXPECT_EQ(TempCount(), 0u);
   EXPECT_FALSE(backend_->RemoveTemp("../type").ok()) << "only names inside the temp area";
   EXPECT_TRUE(fs::exists(dir_ / "type"));
+}
+
+TEST_P(BackendConformance, DescribesObjectsAndTempPlacesForReports) {
+  const Digest id = IdOf("described");
+  for (StoreKind k : kStoreKinds) {
+    EXPECT_FALSE(backend_->Describe(k).empty());
+    // One object is described within the description of its kind.
+    EXPECT_TRUE(testing::Contains(backend_->Describe(k, id), backend_->Describe(k)));
+  }
+  EXPECT_NE(backend_->Describe(StoreKind::kBlob), backend_->Describe(StoreKind::kTree));
+  // A temp file a dead writer left lies in one of the places doctor looks.
+  ASSERT_NO_FATAL_FAILURE(LeaveTempFile());
+  auto temps = backend_->TempFiles();
+  ASSERT_TRUE(temps.ok());
+  ASSERT_EQ(temps->size(), 1u);
+  bool found = false;
+  for (const auto& place : backend_->TempPlaces())
+    found |= place.all_temp && fs::exists(place.dir / (*temps)[0].name);
+  EXPECT_TRUE(found);
+}
+
+TEST_P(BackendConformance, OpenToInspectIgnoresADamagedTypeFile) {
+  ASSERT_TRUE(backend_->Write(StoreKind::kTree, IdOf("t"), "t").ok());
+  testing::WriteFile(dir_ / "type", "lo cal\n");
+  EXPECT_FALSE(OpenBackend(Env::Default(), dir_).ok());
+  auto inspected = OpenBackendToInspect(Env::Default(), dir_);
+  ASSERT_NE(inspected, nullptr);
+  auto data = inspected->Read(StoreKind::kTree, IdOf("t"), 16);
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(*data, "t");
+  EXPECT_EQ(StoreDir(tmp_.path()), dir_);
+  EXPECT_EQ(BackendTypePath(dir_), dir_ / "type");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllBackends, BackendConformance,

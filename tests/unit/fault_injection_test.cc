@@ -7,6 +7,8 @@
 // workspace, so that failure point N is really the N-th call of its kind.
 // Failures reported after the operation was already published are a known
 // bug class: such tests skip with "BUG: ..." and list the failure points.
+// Over 400 lines on purpose: the injecting Env and every failure point of snapshot and restore are
+// checked with the same before/after comparison.
 
 #include <sys/stat.h>
 #include <unistd.h>

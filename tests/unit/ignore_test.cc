@@ -1,3 +1,5 @@
+// Unit tests of .jvsignore matching (wc/ignore.h): rule syntax, anchoring, negation, directories.
+// Over 400 lines on purpose: one case per gitignore rule kind, read together against one matcher.
 #include "wc/ignore.h"
 
 #include <gtest/gtest.h>

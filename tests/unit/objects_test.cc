@@ -1,4 +1,6 @@
 // Unit tests of the content-addressed objects: Tree (binary) and Snapshot (JSON).
+// Over 400 lines on purpose: encodings and strict decoders of both object kinds, case by case, with
+// the same canonical-form checks.
 
 #include "jvs/store/objects.h"
 

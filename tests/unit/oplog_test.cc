@@ -1,4 +1,6 @@
 // Unit tests of the operation log: View/Operation encodings, OpStore, OpHeads.
+// Over 400 lines on purpose: the encodings and both interfaces' simple implementations are checked
+// against the same operations and views.
 
 #include "jvs/oplog/oplog.h"
 #include "jvs/oplog/simple.h"
@@ -292,6 +294,29 @@ TEST_F(OpStoreTest, WriteAndReadBack) {
   EXPECT_EQ(n, 1u);
 }
 
+TEST_F(OpStoreTest, HasPathsForReportsAndTempPlaces) {
+  Operation op = SampleOperation();
+  auto id = ops_.WriteOperation(op);
+  ASSERT_TRUE(id.ok());
+  EXPECT_TRUE(ops_.HasOperation(*id));
+  EXPECT_FALSE(ops_.HasOperation(OperationId(Sha256Of("absent"))));
+  EXPECT_EQ(ops_.OperationPath(*id).parent_path(), ops_.OperationsPath());
+  EXPECT_TRUE(fs::exists(ops_.OperationPath(*id)));
+  EXPECT_NE(ops_.OperationsPath(), ops_.ViewsPath());
+  std::set<fs::path> places;
+  for (const auto& p : ops_.TempPlaces()) places.insert(p.dir);
+  EXPECT_TRUE(places.count(ops_.OperationsPath()));
+  EXPECT_TRUE(places.count(ops_.ViewsPath()));
+  EXPECT_EQ(OpStoreDir(tmp_.path()), tmp_.path() / "op_store");
+  // Inspection opens it even with a type file it would refuse.
+  testing::WriteFile(tmp_.path() / "op_store" / "type", "bogus\n");
+  EXPECT_FALSE(OpenOpStore(Env::Default(), tmp_.path() / "op_store").ok());
+  auto inspected = OpenOpStoreToInspect(Env::Default(), tmp_.path() / "op_store");
+  auto back = inspected->ReadOperation(*id);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->Encode(), op.Encode());
+}
+
 TEST_F(OpStoreTest, VerifiesIdsOnRead) {
   auto vid = ops_.WriteView(SampleView());
   ASSERT_TRUE(vid.ok());
@@ -417,6 +442,21 @@ TEST_F(OpHeadsTest, ListIgnoresTempFiles) {
   std::vector<OperationId> want = {a_, b_};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(*l, want);
+}
+
+TEST_F(OpHeadsTest, PathsForReportsTempPlacesAndSync) {
+  SimpleOpHeads heads(Env::Default(), dir_);
+  ASSERT_TRUE(heads.Add(a_).ok());
+  EXPECT_TRUE(fs::exists(heads.HeadPath(a_)));
+  EXPECT_EQ(heads.HeadPath(a_).parent_path(), heads.Location());
+  ASSERT_EQ(heads.TempPlaces().size(), 1u);
+  EXPECT_EQ(heads.TempPlaces()[0].dir, heads.Location());
+  EXPECT_TRUE(heads.Sync().ok());
+  EXPECT_EQ(OpHeadsDir(tmp_.path()), dir_);
+  auto inspected = OpenOpHeadsToInspect(Env::Default(), dir_);
+  auto l = inspected->List();
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(*l, std::vector<OperationId>{a_});
 }
 
 TEST_F(OpHeadsTest, UpdateAddsBeforeRemoving) {

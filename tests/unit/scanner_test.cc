@@ -1,4 +1,6 @@
 // Unit tests of the working-copy scanner (ScanWorkspace).
+// Over 400 lines on purpose: the scanner's modes (snapshot, status), its cache and its races are
+// checked on one fixture.
 
 #include "wc/scanner.h"
 

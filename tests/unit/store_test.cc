@@ -1,4 +1,6 @@
 // Unit tests of the local content-addressed object store.
+// Over 400 lines on purpose: one suite for every Store operation on one fixture (the backend has
+// its own conformance suite).
 
 #include "jvs/store/store.h"
 

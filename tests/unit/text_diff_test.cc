@@ -1,3 +1,6 @@
+// Unit tests of the line diff for unified output (jvs/merge/text_diff.h).
+// Over 400 lines on purpose: many small cases of one algorithm (Myers, linear space), with its
+// binary detection.
 #include "jvs/merge/text_diff.h"
 
 #include <gtest/gtest.h>

@@ -16,59 +16,25 @@
 #include "jvs/repo/repo.h"
 #include "jvs/repo/tags.h"
 #include "jvs/repo/workspace.h"
+#include "repo_fixture.h"
 #include "test_util.h"
 
 namespace jvs {
 namespace {
 
-using testing::TempDir;
+using testing::TestEnv;
 using testing::WriteFile;
 
-class NoSyncEnv : public EnvWrapper {
- public:
-  NoSyncEnv() : EnvWrapper(Env::Default()) {}
-  Status Fsync(int fd) override { return fd >= 0 ? OkStatus() : ErrnoError(EBADF, "fsync"); }
-  Status SyncFs(int fd) override { return fd >= 0 ? OkStatus() : ErrnoError(EBADF, "syncfs"); }
-};
-Env* TestEnv() {
-  static NoSyncEnv env;
-  return &env;
-}
-
-class TransactionTest : public ::testing::Test {
+class TransactionTest : public testing::RepoFixture {
  protected:
+  TransactionTest() : RepoFixture(/*seed=*/11) {}
   void SetUp() override {
-    root_ = tmp_.path() / "repo";
-    ws_ = root_ / "main";
-    settings_.user = "tester";
-    settings_.host = "box";
-    settings_.random_seed = 11;
-    settings_.engine = "copy";
-    settings_.lock_wait = std::chrono::milliseconds(2000);
-    auto r = Repo::Init(TestEnv(), InitOptions{root_, ws_}, Next());
-    ASSERT_TRUE(r.ok()) << r.error().message();
+    RepoFixture::SetUp();
+    if (HasFatalFailure()) return;
     WriteFile(ws_ / "f", "one");
-    s1_ = Snap("one");
+    s1_ = Snap("one").id;
     WriteFile(ws_ / "f", "two");
-    s2_ = Snap("two");
-  }
-  Settings Next() {
-    Settings s = settings_;
-    s.pinned_time_ns = int64_t{1767225600'000'000'000} + int64_t{++clock_} * 1'000'000'000;
-    return s;
-  }
-  std::unique_ptr<Repo> OpenRepo() {
-    auto r = Repo::Open(TestEnv(), ws_, Next());
-    EXPECT_TRUE(r.ok()) << r.error().message();
-    return r.ok() ? std::move(r).value() : nullptr;
-  }
-  SnapshotId Snap(const std::string& note) {
-    auto repo = OpenRepo();
-    auto ws = Workspace::Open(*repo, "main");
-    EXPECT_TRUE(ws.ok());
-    auto r = (*ws)->TakeSnapshot(SnapshotOptions{note, {}});
-    EXPECT_TRUE(r.ok()) << r.error().message();
-    return r.ok() ? r->id : SnapshotId();
+    s2_ = Snap("two").id;
   }
   size_t OperationCount(Repo& repo) {
     auto ops = repo.op_store().ListOperations();
@@ -81,10 +47,6 @@ class TransactionTest : public ::testing::Test {
     return out;
   }
 
-  TempDir tmp_;
-  fs::path root_, ws_;
-  Settings settings_;
-  int clock_ = 0;
   SnapshotId s1_, s2_;
 };
 

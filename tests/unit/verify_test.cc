@@ -16,26 +16,14 @@
 #include "jvs/oplog/oplog.h"
 #include "jvs/repo/repo.h"
 #include "jvs/repo/workspace.h"
+#include "repo_fixture.h"
 #include "test_util.h"
 
 namespace jvs {
 namespace {
 
-using testing::TempDir;
+using testing::TestEnv;
 using testing::WriteFile;
-
-constexpr int64_t kBaseTime = 1767225600'000'000'000;  // 2026-01-01T00:00:00Z
-
-class NoSyncEnv : public EnvWrapper {
- public:
-  NoSyncEnv() : EnvWrapper(Env::Default()) {}
-  Status Fsync(int fd) override { return fd >= 0 ? OkStatus() : ErrnoError(EBADF, "fsync"); }
-  Status SyncFs(int fd) override { return fd >= 0 ? OkStatus() : ErrnoError(EBADF, "syncfs"); }
-};
-Env* TestEnv() {
-  static NoSyncEnv env;
-  return &env;
-}
 
 std::string Hex(const Digest& d) { return ToHex(d.data(), d.size()); }
 
@@ -54,36 +42,11 @@ class RecordingSink : public ProgressSink {
   int ends = 0;
 };
 
-class VerifyTest : public ::testing::Test {
+class VerifyTest : public testing::RepoFixture {
  protected:
-  void SetUp() override {
-    root_ = tmp_.path() / "repo";
-    ws_ = root_ / "main";
-    settings_.user = "tester";
-    settings_.host = "box";
-    settings_.random_seed = 7;
-    settings_.engine = "copy";
-    auto r = Repo::Init(TestEnv(), InitOptions{root_, ws_}, Next());
-    ASSERT_TRUE(r.ok()) << r.error().message();
-  }
-  Settings Next() {
-    Settings s = settings_;
-    s.pinned_time_ns = kBaseTime + (++clock_) * 1'000'000'000;
-    return s;
-  }
-  std::unique_ptr<Repo> Open() {
-    auto r = Repo::Open(TestEnv(), ws_, Next());
-    EXPECT_TRUE(r.ok()) << r.error().message();
-    return r.ok() ? std::move(r).value() : nullptr;
-  }
-  SnapshotId Snap(const std::string& note) {
-    auto repo = Open();
-    auto ws = Workspace::Open(*repo, "main");
-    EXPECT_TRUE(ws.ok());
-    auto r = (*ws)->TakeSnapshot(SnapshotOptions{note, {}});
-    EXPECT_TRUE(r.ok()) << r.error().message();
-    return r.ok() ? r->id : SnapshotId();
-  }
+  VerifyTest() : RepoFixture(/*seed=*/7) {}
+  std::unique_ptr<Repo> Open() { return OpenRepo(); }
+  SnapshotId Snap(const std::string& note) { return RepoFixture::Snap(note).id; }
   fs::path Store() const { return root_ / ".jvs" / "store"; }
   fs::path ObjectFile(const std::string& kind, const std::string& hex) const {
     return testing::StoreObjectFile(Store(), kind, hex);
@@ -112,11 +75,6 @@ class VerifyTest : public ::testing::Test {
       if (v.id == id) return &v;
     return nullptr;
   }
-
-  TempDir tmp_;
-  fs::path root_, ws_;
-  Settings settings_;
-  int64_t clock_ = 0;
 };
 
 TEST_F(VerifyTest, IntactRepositoryVerifiesEveryObjectOnce) {

@@ -2,7 +2,8 @@
 // Each holds the name of the implementation that wrote the folder it sits in
 // (one line, "NAME\n"), written at init and checked at open, so that a
 // repository is never opened by an implementation that cannot read it.
-// Stateless functions; thread-safe.
+// Also what every such pluggable part reports to doctor (TempPlace).
+// Stateless functions and a value type; thread-safe.
 #pragma once
 
 #include <optional>
@@ -13,6 +14,15 @@
 #include "jvs/base/env.h"
 
 namespace jvs {
+
+// A folder where writers of a repository part (store backend, op store, op
+// heads) may leave temp files when they die; doctor lists it and removes the
+// temp files of dead processes. `all_temp`: everything in it is temporary
+// (otherwise only names that carry a writer's pid are).
+struct TempPlace {
+  fs::path dir;
+  bool all_temp = false;
+};
 
 // Writes "NAME\n" to `path` atomically.
 Status WriteTypeFile(Env* env, const fs::path& path, std::string_view name);

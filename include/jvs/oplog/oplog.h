@@ -20,6 +20,7 @@
 
 #include "jvs/base/env.h"
 #include "jvs/base/object_id.h"
+#include "jvs/base/type_file.h"
 
 namespace jvs {
 
@@ -115,9 +116,15 @@ class OpStore {
   virtual Result<OpObjectStat> StatView(const ViewId& id) = 0;
   virtual Status DeleteOperation(const OperationId& id) = 0;
   virtual Status DeleteView(const ViewId& id) = 0;
+  virtual bool HasOperation(const OperationId& id) = 0;
   // Where an operation / view is kept, for messages.
   virtual fs::path OperationPath(const OperationId& id) const = 0;
   virtual fs::path ViewPath(const ViewId& id) const = 0;
+  // Where all operations / views are kept, for messages.
+  virtual fs::path OperationsPath() const = 0;
+  virtual fs::path ViewsPath() const = 0;
+  // The folders where writers of this op store may leave temp files (doctor).
+  virtual std::vector<TempPlace> TempPlaces() const = 0;
 
   // ---- the horizon: where `jvs gc run` cut the op log ----
   // The operations that were cut from the log and that a remaining
@@ -156,9 +163,11 @@ class OpHeads {
   virtual Status Remove(const OperationId& head) = 0;
   // Makes the heads added and removed so far durable.
   virtual Status Sync() = 0;
-  // The simple implementation's folder (Repo::Publish still syncs it itself;
-  // new code calls Sync()).
-  virtual const fs::path& dir() const = 0;
+  // Where the heads / one head are kept, for messages.
+  virtual fs::path Location() const = 0;
+  virtual fs::path HeadPath(const OperationId& head) const = 0;
+  // The folders where writers of heads may leave temp files (doctor).
+  virtual std::vector<TempPlace> TempPlaces() const = 0;
 };
 
 // ---- factories keyed by the names in the type files ----
@@ -166,6 +175,10 @@ inline constexpr std::string_view kDefaultOpStore = "simple";
 inline constexpr std::string_view kDefaultOpHeads = "simple";
 std::vector<std::string_view> OpStoreNames();
 std::vector<std::string_view> OpHeadsNames();
+// The op store's and the op heads' folders in a repository's control folder
+// `control` (`.jvs`).
+fs::path OpStoreDir(const fs::path& control);
+fs::path OpHeadsDir(const fs::path& control);
 // Creates an empty op store / op heads `name` in `dir` and writes `dir/type`.
 Status CreateOpStore(Env* env, const fs::path& dir, std::string_view name = kDefaultOpStore);
 Status CreateOpHeads(Env* env, const fs::path& dir, std::string_view name = kDefaultOpHeads);
@@ -175,5 +188,10 @@ Status CreateOpHeads(Env* env, const fs::path& dir, std::string_view name = kDef
 // to `sync_set` (may be null) for the next barrier.
 Result<std::unique_ptr<OpStore>> OpenOpStore(Env* env, const fs::path& dir, SyncSet* sync_set = nullptr);
 Result<std::unique_ptr<OpHeads>> OpenOpHeads(Env* env, const fs::path& dir);
+// For verify and doctor, which look inside a repository that the two above
+// may refuse: the implementation the type file names when it is a known one,
+// else the default. Never fail; reads through them report what is missing.
+std::unique_ptr<OpStore> OpenOpStoreToInspect(Env* env, const fs::path& dir);
+std::unique_ptr<OpHeads> OpenOpHeadsToInspect(Env* env, const fs::path& dir);
 
 }  // namespace jvs

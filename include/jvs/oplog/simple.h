@@ -38,8 +38,15 @@ class SimpleOpStore : public OpStore {
   Result<OpObjectStat> StatView(const ViewId& id) override;
   Status DeleteOperation(const OperationId& id) override;
   Status DeleteView(const ViewId& id) override;
-  fs::path OperationPath(const OperationId& id) const override { return dir_ / "operations" / id.hex(); }
-  fs::path ViewPath(const ViewId& id) const override { return dir_ / "views" / id.hex(); }
+  bool HasOperation(const OperationId& id) override { return env_->Exists(OperationPath(id)); }
+  fs::path OperationPath(const OperationId& id) const override { return OperationsPath() / id.hex(); }
+  fs::path ViewPath(const ViewId& id) const override { return ViewsPath() / id.hex(); }
+  fs::path OperationsPath() const override { return dir_ / "operations"; }
+  fs::path ViewsPath() const override { return dir_ / "views"; }
+  // The folder itself (horizon and type file) and both object folders.
+  std::vector<TempPlace> TempPlaces() const override {
+    return {{dir_, false}, {OperationsPath(), false}, {ViewsPath(), false}};
+  }
   Status LoadHorizon() override;
   // The file and its directory are fsync'ed.
   Status WriteHorizon(const std::set<OperationId>& cut) override;
@@ -62,14 +69,17 @@ class SimpleOpHeads : public OpHeads {
   static Status Create(Env* env, const fs::path& dir);
 
   std::string_view name() const override { return kName; }
-  // Ignores temp files of concurrent writers and the type file.
+  // Ignores temp files of concurrent writers and any name that is not a
+  // lowercase hex id (jvs writes no other).
   Result<std::vector<OperationId>> List() override;
   Status Add(const OperationId& new_head) override;
   void RemoveOld(const OperationId& new_head, const std::vector<OperationId>& old_heads) override;
   Status Remove(const OperationId& head) override;
   // fsync of the folder.
   Status Sync() override;
-  const fs::path& dir() const override { return dir_; }
+  fs::path Location() const override { return dir_; }
+  fs::path HeadPath(const OperationId& head) const override { return dir_ / head.hex(); }
+  std::vector<TempPlace> TempPlaces() const override { return {{dir_, false}}; }
 
  private:
   Env* env_;

@@ -33,6 +33,21 @@ inline constexpr int kRepoFormatVersion = 1;
 inline constexpr const char* kControlDirName = ".jvs";
 inline constexpr const char* kMainWorktree = "main";
 
+// `.jvs/format`: the repository format version, read in one place for open,
+// verify and doctor (each words a bad one its own way).
+struct RepoFormat {
+  enum class State { kOk, kMissing, kMalformed, kTooNew };
+  State state = State::kMissing;
+  int version = 0;   // when kOk or kTooNew
+  std::string text;  // the file's content without trailing newlines and spaces
+};
+RepoFormat ReadRepoFormat(Env* env, const fs::path& control);
+// OK when `format` (read from `control`) is one this jvs reads; otherwise the
+// error for a command that wants to `verb` ("open", "verify") the repository:
+// kCorrupt when missing or malformed, kFormatTooNew when newer than
+// kRepoFormatVersion.
+Status CheckRepoFormat(const RepoFormat& format, const fs::path& control, std::string_view verb);
+
 // Everything a command needs to know about its caller; filled by the CLI
 // (from JVS_USER, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, ..., and the
 // configuration files, see jvs/config.h). The library never reads the

@@ -27,6 +27,7 @@
 
 #include "jvs/base/env.h"
 #include "jvs/base/object_id.h"
+#include "jvs/base/type_file.h"
 #include "jvs/engine/engine.h"
 
 namespace jvs {
@@ -116,6 +117,11 @@ class Backend {
 
   // Where the object is, for messages only ("…/.jvs/store/blobs/ab/cdef…").
   virtual std::string Describe(StoreKind kind, const Digest& id) const = 0;
+  // Where the objects of `kind` are, for messages only ("…/.jvs/store/blobs").
+  virtual std::string Describe(StoreKind kind) const = 0;
+  // The folders where writers of this backend may leave temp files (doctor
+  // removes those of dead processes; TempFiles() lists only the temp folder).
+  virtual std::vector<TempPlace> TempPlaces() const = 0;
 
   // Counters for --debug and tests.
   uint64_t objects_written() const { return objects_written_.load(); }
@@ -128,6 +134,10 @@ class Backend {
 
 // ---- the factory ----
 inline constexpr std::string_view kDefaultBackend = "local";
+// The store's folder in a repository's control folder `control` (`.jvs`).
+fs::path StoreDir(const fs::path& control);
+// The type file of the store in `dir` (doctor reads it itself).
+fs::path BackendTypePath(const fs::path& dir);
 // The names OpenBackend/CreateBackend know.
 std::vector<std::string_view> BackendNames();
 // Creates an empty backend `name` in `dir` (`.jvs/store`) and writes its type file.
@@ -136,5 +146,10 @@ Status CreateBackend(Env* env, const fs::path& dir, std::string_view name = kDef
 // repository has had one since the first format), an unknown name
 // kUnsupported; both errors name the file and the value.
 Result<std::unique_ptr<Backend>> OpenBackend(Env* env, const fs::path& dir);
+// For verify and doctor, which look inside a repository that OpenBackend may
+// refuse: the backend `dir/type` names when it is a known one, else the
+// default (a missing or damaged type file is theirs to report). Never fails;
+// reads through it report what is missing.
+std::unique_ptr<Backend> OpenBackendToInspect(Env* env, const fs::path& dir);
 
 }  // namespace jvs
