@@ -6,12 +6,16 @@ namespace jvs::cli {
 void RegisterRestore(CLI::App& app, Context& ctx) {
   struct Opts {
     std::string ref;
+    bool verify = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("restore", "Bring the worktree (or only PATHS) to REF in place; dirty changes are saved first");
   cmd->add_option("REF", o->ref, "Snapshot to restore (HEAD: the worktree's latest snapshot)")->required();
+  cmd->add_flag("--verify", o->verify,
+                 "Check cloned content against its id too (reads every byte; copied content is always checked)");
   cmd->callback([&ctx, o] {
     ctx.paths_used = true;
+    ctx.settings.verify_clones = o->verify;
     auto repo = ctx.OpenRepo(false);
     auto ws = ctx.OpenWorkspace(*repo);
     std::vector<RepoPath> paths;
