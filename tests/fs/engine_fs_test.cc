@@ -531,7 +531,7 @@ TEST_P(JvsOnFs, VerifyChecksClonedContent) {
   for (auto& c : other) c = static_cast<char>(c ^ 0x5a);
   testing::WriteFile(blob, other);  // in place: the workspace's shared extents are copied on write
   auto before = e2e::DumpTree(ws_);
-  RunResult r = e2e::JvsEnv(ws_, {"restore", s1.substr(0, 12), "--verify"});
+  RunResult r = e2e::Jvs(ws_, {"restore", s1.substr(0, 12), "--verify"});
   EXPECT_EQ(r.exit_code, 3) << r.Describe();
   EXPECT_NE(r.err.find("'big.bin'"), std::string::npos) << r.Describe();
   EXPECT_NE(r.err.find("snapshot " + s1.substr(0, 12)), std::string::npos) << r.Describe();
@@ -539,7 +539,7 @@ TEST_P(JvsOnFs, VerifyChecksClonedContent) {
   EXPECT_EQ(e2e::DumpTree(ws_), before) << "the workspace changed";
   RunResult st = Jvs(ws_, {"status"});
   EXPECT_NE(st.out.find("No changes"), std::string::npos) << st.Describe();
-  RunResult f = e2e::JvsEnv(ws_, {"worktree", "fork", s1.substr(0, 12), "fk", "--verify"});
+  RunResult f = e2e::Jvs(ws_, {"worktree", "fork", s1.substr(0, 12), "fk", "--verify"});
   EXPECT_EQ(f.exit_code, 3) << f.Describe();
   EXPECT_NE(f.err.find("'big.bin'"), std::string::npos) << f.Describe();
   EXPECT_FALSE(fs::exists(Repo() / "worktrees" / "fk"));
