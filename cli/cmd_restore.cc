@@ -53,6 +53,7 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
   struct Opts {
     std::string ref;
     bool abort = false;
+    bool verify = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("restore", "Bring the worktree (or only PATHS) to REF in place; dirty changes are saved first");
@@ -60,6 +61,8 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
   cmd->add_flag("--abort", o->abort,
                 "Take back a restore that was interrupted (killed, failed, disk full): the files and the head go back "
                 "to what they were before it");
+  cmd->add_flag("--verify", o->verify,
+                "Check cloned content against its id too (reads every byte; copied content is always checked)");
   cmd->callback([&ctx, o] {
     if (o->abort) {
       if (!o->ref.empty() || ctx.has_dashdash)
@@ -72,6 +75,7 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
            "usage: jvs restore REF, or jvs restore --abort after an interrupted restore; 'jvs restore --help' says "
            "more");
     ctx.paths_used = true;
+    ctx.settings.verify_clones = o->verify;
     auto repo = ctx.OpenRepo(false);
     auto ws = ctx.OpenWorkspace(*repo);
     std::vector<RepoPath> paths;

@@ -14,6 +14,7 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     std::vector<std::string> args;
     std::string path;
     bool force = false;
+    bool verify = false;
   };
   auto fo = std::make_shared<ForkOpts>();
   auto* fork = wt->add_subcommand("fork", "Create worktree NAME holding the files of REF (default @)");
@@ -21,7 +22,10 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
   fork->add_option("--path", fo->path, "Directory for the worktree (default: ROOT/worktrees/NAME)");
   fork->add_flag("--force", fo->force,
                  "Replace what an interrupted fork of NAME left, saving files it did not write as a snapshot first");
+  fork->add_flag("--verify", fo->verify,
+                 "Check cloned content against its id too (reads every byte; copied content is always checked)");
   fork->callback([&ctx, fo] {
+    ctx.settings.verify_clones = fo->verify;
     auto repo = ctx.OpenRepo(false);
     std::string name = fo->args.back();
     std::string ref = fo->args.size() == 2 ? fo->args[0] : "@";

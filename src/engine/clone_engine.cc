@@ -110,6 +110,47 @@ Result<uint64_t> CloneEngine::CloneAndHash(Env* env, int src_fd, int dst_fd, uin
   return total;
 }
 
+Result<CloneEngine::Placed> CloneEngine::CloneContentHashing(Env* env, int src_fd, int dst_fd,
+                                                            uint64_t size, bool hash_clones) {
+  Placed out;
+  bool cloned = false;
+  if (shares_data()) {
+    Status st = Transfer(env, src_fd, dst_fd, size);
+    if (st.ok()) {
+      counters_.cloned++;
+      counters_.files++;
+      cloned = true;
+    } else {
+      if (!CanFallBack(st.error())) return st.error();
+      NoteFallback(st.error());
+      JVS_TRY(env->Ftruncate(dst_fd, 0));
+    }
+  }
+  if (!cloned) {
+    JVS_TRY(CopyBytes(env, src_fd, dst_fd, size, &counters_));
+    counters_.copied++;
+    counters_.files++;
+  }
+  // Not hashed: reading a clone back would cost a read of every byte.
+  if (cloned && !hash_clones) return out;
+  // What dst now holds. Copied bytes were just written, so they are read from
+  // the page cache (as cheap as hashing the copy buffer, and the kernel's
+  // copy_file_range is kept: server-side on NFS, no user-space copy).
+  if (::lseek(dst_fd, 0, SEEK_SET) < 0) return ErrnoError(errno, "seek failed");
+  if (size > (256u << 10)) ::posix_fadvise(dst_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  Sha256 hasher;
+  char* buf = engine_internal::ThreadScratch();
+  while (true) {
+    JVS_ASSIGN_OR_RETURN(size_t n, env->Read(dst_fd, buf, engine_internal::kScratchSize));
+    if (n == 0) break;
+    hasher.Update(buf, n);
+    out.bytes += n;
+  }
+  out.hashed = true;
+  out.digest = hasher.Finish();
+  return out;
+}
+
 Status CloneEngine::CloneTree(const fs::path& src, const fs::path& dst) {
   (void)src;
   (void)dst;

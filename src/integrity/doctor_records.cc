@@ -9,7 +9,6 @@
 // - A damaged tree state: a cache, discarded by the next command with a
 //   warning; reported here, and removed by --repair.
 #include "integrity/doctor_internal.h"
-#include "jvs/oplog/simple.h"
 #include "wc/tree_state.h"
 
 namespace jvs::doctor_internal {
@@ -28,13 +27,11 @@ std::vector<std::pair<std::string, fs::path>> UsualPlaces(const fs::path& root, 
 
 Result<std::set<std::string>> DoctorRun::ViewWorktrees() {
   std::set<std::string> out;
-  SimpleOpStore ops(env_, control_ / "op_store");
+  OpStore& ops = *parts_.ops;
   JVS_TRY(ops.LoadHorizon());
   JVS_ASSIGN_OR_RETURN(auto heads, Heads());
   for (const auto& h : heads) {
-    auto d = DigestFromHex(h);
-    if (!d.ok()) continue;
-    auto op = ops.ReadOperation(OperationId(*d));
+    auto op = ops.ReadOperation(h);
     if (!op.ok()) continue;  // reported by CheckOpHeads
     auto view = ops.ReadView(op->view);
     if (!view.ok()) continue;  // reported by the object walk

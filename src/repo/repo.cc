@@ -207,6 +207,7 @@ Status Repo::OpenAt(const fs::path& root) {
   repo_id_ = *id;
   while (!repo_id_.empty() && repo_id_.back() == '\n') repo_id_.pop_back();
   JVS_ASSIGN_OR_RETURN(store_, Store::Open(env_, StoreDir(control)));
+  store_->backend().set_host(settings_.host);  // in temp names, beside the pid
   JVS_ASSIGN_OR_RETURN(op_store_, OpenOpStore(env_, OpStoreDir(control), &store_->sync_set()));
   JVS_ASSIGN_OR_RETURN(op_heads_, OpenOpHeads(env_, OpHeadsDir(control)));
   JVS_TRY(TakeGcLock());
@@ -405,6 +406,9 @@ Result<UniqueFd> Repo::LockWorktree(const std::string& name) {
                      std::to_string(settings_.lock_wait.count()) + " ms)",
                  "wait for the other command to finish")
         .WithRemedy(Remedy::kRaiseLockWait);
+  // Whoever holds a lock cleans up after killed commands: temp files that a
+  // process of this host left in the store when it died (best effort).
+  if (fd.ok()) (void)store_->backend().RemoveTempsOfDeadWriters();
   return fd;
 }
 

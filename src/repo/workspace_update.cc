@@ -205,6 +205,8 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   //    before anything in the workspace or the repository changed.
   Checkout checkout(env, store, repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   checkout.set_fault_flow(u.fault_flow);
+  checkout.set_hash_clones(repo_.settings().verify_clones);
+  checkout.set_source("snapshot " + out.target.hex().substr(0, 12));
   JVS_TRY(checkout.CheckLimits(changes));
   JVS_TRY(checkout.Preflight(changes));
   JVS_TRY(checkout.Stage(changes, repo_.settings().progress, u.progress_phase));
@@ -315,6 +317,8 @@ Result<RestoreOutcome> Workspace::MaterializeFresh(const ViewUpdate& u, Transact
   };
   Checkout checkout(env, repo_.store(), repo_.engine(), path_, repo_.WorktreeControlDir(name_));
   checkout.set_fault_flow(u.fault_flow);
+  checkout.set_hash_clones(repo_.settings().verify_clones);
+  checkout.set_source("snapshot " + out.target.hex().substr(0, 12));
   JVS_TRY(checkout.CheckLimits(changes));
   JVS_ASSIGN_OR_RETURN(CheckoutStats cs, checkout.Materialize(changes, StoreGetter(), target_tree,
                                                                       repo_.settings().progress, u.progress_phase));

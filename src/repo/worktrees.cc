@@ -167,8 +167,12 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
       if (auto st = env->Stat(*main_path); st.ok() && S_ISDIR(st->st_mode))
         (void)env->Chmod(path, st->st_mode & 0777);
   }
+  // A directory the user made is left as it was: only the pointer file this
+  // fork wrote into it goes.
+  const bool had_pointer = env->Exists(path / kControlDirName);
   auto cleanup = [&] {
     if (created_dir) (void)env->RemoveAll(path);
+    else if (!had_pointer) (void)env->Unlink(path / kControlDirName);
     (void)env->RemoveAll(repo.WorktreeControlDir(name));
   };
   if (Status st = WritePathRecord(repo, name, path); !st.ok()) {

@@ -2,6 +2,9 @@
 // barrier. Ingest (hashing workspace files into blobs) is in local_ingest.cc.
 #include "store/local_backend.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <random>
@@ -25,6 +28,53 @@ constexpr const char* kTmp = "tmp";
 
 bool IsLowerHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// The host as it appears in a temp name: letters, digits, '.', '_' and '-'
+// (anything else becomes '_'), at most 64 bytes, never empty.
+std::string HostForName(std::string_view host) {
+  std::string out;
+  for (char c : host.substr(0, 64)) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-';
+    out.push_back(ok ? c : '_');
+  }
+  return out.empty() ? std::string("_") : out;
+}
+
+bool AllDigits(std::string_view s, size_t max) {
+  return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The writer of a temp file from its name: `obj-<pid>@<host>-<n>-<rand>`
+// gives pid and host; the older `obj-<pid>-<n>-<rand>` only a pid (host "").
+void ParseTempName(std::string_view name, BackendTempFile* t) {
+  if (name.substr(0, 4) != "obj-") return;
+  std::string_view rest = name.substr(4);
+  size_t at = rest.find('@');
+  size_t dash = rest.find('-');
+  if (at != std::string_view::npos && (dash == std::string_view::npos || at < dash)) {
+    std::string_view pid = rest.substr(0, at), tail = rest.substr(at + 1);
+    size_t r = tail.rfind('-');
+    if (r == std::string_view::npos || r == 0) return;
+    size_t n = tail.rfind('-', r - 1);
+    if (n == std::string_view::npos || n == 0) return;
+    if (!AllDigits(pid, 10) || !AllDigits(tail.substr(n + 1, r - n - 1), 20) || !AllDigits(tail.substr(r + 1), 20))
+      return;
+    t->pid = std::stoll(std::string(pid));
+    t->host = std::string(tail.substr(0, n));
+    return;
+  }
+  if (dash != std::string_view::npos && AllDigits(rest.substr(0, dash), 10))
+    t->pid = std::stoll(std::string(rest.substr(0, dash)));
+}
+
+// Whether process `pid` of this machine may still run: only ESRCH says it is
+// gone (EPERM: it runs under another user).
+bool ProcessMayRun(int64_t pid) {
+  if (pid <= 0 || pid > 0x3fffffff) return true;  // not a pid: never judged
+  if (pid == static_cast<int64_t>(::getpid())) return true;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
 }
 
 int64_t MtimeNs(const struct stat& st) { return int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec; }
@@ -71,8 +121,8 @@ std::vector<TempPlace> LocalBackend::TempPlaces() const { return {{dir_, false},
 fs::path LocalBackend::TempPath() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   return dir_ / kTmp /
-         ("obj-" + std::to_string(::getpid()) + "-" + std::to_string(temp_counter_++) + "-" +
-          std::to_string(rng() & 0xffffff));
+         ("obj-" + std::to_string(::getpid()) + "@" + HostForName(host_) + "-" +
+          std::to_string(temp_counter_++) + "-" + std::to_string(rng() & 0xffffff));
 }
 
 bool LocalBackend::Has(StoreKind kind, const Digest& id) { return env_->Exists(ObjectPath(kind, id)); }
@@ -161,15 +211,24 @@ Result<bool> LocalBackend::Write(StoreKind kind, const Digest& id, std::string_v
 Status LocalBackend::Delete(StoreKind kind, const Digest& id) { return env_->Unlink(ObjectPath(kind, id)); }
 
 Status LocalBackend::Materialize(const Digest& id, uint64_t size, const fs::path& dst, mode_t mode,
-                                 CloneEngine& engine) {
+                                 CloneEngine& engine, bool hash_clones) {
   JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlob(id));
   JVS_ASSIGN_OR_RETURN(struct stat bst, env_->Fstat(src.get()));
   if (!S_ISREG(bst.st_mode) || static_cast<uint64_t>(bst.st_size) != size)
     return Error(ErrorCode::kCorrupt, "blob " + ToHex(id.data(), id.size()).substr(0, 12) + " holds " +
                                           std::to_string(bst.st_size) + " bytes, not the " +
                                           std::to_string(size) + " expected");
-  JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, mode));
-  Status st = engine.CloneContent(env_, src.get(), out.get(), size);
+  // Readable too: a clone is read back when it is hashed. Created owner-only;
+  // `mode` is set once the content is complete and checked.
+  JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
+  Status st = OkStatus();
+  auto placed = engine.CloneContentHashing(env_, src.get(), out.get(), size, hash_clones);
+  if (!placed.ok()) {
+    st = placed.error();
+  } else if (placed->hashed && (placed->bytes != size || placed->digest != id)) {
+    st = Error(ErrorCode::kCorrupt, "blob " + ToHex(id.data(), id.size()) +
+                                        " does not match its id (damaged or tampered store object)");
+  }
   if (st.ok()) st = env_->Fchmod(out.get(), mode);
   if (!st.ok()) {
     out.reset();
@@ -190,9 +249,23 @@ Result<std::vector<BackendTempFile>> LocalBackend::TempFiles() {
   for (auto& e : entries) {
     auto st = env_->LstatAt(dfd->get(), e.name.c_str());
     if (!st.ok()) continue;  // removed meanwhile
-    out.push_back({e.name, dir / e.name, *st});
+    BackendTempFile t{e.name, dir / e.name, *st};
+    ParseTempName(e.name, &t);
+    out.push_back(std::move(t));
   }
   return out;
+}
+
+Result<size_t> LocalBackend::RemoveTempsOfDeadWriters() {
+  if (host_.empty()) return size_t{0};
+  const std::string self = HostForName(host_);
+  JVS_ASSIGN_OR_RETURN(auto temps, TempFiles());
+  size_t removed = 0;
+  for (const auto& t : temps) {
+    if (t.host != self || t.pid == 0 || !S_ISREG(t.st.st_mode) || ProcessMayRun(t.pid)) continue;
+    if (RemoveTemp(t.name).ok()) ++removed;
+  }
+  return removed;
 }
 
 Status LocalBackend::RemoveTemp(const std::string& name) {

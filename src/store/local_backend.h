@@ -1,7 +1,9 @@
 // LocalBackend ("local"): the store's objects as files on the repository's
 // own filesystem, one file per object named by its id,
 // `DIR/{blobs,trees,snapshots}/xx/yyyy...` (xx: the first two hex digits),
-// written to `DIR/tmp/` and renamed into place. Blobs are stored whole,
+// written to `DIR/tmp/` and renamed into place. A temp file is named
+// `obj-<pid>@<host>-<n>-<rand>` (before: `obj-<pid>-<n>-<rand>`, no host),
+// so that its writer can be judged dead only on its own machine. Blobs are stored whole,
 // uncompressed and read-only, so that a clone engine can share their extents
 // with workspace files. This is the only code that knows that layout.
 // Thread-safe (see Backend).
@@ -34,9 +36,10 @@ class LocalBackend : public Backend {
   Result<IngestResult> Ingest(int dirfd, const char* name, CloneEngine& engine) override;
   Status Delete(StoreKind kind, const Digest& id) override;
   Status Materialize(const Digest& id, uint64_t size, const fs::path& dst, mode_t mode,
-                     CloneEngine& engine) override;
+                     CloneEngine& engine, bool hash_clones = false) override;
   Result<std::vector<BackendTempFile>> TempFiles() override;
   Status RemoveTemp(const std::string& name) override;
+  Result<size_t> RemoveTempsOfDeadWriters() override;
   Status Sync() override;
   SyncSet& sync_set() override { return *sync_set_; }
   std::string Describe(StoreKind kind, const Digest& id) const override { return ObjectPath(kind, id).string(); }

@@ -57,6 +57,17 @@ Result<UniqueFd> Store::OpenBlob(const BlobId& id) {
   return fd;
 }
 
+Status Store::MaterializeBlob(const BlobId& id, uint64_t size, const fs::path& dst, mode_t mode,
+                              CloneEngine& engine, bool hash_clones) {
+  Status st = backend_->Materialize(id.bytes(), size, dst, mode, engine, hash_clones);
+  if (st.ok()) return st;
+  if (st.error().code() == ErrorCode::kNotFound && !backend_->Has(StoreKind::kBlob, id.bytes()))
+    return Error(ErrorCode::kNotFound, "blob " + id.hex() + " is missing from the store")
+        .WithRemedy(Remedy::kInspectRepository);
+  if (st.error().code() == ErrorCode::kCorrupt) return st.error().WithRemedy(Remedy::kFindDamagedObjects);
+  return st;
+}
+
 Result<std::string> Store::ReadBlob(const BlobId& id, uint64_t max_size) {
   auto data = backend_->Read(StoreKind::kBlob, id.bytes(), max_size);
   if (!data.ok() && data.error().code() == ErrorCode::kNotFound)

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "jvs/base/fault.h"
+#include "jvs/base/hash.h"
 #include "jvs/base/interrupt.h"
 #include "jvs/base/thread_pool.h"
 
@@ -57,20 +58,22 @@ Result<std::string> Checkout::ReadLinkTarget(const TreeChange& c) {
                  "symlink '" + c.path.str() + "': its target in blob " + BlobId(e.id).hex().substr(0, 12) +
                      " is empty, contains NUL or does not match the tree entry's size")
         .WithRemedy(Remedy::kFindDamagedObjects);
+  if (Sha256Of(target) != e.id)
+    return Error(ErrorCode::kCorrupt, "cannot place symlink '" + c.path.str() + "'" +
+                                          (source_.empty() ? std::string() : " of " + source_) + ": blob " +
+                                          BlobId(e.id).hex() +
+                                          " does not match its id (damaged or tampered store object)")
+        .WithRemedy(Remedy::kFindDamagedObjects);
   return target;
 }
 
-Result<UniqueFd> Checkout::OpenBlobOfSize(const TreeEntry& e) {
-  JVS_ASSIGN_OR_RETURN(UniqueFd src, store_.OpenBlob(BlobId(e.id)));
-  // The tree entry's size decides how many bytes are placed: it must be
-  // the blob's (a damaged or crafted tree must not truncate or extend).
-  JVS_ASSIGN_OR_RETURN(struct stat bst, env_->Fstat(src.get()));
-  if (!S_ISREG(bst.st_mode) || static_cast<uint64_t>(bst.st_size) != e.size)
-    return Error(ErrorCode::kCorrupt,
-                 "the tree entry says " + std::to_string(e.size) + " bytes but blob " +
-                     BlobId(e.id).hex().substr(0, 12) + " holds " + std::to_string(bst.st_size))
-        .WithRemedy(Remedy::kFindDamagedObjects);
-  return src;
+Status Checkout::PlaceBlob(const TreeChange& c, const fs::path& dst) {
+  const TreeEntry& e = *c.new_entry;
+  Status st = store_.MaterializeBlob(BlobId(e.id), e.size, dst, ModeFor(e), engine_, hash_clones_);
+  if (st.ok() || st.error().code() != ErrorCode::kCorrupt) return st;
+  // Damaged content never reaches the workspace: name what it would have been.
+  return st.error().WithContext("cannot place '" + c.path.str() + "'" +
+                                (source_.empty() ? std::string() : " of " + source_));
 }
 
 void Checkout::RemoveStaleStaging() {
@@ -121,16 +124,16 @@ Status Checkout::Stage(const std::vector<TreeChange>& changes, ProgressSink* sin
     fs::path dst = staging_ / std::to_string(i);
     auto run = [&]() -> Status {
       JVS_TRY(FaultPoint("stage_file"));
-      JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlobOfSize(e));
-      JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL, kCreateMode));
-      JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
-      return env_->Fchmod(out.get(), ModeFor(e));
+      return PlaceBlob(changes[i], dst);
     };
     Status st = run();
     progress.Add(1, e.size);
     std::lock_guard<std::mutex> l(mu);
     if (!st.ok()) {
-      if (!error) error = st.error().WithContext("staging '" + changes[i].path.str() + "'");
+      if (!error)
+        error = st.error().code() == ErrorCode::kCorrupt
+                    ? st.error()
+                    : st.error().WithContext("staging '" + changes[i].path.str() + "'");
       return;
     }
     staged_[i] = dst.string();
@@ -338,6 +341,7 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
   for (size_t i : files) total_bytes += changes[i].new_entry->size;
   ProgressScope progress(sink, phase, files.size(), total_bytes);
   std::vector<std::optional<FileState>> states(changes.size());
+  std::vector<char> placed(changes.size(), 0);  // written into the workspace
   std::mutex mu;
   std::optional<Error> error;
   std::atomic<uint64_t> bytes{0};
@@ -354,17 +358,15 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
       if (e.kind == EntryKind::kSymlink) {
         JVS_ASSIGN_OR_RETURN(std::string target, ReadLinkTarget(changes[i]));
         JVS_TRY(env_->Symlink(target, dst));
+        placed[i] = 1;
         JVS_ASSIGN_OR_RETURN(struct stat st, env_->Lstat(dst));
         states[i] = FileStateFromStat(st, e.kind, e.id);
         progress.Add(1, e.size);
         return OkStatus();
       }
-      JVS_ASSIGN_OR_RETURN(UniqueFd src, OpenBlobOfSize(e));
-      JVS_ASSIGN_OR_RETURN(UniqueFd out,
-                           env_->Open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, kCreateMode));
-      JVS_TRY(engine_.CloneContent(env_, src.get(), out.get(), e.size));
-      JVS_TRY(env_->Fchmod(out.get(), ModeFor(e)));
-      JVS_ASSIGN_OR_RETURN(struct stat st, env_->Fstat(out.get()));
+      JVS_TRY(PlaceBlob(changes[i], dst));
+      placed[i] = 1;
+      JVS_ASSIGN_OR_RETURN(struct stat st, env_->Lstat(dst));
       states[i] = FileStateFromStat(st, e.kind, e.id);
       bytes.fetch_add(e.size, std::memory_order_relaxed);
       progress.Add(1, e.size);
@@ -373,10 +375,24 @@ Result<CheckoutStats> Checkout::Materialize(const std::vector<TreeChange>& chang
     Status st = run();
     if (!st.ok()) {
       std::lock_guard<std::mutex> l(mu);
-      if (!error) error = st.error().WithContext("writing '" + changes[i].path.str() + "'");
+      if (!error)
+        error = st.error().code() == ErrorCode::kCorrupt
+                    ? st.error()
+                    : st.error().WithContext("writing '" + changes[i].path.str() + "'");
     }
   });
-  if (error) return *error;
+  if (error) {
+    // Nothing half-written stays: what this call wrote goes, then the
+    // directories it made (deepest first; a directory it did not make stays).
+    for (size_t i : files)
+      if (placed[i]) (void)env_->Unlink(changes[i].path.ToFsPath(workspace_));
+    for (auto it = created_dirs_.rbegin(); it != created_dirs_.rend(); ++it) {
+      JVS_ASSIGN_OR_RETURN(RepoPath rp, RepoPath::Parse(*it));
+      (void)env_->Rmdir(rp.ToFsPath(workspace_));
+    }
+    created_dirs_.clear();
+    return *error;
+  }
   JVS_TRY(SetDirModes(changes, get, target_root));  // after the content: a 0500 directory is filled first
   for (size_t i : files) {
     stats.written.emplace_back(changes[i].path.str(), *states[i]);
@@ -480,7 +496,8 @@ Result<CheckoutStats> Checkout::Apply(const std::vector<TreeChange>& changes, co
     } else if (staged_.size() > i && !staged_[i].empty()) {
       Status st = env_->Rename(staged_[i], dst);
       if (!st.ok() && st.error().code() == ErrorCode::kUnsupported) {
-        // Staging on another filesystem (EXDEV): copy into a temp beside dst.
+        // Staging on another filesystem (EXDEV): copy into a temp beside dst
+        // (the staged file, whose content was checked when it was staged).
         fs::path tmp = dst.parent_path() / (".jvs-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(i));
         JVS_ASSIGN_OR_RETURN(UniqueFd src, env_->Open(staged_[i], O_RDONLY));
         JVS_ASSIGN_OR_RETURN(UniqueFd out, env_->Open(tmp, O_WRONLY | O_CREAT | O_TRUNC, kCreateMode));

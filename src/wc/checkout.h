@@ -35,6 +35,10 @@ class Checkout {
   ~Checkout();
   // Names the per-file fault points "<flow>.stage_file" and "<flow>.apply_file".
   void set_fault_flow(std::string flow) { fault_flow_ = std::move(flow); }
+  // Hash shared clones too (reading every byte back), not only copied bytes.
+  void set_hash_clones(bool on) { hash_clones_ = on; }
+  // What the content comes from, for messages ("snapshot 1a2b3c4d5e6f").
+  void set_source(std::string source) { source_ = std::move(source); }
 
   // Stages the content of every added or modified file, reporting files and
   // bytes written to `progress` (may be null) as phase `phase`.
@@ -68,8 +72,10 @@ class Checkout {
 
  private:
   static bool NeedsContent(const TreeChange& c);
-  // Opens the blob of a file entry, refusing one whose size differs from the entry's.
-  Result<UniqueFd> OpenBlobOfSize(const TreeEntry& e);
+  // Creates `dst` holding the content of the file entry `c.new_entry`
+  // (Store::MaterializeBlob: size and, where copied or with hash_clones,
+  // content checked against the blob id); kCorrupt names the path and source_.
+  Status PlaceBlob(const TreeChange& c, const fs::path& dst);
   // Reads a symlink's target from the store; kCorrupt when it is empty,
   // holds NUL or differs in length from the tree entry.
   Result<std::string> ReadLinkTarget(const TreeChange& c);
@@ -103,6 +109,8 @@ class Checkout {
   std::set<std::string> created_dirs_;             // directories this checkout made
   std::map<std::string, mode_t> opened_dirs_;      // directory -> its mode before OpenDirsForWriting
   std::string fault_flow_ = "restore";
+  bool hash_clones_ = false;
+  std::string source_;
 };
 
 }  // namespace jvs

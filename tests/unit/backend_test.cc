@@ -7,6 +7,8 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -252,6 +254,22 @@ TEST_P(BackendConformance, MaterializeThroughTheEngine) {
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().code(), ErrorCode::kCorrupt);
   EXPECT_FALSE(fs::exists(ws() / "short.bin"));
+  // Other bytes of the same length under the id: refused, nothing left.
+  fs::path obj = dir_ / "blobs" / ToHex(id.data(), id.size()).substr(0, 2) / ToHex(id.data(), id.size()).substr(2);
+  if (fs::exists(obj)) {  // the local layout
+    std::string other = data;
+    other[777] = 'y';
+    ::chmod(obj.c_str(), 0644);
+    testing::WriteFile(obj, other);
+    Status bad = backend_->Materialize(id, data.size(), ws() / "bad.bin", 0644, *engine);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().code(), ErrorCode::kCorrupt);
+    EXPECT_NE(bad.error().message().find("does not match its id"), std::string::npos) << bad.error().message();
+    EXPECT_FALSE(fs::exists(ws() / "bad.bin"));
+    Status bad2 = backend_->Materialize(id, data.size(), ws() / "bad2.bin", 0644, *engine, true);
+    ASSERT_FALSE(bad2.ok());
+    EXPECT_FALSE(fs::exists(ws() / "bad2.bin"));
+  }
   Status missing = backend_->Materialize(IdOf("absent"), 6, ws() / "none", 0644, *engine);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
@@ -400,6 +418,50 @@ TEST_P(BackendConformance, OpenToInspectIgnoresADamagedTypeFile) {
   EXPECT_EQ(*data, "t");
   EXPECT_EQ(StoreDir(tmp_.path()), dir_);
   EXPECT_EQ(BackendTypePath(dir_), dir_ / "type");
+}
+
+TEST_P(BackendConformance, TempFilesNameTheirWriterAndDeadOnesAreRemoved) {
+  // A writer that cannot clean up leaves a temp file naming its pid and host.
+  FailingEnv env;
+  auto backend = Open(&env);
+  backend->set_host("node-1.example");
+  env.fail_rename = true;
+  env.fail_unlink = true;
+  ASSERT_FALSE(backend->Write(StoreKind::kBlob, IdOf("x"), "x").ok());
+  auto temps = backend_->TempFiles();
+  ASSERT_TRUE(temps.ok());
+  ASSERT_EQ(temps->size(), 1u);
+  EXPECT_EQ((*temps)[0].pid, static_cast<int64_t>(::getpid())) << (*temps)[0].name;
+  EXPECT_EQ((*temps)[0].host, "node-1.example") << (*temps)[0].name;
+  // Its writer (this process) lives: kept, whoever asks.
+  backend_->set_host("node-1.example");
+  auto removed = backend_->RemoveTempsOfDeadWriters();
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 0u);
+  EXPECT_EQ(TempCount(), 1u);
+  ASSERT_TRUE(backend_->RemoveTemp((*temps)[0].name).ok());
+  // Names as a dead process would leave them (the local layout).
+  if (GetParam() != "local") return;
+  pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(dead, &status, 0);
+  const std::string pid = std::to_string(dead);
+  testing::WriteFile(dir_ / "tmp" / ("obj-" + pid + "@node-1.example-0-1"), "partial");
+  testing::WriteFile(dir_ / "tmp" / ("obj-" + pid + "@node-2-0-2"), "partial");  // another machine
+  testing::WriteFile(dir_ / "tmp" / ("obj-" + pid + "-0-3"), "partial");         // no host: doctor's
+  removed = backend_->RemoveTempsOfDeadWriters();
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_FALSE(fs::exists(dir_ / "tmp" / ("obj-" + pid + "@node-1.example-0-1")));
+  EXPECT_TRUE(fs::exists(dir_ / "tmp" / ("obj-" + pid + "@node-2-0-2")));
+  EXPECT_TRUE(fs::exists(dir_ / "tmp" / ("obj-" + pid + "-0-3")));
+  auto listed = backend_->TempFiles();
+  ASSERT_TRUE(listed.ok());
+  for (const auto& t : *listed) {
+    EXPECT_EQ(t.pid, static_cast<int64_t>(dead)) << t.name;
+    EXPECT_EQ(t.host, t.name.find('@') == std::string::npos ? "" : "node-2") << t.name;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllBackends, BackendConformance,

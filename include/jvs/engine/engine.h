@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "jvs/base/env.h"
+#include "jvs/base/object_id.h"
 #include "jvs/base/result.h"
 
 namespace jvs {
@@ -77,6 +78,21 @@ class CloneEngine {
   // engine hashes the buffer it writes. dst_fd must be open O_RDWR. Returns
   // the number of bytes hashed (less than `size` when the source shrank).
   Result<uint64_t> CloneAndHash(Env* env, int src_fd, int dst_fd, uint64_t size, Sha256& hasher);
+
+  // For checkout (Backend::Materialize): like CloneContent, then hashes what
+  // dst now holds, so that the caller can compare it with the blob's id,
+  // whenever that costs no read from the device: when the bytes were copied
+  // (this engine copies, or its clone fell back to copying for this file)
+  // they are read back from the page cache they were just written to. A
+  // shared clone is hashed only when `hash_clones` is set (its data is not in
+  // the cache: one read of every byte). dst_fd must be open O_RDWR. `hashed`
+  // is false when nothing was hashed.
+  struct Placed {
+    bool hashed = false;
+    Digest digest{};
+    uint64_t bytes = 0;  // bytes hashed (less than `size` when the source shrank)
+  };
+  Result<Placed> CloneContentHashing(Env* env, int src_fd, int dst_fd, uint64_t size, bool hash_clones);
 
   // Files up to this size are ingested by the store itself (read once into
   // memory, hashed, written only if new) instead of through the engine:

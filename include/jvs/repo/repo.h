@@ -67,6 +67,10 @@ struct Settings {
   // its .jvsignore files, which can override them (config ignore.patterns).
   std::vector<std::string> ignore_patterns;
   ProgressSink* progress = nullptr;        // long work reports here (not owned)
+  // Restore and fork check content against its blob id as it is copied; with
+  // this set, content a sharing engine clones is read back and checked too
+  // (costs a read of every byte placed; `--verify`).
+  bool verify_clones = false;
 };
 
 struct InitOptions {
@@ -131,6 +135,10 @@ class Repo {
   }
   // The worktree whose directory contains `path` (main when none does).
   std::string WorktreeForPath(const fs::path& path) const;
+  // Takes worktree `name`'s lock (bounded wait, kLocked). Once held, removes
+  // the store's temp files left by dead processes of this host
+  // (Backend::RemoveTempsOfDeadWriters), so a killed snapshot's partial
+  // blobs do not wait for `doctor --repair`.
   Result<UniqueFd> LockWorktree(const std::string& name);
 
   // Three-way merge of views: the changes from `base` to `b` applied on top of

@@ -59,6 +59,8 @@ struct BackendTempFile {
   std::string name;  // opaque to the caller; pass back to RemoveTemp()
   fs::path path;     // for messages
   struct stat st {};
+  int64_t pid = 0;   // the writer's pid when the name says (0: unknown)
+  std::string host;  // the writer's host when the name says ("": unknown, e.g. older names)
 };
 
 class Backend {
@@ -102,14 +104,28 @@ class Backend {
   // ---- materialising ----
   // Creates `dst` (which must not exist) with mode `mode`, holding blob `id`
   // through `engine`. The blob must be `size` bytes (kCorrupt otherwise: a
-  // damaged or crafted tree must not truncate or extend a file).
+  // damaged or crafted tree must not truncate or extend a file). Copied
+  // bytes are hashed (CloneEngine::CloneContentHashing), and a shared clone
+  // too when `hash_clones` is set; content that does not match
+  // `id` is kCorrupt and `dst` is removed. The one path by which blob content
+  // reaches a workspace (restore stages through it, fork writes through it).
   virtual Status Materialize(const Digest& id, uint64_t size, const fs::path& dst, mode_t mode,
-                             CloneEngine& engine) = 0;
+                             CloneEngine& engine, bool hash_clones = false) = 0;
 
   // ---- temp files and durability ----
   // Temp files left by writers (of this or a dead process); for cleanup.
   virtual Result<std::vector<BackendTempFile>> TempFiles() = 0;
   virtual Status RemoveTemp(const std::string& name) = 0;
+  // The machine this process runs on, put into the names of its temp files
+  // beside its pid. Set once, right after opening, before anything is written
+  // (default "": names without a host, which no cleanup judges by pid).
+  void set_host(std::string host) { host_ = std::move(host); }
+  const std::string& host() const { return host_; }
+  // Removes the temp files whose name says they were written on this host
+  // (host()) by a process that is gone (kill(pid, 0) fails with ESRCH). A
+  // file of another host, of a live process, or whose name does not say, is
+  // kept (doctor judges those). Best effort per file; returns how many went.
+  virtual Result<size_t> RemoveTempsOfDeadWriters() = 0;
   // The durability barrier: everything written so far (objects here and any
   // file added to sync_set()) reaches stable storage.
   virtual Status Sync() = 0;
@@ -128,6 +144,7 @@ class Backend {
   uint64_t bytes_written() const { return bytes_written_.load(); }
 
  protected:
+  std::string host_;
   std::atomic<uint64_t> objects_written_{0};
   std::atomic<uint64_t> bytes_written_{0};
 };

@@ -50,6 +50,13 @@ class Store {
   bool HasBlob(const BlobId& id);
   Result<UniqueFd> OpenBlob(const BlobId& id);
   Result<std::string> ReadBlob(const BlobId& id, uint64_t max_size = 1ull << 32);
+  // Creates `dst` (which must not exist) holding blob `id` of `size` bytes
+  // with mode `mode`, through `engine` (Backend::Materialize): copied content
+  // is hashed, and a shared clone too when `hash_clones` is set.
+  // kNotFound when the blob is missing; kCorrupt (dst removed) when its size
+  // or content does not match.
+  Status MaterializeBlob(const BlobId& id, uint64_t size, const fs::path& dst, mode_t mode,
+                         CloneEngine& engine, bool hash_clones);
   Result<BlobId> WriteBlob(std::string_view data);
   // Reads the file `name` in directory `dirfd` once, hashing it and storing it
   // through `engine` if the store does not have it yet. Retries if the file
