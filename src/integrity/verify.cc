@@ -205,6 +205,22 @@ Result<VerifyReport> VerifyAll(Env* env, const fs::path& root, const VerifyOptio
   if (Status st = CheckRepoFormat(format, control, "verify"); !st.ok())
     return format.state == RepoFormat::State::kMalformed ? st.error().WithRemedy(Remedy::kInspectRepository)
                                                          : st.error();
+  // What every command needs to open the repository: a verify that passes
+  // where every command fails would be a lie.
+  {
+    auto id = env->ReadFile(control / "repo_id", 256);
+    std::string text = id.ok() ? *id : std::string();
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    if (!id.ok() || text.size() != 32 || !IsHexString(text))
+      return Error(ErrorCode::kCorrupt, std::string("the repository id file ") +
+                                            (id.ok() ? "is malformed" : "is missing") + ": " +
+                                            (control / "repo_id").string())
+          .WithRemedy(Remedy::kInspectRepository);
+    auto backend = OpenBackend(env, StoreDir(control));
+    if (!backend.ok())
+      return Error(ErrorCode::kCorrupt, "the store cannot be opened: " + backend.error().message())
+          .WithRemedy(Remedy::kInspectRepository);
+  }
   VerifyState s(env, control, options);
   ObjectPass objects(s);
   OpLogPass oplog(s, objects);

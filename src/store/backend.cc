@@ -31,7 +31,9 @@ Result<std::unique_ptr<Backend>> OpenBackend(Env* env, const fs::path& dir) {
   // Every repository has had store/type since the first format: no default.
   JVS_ASSIGN_OR_RETURN(std::string name, ReadTypeFile(env, BackendTypePath(dir), BackendNames(), std::nullopt));
   (void)name;  // only "local" so far
-  return std::unique_ptr<Backend>(std::make_unique<LocalBackend>(env, dir));
+  auto local = std::make_unique<LocalBackend>(env, dir);
+  local->RecreateTempFolder();
+  return std::unique_ptr<Backend>(std::move(local));
 }
 
 std::unique_ptr<Backend> OpenBackendToInspect(Env* env, const fs::path& dir) {

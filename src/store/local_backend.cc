@@ -109,6 +109,10 @@ Status LocalBackend::Create(Env* env, const fs::path& dir) {
   return env->MkdirAll(dir / kTmp);
 }
 
+void LocalBackend::RecreateTempFolder() {
+  if (!env_->Exists(dir_ / kTmp)) (void)env_->Mkdir(dir_ / kTmp);
+}
+
 fs::path LocalBackend::ObjectPath(StoreKind kind, const Digest& id) const {
   std::string hex = ToHex(id.data(), id.size());
   return dir_ / KindDir(kind) / hex.substr(0, 2) / hex.substr(2);

@@ -21,6 +21,10 @@ class LocalBackend : public Backend {
  public:
   static constexpr std::string_view kName = "local";
   // Makes the folders of an empty store in `dir` (not the type file).
+  // Makes `tmp/` again when it was deleted (every write stages there): a
+  // missing folder must not make every snapshot fail. Best effort (a
+  // read-only repository keeps working for reading).
+  void RecreateTempFolder();
   static Status Create(Env* env, const fs::path& dir);
   LocalBackend(Env* env, fs::path dir);
   ~LocalBackend() override;

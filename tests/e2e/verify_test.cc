@@ -103,5 +103,35 @@ TEST_F(VerifyCliTest, OrphanSnapshotsAreVerifiedButMarkedUnreachable) {
     EXPECT_EQ(s["reachable"], s["snapshot_id"] == real) << s.dump();
 }
 
+// verify --all fails when what every command needs to open the repository is
+// damaged (it once passed while every other command failed); a deleted
+// store/tmp folder is made again by the next command instead of failing
+// every snapshot.
+TEST_F(VerifyCliTest, AllFailsOnADamagedStoreTypeOrRepositoryId) {
+  Write("a.txt", "a\n");
+  Snap("one");
+  fs::path control = Root() / ".jvs";
+  std::string type = jvs::testing::ReadFile(control / "store" / "type");
+  jvs::testing::WriteFile(control / "store" / "type", "bogus\n");
+  RunResult v = Run({"verify", "--all"});
+  EXPECT_EQ(v.exit_code, 3) << v.Describe();
+  EXPECT_TRUE(Contains(v.err, "store")) << v.err;
+  jvs::testing::WriteFile(control / "store" / "type", type);
+  ASSERT_OK(Run({"verify", "--all"}));
+  std::string id = jvs::testing::ReadFile(control / "repo_id");
+  fs::remove(control / "repo_id");
+  v = Run({"verify", "--all"});
+  EXPECT_EQ(v.exit_code, 3) << v.Describe();
+  EXPECT_TRUE(Contains(v.err, "repository id")) << v.err;
+  jvs::testing::WriteFile(control / "repo_id", id);
+  ASSERT_OK(Run({"verify", "--all"}));
+
+  fs::remove_all(control / "store" / "tmp");
+  Write("b.txt", "b\n");
+  ASSERT_OK(Run({"snapshot", "after tmp was deleted"}));
+  EXPECT_TRUE(fs::is_directory(control / "store" / "tmp"));
+  EXPECT_OK(Run({"verify", "--all"}));
+}
+
 }  // namespace
 }  // namespace jvs::e2e
