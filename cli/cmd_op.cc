@@ -33,7 +33,7 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
   auto r = Check(ws.Update(plan));
   for (const auto& w : r.warnings) ctx.Warn(w);
   // Worktrees the new view has but the disk lacks (an undone removal) come back.
-  for (const auto& name : Check(MaterializeMissingWorktrees(repo)))
+  for (const auto& name : Check(MaterializeMissingWorktrees(repo, r.recreate_files_from)))
     ctx.Warn("recreated the directory of worktree " + name);
   // Where the worktree stands now (its files may come from a saved snapshot:
   // an undo of a restore brings back the dirty files on top of the old head).

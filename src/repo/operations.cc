@@ -245,6 +245,15 @@ Result<ViewUpdate> Revert(Repo& repo, const OperationId& t_id, const Operation& 
   } else if (auto f = attrs.find("files"); f != attrs.end() && f->second == "kept") {
     u.keep_files = true;
   }
+  // An undone removal brings the worktree back at its head with the dirty
+  // files it saved on top (the files as they were just before `t`).
+  if (auto w = attrs.find("removed_worktree"); w != attrs.end() && !attrs.count("undo_of")) {
+    if (auto c = attrs.find("captured_snapshot"); c != attrs.end()) {
+      auto id = SnapshotId::FromHex(c->second);
+      if (!id.ok()) return Error(ErrorCode::kCorrupt, "operation " + Short(t_id) + " names a bad captured snapshot");
+      u.recreate_files_from[w->second] = *id;
+    }
+  }
   return u;
 }
 
@@ -347,7 +356,7 @@ Result<ViewOnlyOutcome> ApplyUpdateWithoutFiles(Repo& repo, const ViewUpdate& pl
   ViewOnlyOutcome out;
   out.description = fresh.description;
   JVS_ASSIGN_OR_RETURN(out.op, tx.Commit(fresh.description));
-  JVS_ASSIGN_OR_RETURN(out.recreated, MaterializeMissingWorktrees(repo));
+  JVS_ASSIGN_OR_RETURN(out.recreated, MaterializeMissingWorktrees(repo, fresh.recreate_files_from));
   return out;
 }
 

@@ -240,6 +240,37 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   return out;
 }
 
+Result<std::optional<SnapshotId>> Workspace::SaveDirty(const std::string& note) {
+  JVS_TRY(CheckNoPendingCheckout(/*locked=*/true));
+  TreeState old_state = LoadTreeState(nullptr);
+  ScanOptions so;
+  so.store_content = true;
+  so.clock_dir = repo_.WorktreeControlDir(name_);
+  so.progress = repo_.settings().progress;
+  so.ignore_patterns = repo_.settings().ignore_patterns;
+  const EngineUsage engine_before = repo_.engine().counters().Load();
+  JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(repo_.env(), repo_.store(), repo_.engine(), path_,
+                                                      old_state, so, ThreadPool::Shared()));
+  const WorktreeView wt = state();
+  TreeId head_tree = EmptyTreeId();
+  if (wt.head) {
+    JVS_ASSIGN_OR_RETURN(auto head, repo_.store().ReadSnapshot(*wt.head));
+    head_tree = head->tree;
+  }
+  if (scan.root == head_tree) return std::optional<SnapshotId>();
+  Snapshot snap;
+  snap.tree = scan.root;
+  if (wt.head) snap.parents.push_back(*wt.head);
+  snap.change_id = repo_.NewChangeId();
+  snap.note = note;
+  snap.created_at = repo_.Now();
+  snap.worktree = name_;
+  snap.author = repo_.Author();
+  snap.engine = repo_.engine().RanAs(repo_.engine().counters().Load() - engine_before);
+  JVS_ASSIGN_OR_RETURN(SnapshotId id, repo_.store().WriteSnapshot(snap));
+  return std::optional<SnapshotId>(id);
+}
+
 Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
   JVS_TRY(CheckNoPendingCheckout(/*locked=*/false));
   Env* env = repo_.env();

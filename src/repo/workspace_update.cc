@@ -104,6 +104,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
                                                       so, ThreadPool::Shared()));
   RestoreOutcome out;
   out.description = u.description;
+  out.recreate_files_from = u.recreate_files_from;
   out.warnings = scan.warnings;
   const WorktreeView wt = state();
   TreeId head_tree = EmptyTreeId();

@@ -279,25 +279,25 @@ Result<RemoveOutcome> RemoveWorktree(Repo& repo, const std::string& name, bool f
   JVS_ASSIGN_OR_RETURN(out.path, repo.WorktreePath(name));
   Env* env = repo.env();
   bool dir_exists = env->Exists(out.path);
-  if (!force && dir_exists) {
-    // Save the files first: the removal operation records the worktree at a
-    // snapshot of exactly what was on disk, so `jvs undo` brings it back.
-    JVS_ASSIGN_OR_RETURN(auto ws, Workspace::Open(repo, name));
-    JVS_ASSIGN_OR_RETURN(StatusReport status, ws->Status());
-    if (!status.changes.empty()) {
-      SnapshotOptions so;
-      so.note = "saved before removing worktree " + name;
-      JVS_ASSIGN_OR_RETURN(SnapshotOutcome snap, ws->TakeSnapshot(so));
-      out.captured = snap.id;
-    }
-  }
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
   JVS_TRY(repo.Reload());
+  if (!repo.view().worktrees.count(name)) return UnknownWorktree(repo, name);
+  if (!force && dir_exists) {
+    // Save the files first, without moving the head: the removal records
+    // them as its `captured_snapshot` (pinned, so visible), and `jvs undo`
+    // brings the worktree back at its head with these files on top.
+    JVS_ASSIGN_OR_RETURN(auto ws, Workspace::Open(repo, name));
+    JVS_ASSIGN_OR_RETURN(out.captured, ws->SaveDirty("saved before removing worktree " + name));
+  }
   Transaction tx(repo);
   tx.RemoveWorktree(name);  // its snapshots stay visible
   tx.SetAttribute("removed_worktree", name);
   tx.SetAttribute("path", out.path.string());
-  if (out.captured) tx.SetAttribute("captured_snapshot", out.captured->hex());
+  if (out.captured) {
+    tx.AddSnapshot(*out.captured);
+    tx.AddPin(*out.captured);
+    tx.SetAttribute("captured_snapshot", out.captured->hex());
+  }
   if (force) tx.SetAttribute("forced", "true");
   JVS_ASSIGN_OR_RETURN(out.op, tx.Commit("remove worktree " + name));
   if (dir_exists) {
@@ -309,7 +309,8 @@ Result<RemoveOutcome> RemoveWorktree(Repo& repo, const std::string& name, bool f
   return out;
 }
 
-Result<std::vector<std::string>> MaterializeMissingWorktrees(Repo& repo) {
+Result<std::vector<std::string>> MaterializeMissingWorktrees(Repo& repo,
+                                                            const std::map<std::string, SnapshotId>& files_from) {
   std::vector<std::string> done;
   for (const auto& w : ListWorktrees(repo)) {
     if (w.directory_exists || w.path.empty()) continue;
@@ -320,6 +321,7 @@ Result<std::vector<std::string>> MaterializeMissingWorktrees(Repo& repo) {
     u.description = "recreate worktree " + w.name;
     u.make_view = [](View v) -> Result<View> { return v; };
     u.capture_dirty = false;  // the directory was just created empty
+    if (auto f = files_from.find(w.name); f != files_from.end()) u.files_from = f->second;
     u.publish = false;        // the view already has the worktree
     JVS_TRY(ws->Update(u));
     done.push_back(w.name);

@@ -550,16 +550,22 @@ TEST_F(WorktreeRemoveTest, DirtyFilesAreSavedAndUndoBringsTheWorktreeBack) {
   ASSERT_RUN_OK(u);
   ASSERT_TRUE(fs::is_directory(feat)) << u.Describe();
   EXPECT_EQ(ManifestDiff(dirty, TakeManifest(feat)), "") << "undo brings the files back byte-identical";
+  // Exactly as before the removal: at its head f1, the edits uncommitted
+  // again (the saved snapshot stays visible, not made the head).
   auto list = ListByName(Ws());
   EXPECT_EQ(Names(list), (std::set<std::string>{"feat", "main"}));
-  EXPECT_EQ(list["feat"]["head_snapshot_id"], cap["snapshot_id"]);
+  EXPECT_EQ(list["feat"]["head_snapshot_id"], f1);
   json st = JsonIn(feat, {"status"});
   EXPECT_EQ(st.value("worktree_name", ""), "feat");
-  EXPECT_TRUE(st.value("clean", false)) << st.dump(2);
-  EXPECT_EQ(HistoryNotes(feat), (std::vector<std::string>{"saved before removing worktree feat", "f1", "base"}));
-  // And it works as a worktree again.
+  EXPECT_FALSE(st.value("clean", true)) << st.dump(2);
+  EXPECT_EQ(HistoryNotes(feat), (std::vector<std::string>{"f1", "base"}));
+  EXPECT_TRUE(AllSnapshotsByNote(Ws()).count("saved before removing worktree feat"));
+  // And it works as a worktree again: the next snapshot holds the edits.
   WriteFile(feat / "after.txt", "after\n");
-  EXPECT_EQ(SnapJsonIn(feat, "after undo").value("parent_id", ""), cap["snapshot_id"]);
+  json after = SnapJsonIn(feat, "after undo");
+  EXPECT_EQ(after.value("parent_id", ""), f1);
+  ASSERT_RUN_OK(Jvs(feat, {"restore", "--json", cap["snapshot_id"].get<std::string>()}));
+  EXPECT_EQ(ManifestDiff(dirty, TakeManifest(feat)), "") << "the saved snapshot holds the dirty files";
 }
 
 TEST_F(WorktreeRemoveTest, ForceSkipsTheCaptureAndSaysSo) {

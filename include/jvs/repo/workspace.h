@@ -75,6 +75,10 @@ struct ViewUpdate {
   // files are cloned straight into place before the operation is published,
   // without staging; on failure the caller removes the directory.
   bool fresh_directory = false;
+  // Worktrees this update brings back whose files come from a saved snapshot
+  // instead of their head: an undone removal's captured dirty files (see
+  // MaterializeMissingWorktrees).
+  std::map<std::string, SnapshotId> recreate_files_from;
   std::string progress_phase = "restore";  // how Settings::progress names the writing of files
   // Names this flow's fault points: "<fault_flow>.<step>" (see src/base/fault.cc).
   std::string fault_flow = "restore";
@@ -91,6 +95,7 @@ struct RestoreOutcome {
   std::vector<std::string> warnings;
   bool skipped = false;  // nothing to do (e.g. no longer stale)
   bool files_kept = false;  // ViewUpdate::keep_files: the files were left as they were
+  std::map<std::string, SnapshotId> recreate_files_from;  // of the plan as made under the lock
 };
 
 // A working-copy tree computed by a status-mode scan (content not stored).
@@ -116,6 +121,11 @@ class Workspace {
 
   Result<SnapshotOutcome> TakeSnapshot(const SnapshotOptions& options);
   Result<StatusReport> Status();
+  // Writes the working copy as a snapshot object whose parent is the head,
+  // without publishing it or moving the head (the caller records it, e.g. as
+  // an operation's `captured_snapshot`); none when the files are the head's.
+  // The caller holds the worktree lock.
+  Result<std::optional<SnapshotId>> SaveDirty(const std::string& note);
   // Brings the worktree (or only `paths`) to `target` in place.
   Result<RestoreOutcome> Restore(const SnapshotId& target, const std::vector<RepoPath>& paths);
   // Captures dirty files, publishes the view `update` makes, and updates the

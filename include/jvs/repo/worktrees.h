@@ -49,11 +49,16 @@ struct RemoveOutcome {
   fs::path path;
 };
 // Removes a worktree (never `main`). Unless `force`, its dirty files are first
-// saved as a snapshot recorded in the operation, so `jvs undo` brings it back.
+// saved as a snapshot (not made its head) recorded as the operation's
+// `captured_snapshot`, so `jvs undo` brings it back exactly: at its head, with
+// the dirty files on top.
 Result<RemoveOutcome> RemoveWorktree(Repo& repo, const std::string& name, bool force);
 
-// Recreates, from their head snapshots, the directories of worktrees that the
-// view has but the disk lacks (after `undo` of a removal). Returns their names.
-Result<std::vector<std::string>> MaterializeMissingWorktrees(Repo& repo);
+// Recreates the directories of worktrees that the view has but the disk lacks
+// (after `undo` of a removal): their files come from `files_from` when it
+// names them (the dirty files saved by the removal), else from their head.
+// Returns their names.
+Result<std::vector<std::string>> MaterializeMissingWorktrees(Repo& repo,
+                                                            const std::map<std::string, SnapshotId>& files_from = {});
 
 }  // namespace jvs
