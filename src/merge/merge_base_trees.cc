@@ -36,8 +36,8 @@ Result<Merge<TreeId>> MergeBase(Store& store, const std::vector<SnapshotId>& anc
 }  // namespace
 
 Result<Merge<TreeId>> MergeBaseTrees(Store& store, const std::vector<SnapshotId>& ancestors,
-                                     const CommonAncestors& common_ancestors, const ContentMerger& merge_files,
-                                     TreeMergeStats* stats) {
+                                     const CommonAncestors& common_ancestors,
+                                     const ContentMerger& merge_files, TreeMergeStats* stats) {
   return MergeBase(store, ancestors, common_ancestors, merge_files, stats, 0);
 }
 

@@ -17,11 +17,14 @@ namespace {
 using TreePtr = std::shared_ptr<const Tree>;
 
 Merge<PathValue> TreeValues(const Merge<TreeId>& ids) {
-  return ids.Map([](const TreeId& id) -> PathValue { return TreeValue{EntryKind::kTree, id.bytes(), 0, {}}; });
+  return ids.Map([](const TreeId& id) -> PathValue {
+    return TreeValue{EntryKind::kTree, id.bytes(), 0, {}};
+  });
 }
 
 bool TreeOrAbsent(const Merge<PathValue>& m) {
-  return std::all_of(m.terms().begin(), m.terms().end(), [](const PathValue& v) { return !v || v->is_tree(); });
+  return std::all_of(m.terms().begin(), m.terms().end(),
+                     [](const PathValue& v) { return !v || v->is_tree(); });
 }
 
 // Every add a file or executable, every remove one too or absent.
@@ -87,9 +90,9 @@ Merge<PathValue> ValuesAt(const std::vector<TreePtr>& trees, const std::string& 
 // absent term) and the entries each term's output tree gets.
 struct Frame {
   RepoPath path;
-  std::string name;             // in the parent
-  Merge<PathValue> input;       // the directory's value in every term
-  std::vector<TreePtr> trees;   // per term
+  std::string name;            // in the parent
+  Merge<PathValue> input;      // the directory's value in every term
+  std::vector<TreePtr> trees;  // per term
   std::vector<std::string> names;
   size_t next = 0;
   std::vector<std::vector<TreeEntry>> out;  // per term
@@ -124,7 +127,8 @@ class TreeMerger {
         Place(&f, name, Merge<PathValue>(*resolved));
       } else if (TreeOrAbsent(values)) {
         if (stack.size() > kMaxTreeDepth)
-          return Error(ErrorCode::kUnsupported, "tree deeper than " + std::to_string(kMaxTreeDepth) + " levels");
+          return Error(ErrorCode::kUnsupported,
+                       "tree deeper than " + std::to_string(kMaxTreeDepth) + " levels");
         RepoPath child = f.path.Join(name);
         std::string child_name = name;  // `f` and `name` dangle once the stack grows
         JVS_TRY(Push(&stack, std::move(child), std::move(child_name), std::move(values)));
@@ -184,7 +188,9 @@ class TreeMerger {
         if (stats_) stats_->trees_written++;
       }
       written.push_back(id);
-      uint32_t bits = mode && *mode ? **mode : in ? in->EffectiveMode() : TreeEntry::DefaultMode(EntryKind::kTree);
+      uint32_t bits = mode && *mode ? **mode
+                      : in          ? in->EffectiveMode()
+                                    : TreeEntry::DefaultMode(EntryKind::kTree);
       Tree sized;
       sized.entries = f.out[i];
       terms.push_back(TreeValue{EntryKind::kTree, id.bytes(), sized.TotalSize(),
@@ -201,10 +207,11 @@ class TreeMerger {
     auto exec = ModeBits(values, 0111).ResolveTrivial();
     auto rest = ModeBits(values, 07777 & ~0111u).ResolveTrivial();
     if (!exec || !*exec || !rest || !*rest) return values;
-    Merge<std::optional<BlobId>> contents = values.Map([](const PathValue& v) -> std::optional<BlobId> {
-      if (!v) return std::nullopt;
-      return BlobId(v->id);
-    });
+    Merge<std::optional<BlobId>> contents =
+        values.Map([](const PathValue& v) -> std::optional<BlobId> {
+          if (!v) return std::nullopt;
+          return BlobId(v->id);
+        });
     std::optional<BlobId> blob;
     if (auto resolved = contents.ResolveTrivial()) {
       blob = *resolved;
@@ -237,8 +244,8 @@ class TreeMerger {
 
 }  // namespace
 
-Result<Merge<TreeId>> MergeTrees(Store& store, const Merge<TreeId>& input, const ContentMerger& merge_files,
-                                 TreeMergeStats* stats) {
+Result<Merge<TreeId>> MergeTrees(Store& store, const Merge<TreeId>& input,
+                                 const ContentMerger& merge_files, TreeMergeStats* stats) {
   return TreeMerger(store, merge_files, stats).Run(input);
 }
 
@@ -256,7 +263,8 @@ Result<std::vector<ConflictedPath>> ListConflicts(Store& store, const Merge<Tree
     Dir d = std::move(stack.back());
     stack.pop_back();
     if (d.depth > kMaxTreeDepth)
-      return Error(ErrorCode::kUnsupported, "tree deeper than " + std::to_string(kMaxTreeDepth) + " levels");
+      return Error(ErrorCode::kUnsupported,
+                   "tree deeper than " + std::to_string(kMaxTreeDepth) + " levels");
     std::vector<TreePtr> trees;
     for (const auto& v : d.values.terms()) {
       JVS_ASSIGN_OR_RETURN(TreePtr t, reader.Read(v));
@@ -277,11 +285,13 @@ Result<std::vector<ConflictedPath>> ListConflicts(Store& store, const Merge<Tree
     // Depth-first in name order: push the last child first.
     for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(std::move(*it));
   }
-  std::sort(out.begin(), out.end(), [](const ConflictedPath& a, const ConflictedPath& b) { return a.path < b.path; });
+  std::sort(out.begin(), out.end(),
+            [](const ConflictedPath& a, const ConflictedPath& b) { return a.path < b.path; });
   return out;
 }
 
-Result<Merge<PathValue>> PathValueAt(Store& store, const Merge<TreeId>& tree, const RepoPath& path) {
+Result<Merge<PathValue>> PathValueAt(Store& store, const Merge<TreeId>& tree,
+                                     const RepoPath& path) {
   TreeReader reader(store, nullptr);
   Merge<PathValue> values = TreeValues(tree);
   for (std::string_view component : path.components()) {
@@ -300,7 +310,9 @@ Result<Merge<PathValue>> PathValueAt(Store& store, const Merge<TreeId>& tree, co
   return values;
 }
 
-Merge<TreeId> SnapshotRoot(const Snapshot& snapshot) { return Merge<TreeId>::FromTerms(snapshot.root_terms); }
+Merge<TreeId> SnapshotRoot(const Snapshot& snapshot) {
+  return Merge<TreeId>::FromTerms(snapshot.root_terms);
+}
 
 void SetSnapshotRoot(Snapshot* snapshot, const Merge<TreeId>& root) {
   snapshot->root_terms = root.Simplify().terms();

@@ -3,9 +3,8 @@
 // verify checks every term and names the damaged one, and the commands that
 // cannot materialise a conflict yet (restore, status, fork) refuse it
 // (kUnsupported) instead of using one side.
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -118,8 +117,7 @@ TEST_F(ConflictedSnapshotTest, GcKeepsTheObjectsOfEveryTerm) {
   ASSERT_TRUE(run.ok()) << run.error().message();
   EXPECT_FALSE(repo->store().HasBlob(*garbage));
   EXPECT_TRUE(repo->store().HasBlob(term_only_blob_));
-  for (const auto& t : terms_)
-    EXPECT_TRUE(fs::exists(ObjectFile("trees", t.hex()))) << t.hex();
+  for (const auto& t : terms_) EXPECT_TRUE(fs::exists(ObjectFile("trees", t.hex()))) << t.hex();
   repo.reset();
   auto v = VerifyAll(testing::TestEnv(), root_, {});
   ASSERT_TRUE(v.ok());
@@ -159,7 +157,8 @@ TEST_F(ConflictedSnapshotTest, CommandsThatCannotMaterialiseItRefuse) {
   auto r = s.ws->Restore(conflicted_, {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnsupported) << r.error().message();
-  EXPECT_NE(r.error().message().find(conflicted_.hex().substr(0, 12)), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find(conflicted_.hex().substr(0, 12)), std::string::npos)
+      << r.error().message();
   EXPECT_EQ(testing::ReadFile(ws_ / "a.txt"), "base\n");
   auto repo = OpenRepo();
   EXPECT_EQ(repo->op_id(), before);

@@ -26,7 +26,8 @@ class MergeBaseTreesTest : public ::testing::Test {
   SnapshotId Snap(const std::string& note, const std::map<std::string, std::string>& files) {
     Tree t;
     for (const auto& [name, content] : files)
-      t.entries.push_back({name, EntryKind::kFile, store_->WriteBlob(content)->bytes(), content.size()});
+      t.entries.push_back(
+          {name, EntryKind::kFile, store_->WriteBlob(content)->bytes(), content.size()});
     Snapshot s;
     s.SetTree(*store_->WriteTree(t));
     s.change_id = std::string(32, 'a');
@@ -36,7 +37,8 @@ class MergeBaseTreesTest : public ::testing::Test {
 
   std::map<std::string, std::string> Files(const TreeId& id) {
     std::map<std::string, std::string> out;
-    for (const auto& e : (*store_->ReadTree(id))->entries) out[e.name] = *store_->ReadBlob(BlobId(e.id));
+    for (const auto& e : (*store_->ReadTree(id))->entries)
+      out[e.name] = *store_->ReadBlob(BlobId(e.id));
     return out;
   }
 
@@ -52,9 +54,10 @@ class MergeBaseTreesTest : public ::testing::Test {
   }
 
   ContentMerger Refuse() {
-    return [](const RepoPath&, const Merge<std::optional<BlobId>>&) -> Result<std::optional<BlobId>> {
-      return std::optional<BlobId>();
-    };
+    return
+        [](const RepoPath&, const Merge<std::optional<BlobId>>&) -> Result<std::optional<BlobId>> {
+          return std::optional<BlobId>();
+        };
   }
 
   TempDir tmp_;
@@ -83,7 +86,8 @@ TEST_F(MergeBaseTreesTest, NoneOneAndTwoAncestors) {
   auto two = MergeBaseTrees(*store_, {a1, a2}, Lookup(), Refuse());
   ASSERT_TRUE(two.ok()) << two.error().message();
   ASSERT_TRUE(two->is_resolved());
-  EXPECT_EQ(Files(two->terms()[0]), (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}, {"f", "r"}}));
+  EXPECT_EQ(Files(two->terms()[0]),
+            (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}, {"f", "r"}}));
   EXPECT_EQ(lookups_, 1);
 }
 
@@ -130,8 +134,8 @@ TEST_F(MergeBaseTreesTest, RecursesThroughSeveralLevels) {
   auto base = MergeBaseTrees(*store_, {a1, a2}, Lookup(), Refuse());
   ASSERT_TRUE(base.ok()) << base.error().message();
   ASSERT_TRUE(base->is_resolved());
-  EXPECT_EQ(Files(base->terms()[0]),
-            (std::map<std::string, std::string>{{"f", "b2"}, {"g", "b1"}, {"h", "a1"}, {"i", "a2"}}));
+  EXPECT_EQ(Files(base->terms()[0]), (std::map<std::string, std::string>{
+                                         {"f", "b2"}, {"g", "b1"}, {"h", "a1"}, {"i", "a2"}}));
   EXPECT_EQ(lookups_, 2);
 }
 

@@ -55,7 +55,9 @@ class TreeMergeTest : public ::testing::Test {
         e.kind = EntryKind::kTree;
         e.id = EmptyTreeId().bytes();
       } else {
-        e.kind = l[0] == 'f' ? EntryKind::kFile : l[0] == 'x' ? EntryKind::kExecutable : EntryKind::kSymlink;
+        e.kind = l[0] == 'f'   ? EntryKind::kFile
+                 : l[0] == 'x' ? EntryKind::kExecutable
+                               : EntryKind::kSymlink;
         std::string content = l.substr(2);
         e.id = store_->WriteBlob(content)->bytes();
         e.size = content.size();
@@ -90,8 +92,10 @@ class TreeMergeTest : public ::testing::Test {
         if (e.kind == EntryKind::kTree) {
           auto sub = store_->ReadTree(TreeId(e.id));
           EXPECT_EQ((*sub)->TotalSize(), e.size) << p;
-          if ((*sub)->entries.empty()) out[p] = m + "d";
-          else stack.push_back({TreeId(e.id), p + "/"});
+          if ((*sub)->entries.empty())
+            out[p] = m + "d";
+          else
+            stack.push_back({TreeId(e.id), p + "/"});
           continue;
         }
         std::string content = *store_->ReadBlob(BlobId(e.id));
@@ -115,13 +119,14 @@ class TreeMergeTest : public ::testing::Test {
   // A merger that records its calls and resolves by joining the adds'
   // contents with '+' (or refuses when `refuse`).
   ContentMerger Merger() {
-    return [this](const RepoPath& path, const Merge<std::optional<BlobId>>& contents)
-               -> Result<std::optional<BlobId>> {
+    return [this](const RepoPath& path,
+                  const Merge<std::optional<BlobId>>& contents) -> Result<std::optional<BlobId>> {
       calls_.push_back(path.str());
       last_contents_ = contents.terms();
       if (refuse_) return std::optional<BlobId>();
       std::string joined;
-      for (const auto& a : contents.adds()) joined += (joined.empty() ? "" : "+") + *store_->ReadBlob(*a);
+      for (const auto& a : contents.adds())
+        joined += (joined.empty() ? "" : "+") + *store_->ReadBlob(*a);
       JVS_ASSIGN_OR_RETURN(BlobId id, store_->WriteBlob(joined));
       return std::optional<BlobId>(id);
     };
@@ -166,16 +171,20 @@ TEST_F(TreeMergeTest, TrivialRootNeedsNoRead) {
 }
 
 TEST_F(TreeMergeTest, DisjointEditsMergeClean) {
-  auto m = MergeOk(Three({{"a", "f:1"}, {"b", "f:1"}, {"d/c", "f:1"}, {"d/e", "f:1"}},
-                         {{"a", "f:2"}, {"b", "f:1"}, {"d/c", "f:1"}, {"d/e", "f:2"}, {"n1", "f:new"}},
-                         {{"a", "f:1"}, {"d/c", "f:3"}, {"d/e", "f:1"}, {"d/n2", "l:target"}}));
-  EXPECT_EQ(Resolved(m), (Spec{{"a", "f:2"}, {"d/c", "f:3"}, {"d/e", "f:2"}, {"d/n2", "l:target"}, {"n1", "f:new"}}));
+  auto m =
+      MergeOk(Three({{"a", "f:1"}, {"b", "f:1"}, {"d/c", "f:1"}, {"d/e", "f:1"}},
+                    {{"a", "f:2"}, {"b", "f:1"}, {"d/c", "f:1"}, {"d/e", "f:2"}, {"n1", "f:new"}},
+                    {{"a", "f:1"}, {"d/c", "f:3"}, {"d/e", "f:1"}, {"d/n2", "l:target"}}));
+  EXPECT_EQ(
+      Resolved(m),
+      (Spec{{"a", "f:2"}, {"d/c", "f:3"}, {"d/e", "f:2"}, {"d/n2", "l:target"}, {"n1", "f:new"}}));
   EXPECT_TRUE(calls_.empty());
 }
 
 TEST_F(TreeMergeTest, SameEditOnBothSidesResolves) {
-  auto m = MergeOk(Three({{"a", "f:1"}, {"d/x", "f:1"}}, {{"a", "f:2"}, {"d/x", "x:1"}, {"n", "f:n"}},
-                         {{"a", "f:2"}, {"d/x", "x:1"}, {"n", "f:n"}}));
+  auto m =
+      MergeOk(Three({{"a", "f:1"}, {"d/x", "f:1"}}, {{"a", "f:2"}, {"d/x", "x:1"}, {"n", "f:n"}},
+                    {{"a", "f:2"}, {"d/x", "x:1"}, {"n", "f:n"}}));
   EXPECT_EQ(Resolved(m), (Spec{{"a", "f:2"}, {"d/x", "x:1"}, {"n", "f:n"}}));
   EXPECT_TRUE(calls_.empty());
 }
@@ -237,7 +246,8 @@ TEST_F(TreeMergeTest, FileVersusDirectoryIsAConflictNeverMerged) {
 }
 
 TEST_F(TreeMergeTest, SymlinksAndKindsAreNeverOfferedToTheMerger) {
-  auto m = MergeOk(Three({{"l", "l:a"}, {"k", "f:1"}}, {{"l", "l:b"}, {"k", "l:x"}}, {{"l", "l:c"}, {"k", "f:2"}}));
+  auto m = MergeOk(Three({{"l", "l:a"}, {"k", "f:1"}}, {{"l", "l:b"}, {"k", "l:x"}},
+                         {{"l", "l:c"}, {"k", "f:2"}}));
   EXPECT_TRUE(calls_.empty());
   EXPECT_EQ(ConflictPaths(m), (std::vector<std::string>{"k", "l"}));
 }
@@ -269,7 +279,8 @@ TEST_F(TreeMergeTest, ThreeSidesMergeTogether) {
   auto m = MergeOk(Merge<TreeId>({base, base}, {s1, s2, s3}));
   EXPECT_EQ(Resolved(m), (Spec{{"a", "f:1"}, {"b", "f:2"}, {"d/e", "f:3"}, {"d/f", "f:2"}}));
   // The same path changed by three sides: the merger gets five terms.
-  auto m2 = MergeOk(Merge<TreeId>({base, base}, {Build({{"a", "f:1"}}), Build({{"a", "f:2"}}), Build({{"a", "f:3"}})}));
+  auto m2 = MergeOk(Merge<TreeId>(
+      {base, base}, {Build({{"a", "f:1"}}), Build({{"a", "f:2"}}), Build({{"a", "f:3"}})}));
   ASSERT_EQ(calls_, std::vector<std::string>{"a"});
   EXPECT_EQ(last_contents_.size(), 5u);
   EXPECT_EQ(Resolved(m2), (Spec{{"a", "f:1+2+3"}}));
@@ -278,7 +289,8 @@ TEST_F(TreeMergeTest, ThreeSidesMergeTogether) {
 TEST_F(TreeMergeTest, UnchangedSubtreesAreTakenByIdWithoutReading) {
   Spec base;
   for (int d = 0; d < 40; ++d)
-    for (int f = 0; f < 5; ++f) base["dir" + std::to_string(d) + "/sub/f" + std::to_string(f)] = "f:" + std::to_string(f);
+    for (int f = 0; f < 5; ++f)
+      base["dir" + std::to_string(d) + "/sub/f" + std::to_string(f)] = "f:" + std::to_string(f);
   base["shared/a"] = "f:a";
   base["shared/b"] = "f:b";
   Spec ours = base, theirs = base;
@@ -349,8 +361,8 @@ TEST_F(TreeMergeTest, ConflictedResultMergesAgainLikeAnyMerge) {
   auto conflicted = MergeOk(Merge<TreeId>::ThreeWay(base, ours, theirs));
   ASSERT_FALSE(conflicted.is_resolved());
   // Rebase-like: replace `theirs` by `ours` in the conflicted merge.
-  Merge<Merge<TreeId>> stacked = Merge<Merge<TreeId>>::ThreeWay(
-      Merge<TreeId>(theirs), conflicted, Merge<TreeId>(ours));
+  Merge<Merge<TreeId>> stacked =
+      Merge<Merge<TreeId>>::ThreeWay(Merge<TreeId>(theirs), conflicted, Merge<TreeId>(ours));
   auto m = MergeOk(stacked.Flatten());
   EXPECT_EQ(Resolved(m), (Spec{{"a", "f:2"}}));
 }

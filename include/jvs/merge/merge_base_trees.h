@@ -21,8 +21,8 @@ namespace jvs {
 
 // The common ancestors of `a` and `b` (the heads of their common history),
 // in a stable order.
-using CommonAncestors = std::function<Result<std::vector<SnapshotId>>(const std::vector<SnapshotId>& a,
-                                                                       const std::vector<SnapshotId>& b)>;
+using CommonAncestors = std::function<Result<std::vector<SnapshotId>>(
+    const std::vector<SnapshotId>& a, const std::vector<SnapshotId>& b)>;
 
 // The recursion of MergeBaseTrees stops this deep (a crafted history); below
 // it, the ancestors' trees are stacked against the empty tree unmerged.
@@ -33,7 +33,8 @@ inline constexpr int kMaxMergeBaseDepth = 32;
 // ancestor merged into the result so far against the virtual base of the two
 // (found through `common_ancestors`, recursively). Simplified.
 Result<Merge<TreeId>> MergeBaseTrees(Store& store, const std::vector<SnapshotId>& ancestors,
-                                     const CommonAncestors& common_ancestors, const ContentMerger& merge_files,
+                                     const CommonAncestors& common_ancestors,
+                                     const ContentMerger& merge_files,
                                      TreeMergeStats* stats = nullptr);
 
 }  // namespace jvs

@@ -46,7 +46,9 @@ struct TreeValue {
   uint32_t EffectiveMode() const { return mode ? *mode : TreeEntry::DefaultMode(kind); }
   bool is_tree() const { return kind == EntryKind::kTree; }
   bool is_file() const { return kind == EntryKind::kFile || kind == EntryKind::kExecutable; }
-  bool operator==(const TreeValue& o) const { return kind == o.kind && id == o.id && mode == o.mode; }
+  bool operator==(const TreeValue& o) const {
+    return kind == o.kind && id == o.id && mode == o.mode;
+  }
 };
 // A path's value in one term: nullopt when the path is absent there.
 using PathValue = std::optional<TreeValue>;
@@ -67,8 +69,8 @@ struct TreeMergeStats {
 
 // Merges `input` into a simplified Merge<TreeId> (resolved when nothing
 // conflicts). Refuses a tree deeper than kMaxTreeDepth (kUnsupported).
-Result<Merge<TreeId>> MergeTrees(Store& store, const Merge<TreeId>& input, const ContentMerger& merge_files,
-                                 TreeMergeStats* stats = nullptr);
+Result<Merge<TreeId>> MergeTrees(Store& store, const Merge<TreeId>& input,
+                                 const ContentMerger& merge_files, TreeMergeStats* stats = nullptr);
 
 // One conflicted path of a merged tree and its value in every term (as
 // stored: call Simplify() to drop the terms that cancel).
