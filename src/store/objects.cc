@@ -174,8 +174,9 @@ const TreeId& EmptyTreeId() {
 Result<TreeId> Snapshot::ResolvedTree() const {
   if (!conflicted()) return root_terms.at(0);
   return Error(ErrorCode::kUnsupported,
-               "the snapshot has conflicts (its root is a merge of " + std::to_string(root_terms.size() / 2 + 1) +
-                   " trees); this version cannot use a conflicted snapshot here yet");
+               "the snapshot has conflicts (its root merges " + std::to_string(root_terms.size() / 2 + 1) +
+                   " sides); this version cannot use a conflicted snapshot here yet",
+               "choose a snapshot without conflicts; this one stays in the history and verifies");
 }
 
 std::string Snapshot::Encode() const {
