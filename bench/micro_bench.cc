@@ -129,7 +129,7 @@ std::unique_ptr<Store> OpenStore(const fs::path& dir) {
 
 Snapshot BenchSnapshot(int i, std::optional<SnapshotId> parent) {
   Snapshot s;
-  s.tree = TreeId(Sha256Of("tree"));
+  s.SetTree(TreeId(Sha256Of("tree")));
   if (parent) s.parents.push_back(*parent);
   s.change_id = TreeId(Sha256Of("change" + std::to_string(i))).hex().substr(0, 32);
   s.note = "benchmark snapshot " + std::to_string(i);

@@ -93,12 +93,12 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
     } else if (ws->state().head) {
       from_id = ws->state().head;
     }
-    if (from_id) from_tree = Check(repo->ReadSnapshot(*from_id))->tree;
+    if (from_id) from_tree = Check(ResolvedTreeOf(*Check(repo->ReadSnapshot(*from_id)), *from_id));
     Side from_side, to_side;
     TreeGetter getter = ws->StoreGetter();
     if (o->refs.size() == 2) {
       to_id = ctx.Resolve(*repo, wt, o->refs[1]);
-      to_tree = Check(repo->ReadSnapshot(*to_id))->tree;
+      to_tree = Check(ResolvedTreeOf(*Check(repo->ReadSnapshot(*to_id)), *to_id));
     } else {
       if (repo->read_only())
         Fail(ErrorCode::kInvalidArgument, "with --at-op, diff compares two snapshots",

@@ -344,8 +344,14 @@ json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s) {
               {"note", s.note},
               {"tags", tags},
               {"engine", s.engine},
-              {"payload_root_hash", s.tree.hex()},
+              {"payload_root_hash", s.conflicted() ? json(nullptr) : json(s.root_terms[0].hex())},
               {"descriptor_checksum", id.hex()}};
+  if (s.conflicted()) {
+    // The root's terms (add0, remove0, add1, ...): a conflicted snapshot has no single payload root.
+    json terms = json::array();
+    for (const auto& t : s.root_terms) terms.push_back(t.hex());
+    j["root_trees"] = terms;
+  }
   SetNameJson(j, "worktree_name", s.worktree);
   SetNameJson(j, "note", s.note);
   SetNamesJson(j, "tags", tags);

@@ -43,6 +43,17 @@ for f in repo/.jvs/op_store/views/*; do put "$f" view_fuzz; done
 # Tree states without their checksum (tree_state_fuzz appends a matching one).
 for f in repo/.jvs/worktrees/*/tree_state; do head -c -32 "$f" > "$tmp/seed"; put "$tmp/seed" tree_state_fuzz; done
 
+# Format-2 descriptors (a conflicted root: the terms of a Merge<TreeId>), valid and not.
+t1=$(printf '1%.0s' {1..64}) t2=$(printf '2%.0s' {1..64}) t3=$(printf '3%.0s' {1..64})
+t4=$(printf '4%.0s' {1..64}) t5=$(printf '5%.0s' {1..64})
+pre='{"author":"fuzz@corpus","change_id":"0123456789abcdef0123456789abcdef","created_at":"2026-01-02T03:04:05Z","engine":"copy","format":2,"note":"merge","parents":[]'
+text snapshot_fuzz "$pre"',"trees":["'$t1'","'$t2'","'$t3'"],"worktree":"main"}'
+text snapshot_fuzz "$pre"',"trees":["'$t1'","'$t2'","'$t3'","'$t4'","'$t5'"],"worktree":"main"}'
+text snapshot_fuzz "$pre"',"trees":["'$t1'","'$t2'","'$t1'"],"worktree":"main"}'
+text snapshot_fuzz "$pre"',"trees":["'$t1'","'$t1'","'$t3'"],"worktree":"main"}'
+text snapshot_fuzz "$pre"',"trees":["'$t1'","'$t2'"],"worktree":"main"}'
+text snapshot_fuzz "$pre"',"tree":"'$t1'","trees":["'$t1'","'$t2'","'$t3'"],"worktree":"main"}'
+text snapshot_fuzz "$pre"',"trees":["'$t1'","'$t2'","'$t3'"],"trees":["'$t1'"],"worktree":"main"}'
 for s in '*.log' $'# comment\n*.tmp\n!important.tmp\n' $'/build/\n**/cache/**\ndocs/**/*.md\n' \
          $'[a-z]*.o\n[!0-9]?\\ x\n[[:digit:][:upper:]]\n' $'dir/\n\\#not-comment\n\\!bang\ntrailing\\ \n' \
          $'\xef\xbb\xbf*.bak\r\nfoo/**/bar\r\n' $'a/b/c\x00dir/x\nsub/a/b/c\nother\n'; do

@@ -11,7 +11,7 @@
 
 namespace {
 bool Same(const jvs::Snapshot& a, const jvs::Snapshot& b) {
-  return a.tree == b.tree && a.parents == b.parents && a.change_id == b.change_id &&
+  return a.root_terms == b.root_terms && a.parents == b.parents && a.change_id == b.change_id &&
          a.note == b.note && a.created_at == b.created_at && a.worktree == b.worktree &&
          a.author == b.author && a.engine == b.engine;
 }
@@ -25,6 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(snap->change_id.size() == 32);
   FUZZ_CHECK(snap->parents.size() <= 64);
+  // A root is one tree (format 1) or an odd count >= 3 of terms (format 2).
+  FUZZ_CHECK(snap->root_terms.size() % 2 == 1);
+  FUZZ_CHECK(snap->ResolvedTree().ok() == !snap->conflicted());
   const std::string enc = snap->Encode();
   auto back = jvs::Snapshot::Decode(enc);
   FUZZ_CHECK(back.ok());

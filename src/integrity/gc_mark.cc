@@ -89,7 +89,8 @@ Status Marker::MarkSnapshot(const SnapshotId& root, bool strict) {
                    "the repository is damaged")
           .WithRemedy(Remedy::kInspectRepositoryFirst);
     }
-    JVS_TRY(MarkTree((*snap)->tree, strict));
+    // A conflicted snapshot keeps every term of its root.
+    for (const auto& t : (*snap)->root_terms) JVS_TRY(MarkTree(t, strict));
     for (const auto& p : (*snap)->parents) stack.push_back(p);
   }
   return OkStatus();

@@ -133,15 +133,23 @@ std::vector<Attribution::Item> Attribution::Collect(const TreeId& root) {
 std::string Attribution::Describe(const Item& item) {
   std::string what = std::string(ObjectKindName(item.kind)) + " for " + item.path;
   if (item.kind == ObjectKind::kTree && item.path.empty()) what = "root tree";
+  if (item.term >= 0) what += " (conflict term " + std::to_string(item.term) + ")";
   return what + ": " + item.damage.text;
 }
 
 void Attribution::Run() {
   for (auto& [id, rec] : s_.snaps) {
-    if (!rec.root) continue;
-    if (!Evaluate(*rec.root)) continue;
-    rec.payload_bad = true;
-    std::vector<Item> items = Collect(*rec.root);
+    // Every term of a conflicted root counts; its items name the term.
+    std::vector<Item> items;
+    for (size_t t = 0; t < rec.roots.size(); ++t) {
+      if (!Evaluate(rec.roots[t])) continue;
+      rec.payload_bad = true;
+      std::vector<Item> term_items = Collect(rec.roots[t]);
+      for (auto& item : term_items) {
+        if (rec.roots.size() > 1) item.term = static_cast<int>(t);
+        items.push_back(std::move(item));
+      }
+    }
     if (items.empty()) continue;
     rec.error = Describe(items[0]);
     if (items.size() > 1) rec.error += " (and " + std::to_string(items.size() - 1) + " more)";

@@ -65,7 +65,7 @@ struct SnapRec {
   bool reachable = true;
   bool checksum_ok = true;
   bool payload_bad = false;
-  std::optional<TreeId> root;
+  std::vector<TreeId> roots;  // the root's terms (one when resolved); empty until decoded
   std::string error;
 };
 struct TreeRec {
@@ -194,6 +194,7 @@ class Attribution {
     std::string path;
     Damage damage;
     bool reachable;
+    int term = -1;  // the conflict term whose tree holds it (-1: a resolved root)
   };
   std::shared_ptr<const Tree> CachedTree(const TreeId& id);
   void DamageTree(const TreeId& id, Damage d);

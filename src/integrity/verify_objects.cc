@@ -87,8 +87,9 @@ void ObjectPass::DrainPendingSnapshots(bool reachable, bool follow_parents) {
       s_.descriptor_problems.push_back(std::move(p));
       continue;
     }
-    rec.root = snap.tree;
-    AddTree(snap.tree, kNoClaim, reachable);
+    // Every term of a conflicted root is verified (and attributed) alike.
+    rec.roots = snap.root_terms;
+    for (const auto& t : snap.root_terms) AddTree(t, kNoClaim, reachable);
     if (!follow_parents) continue;
     for (const auto& p : snap.parents)
       if (s_.snaps.try_emplace(p, SnapRec{reachable}).second)

@@ -65,7 +65,8 @@ Result<LeftoverCheck> CheckForkLeftover(Repo& repo, const std::optional<Snapshot
   std::shared_ptr<const Tree> root_tree = std::make_shared<const Tree>();
   if (from) {
     JVS_ASSIGN_OR_RETURN(auto snap, store.ReadSnapshot(*from));
-    JVS_ASSIGN_OR_RETURN(root_tree, store.ReadTree(snap->tree));
+    JVS_ASSIGN_OR_RETURN(TreeId tree, ResolvedTreeOf(*snap, *from));
+    JVS_ASSIGN_OR_RETURN(root_tree, store.ReadTree(tree));
   }
   struct Frame {
     RepoPath rel;
@@ -147,7 +148,7 @@ Result<SnapshotId> SaveLeftoverAsSnapshot(Repo& repo, const std::string& worktre
                      " (ignored by .jvsignore, special files or a control folder)",
                  "move the directory away by hand, then run the fork again");
   Snapshot snap;
-  snap.tree = scan.root;
+  snap.SetTree(scan.root);
   if (parent) snap.parents.push_back(*parent);
   snap.change_id = repo.NewChangeId();
   snap.note = "saved before replacing the directory of an interrupted fork of worktree " + worktree;

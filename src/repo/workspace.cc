@@ -182,7 +182,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
   Snapshot snap;
-  snap.tree = scan.root;
+  snap.SetTree(scan.root);
   const WorktreeView wt = state();
   if (wt.head) snap.parents.push_back(*wt.head);
   snap.change_id = repo_.NewChangeId();
@@ -198,7 +198,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   JVS_TRY(CheckInterrupt("taking the snapshot"));
   JVS_FAULT("snapshot.before_publish");
   const fs::path pending = SnapshotPendingPath();
-  JVS_TRY(env->WriteFileAtomic(pending, snap.tree.hex() + "\n"));
+  JVS_TRY(env->WriteFileAtomic(pending, scan.root.hex() + "\n"));
   Transaction tx(repo_);
   tx.AddSnapshot(id, snap.parents);
   tx.SetWorktreeHead(name_, id);
@@ -305,7 +305,7 @@ Result<StatusReport> Workspace::Status() {
   TreeId head_tree = EmptyTreeId();
   if (r.head) {
     JVS_ASSIGN_OR_RETURN(auto snap, repo_.store().ReadSnapshot(*r.head));
-    head_tree = snap->tree;
+    JVS_ASSIGN_OR_RETURN(head_tree, ResolvedTreeOf(*snap, *r.head));
   }
   JVS_ASSIGN_OR_RETURN(r.changes, DiffTrees(wc.getter, head_tree, wc.root));
   r.warnings = std::move(wc.warnings);

@@ -29,7 +29,8 @@ Result<std::optional<SnapshotId>> Workspace::StaleFrom() {
     // A snapshot of these files was published but its tree state not saved:
     // if that snapshot is still the head, the files are not stale.
     auto head = repo_.store().ReadSnapshot(*state().head);
-    if (head.ok() && pending->substr(0, kIdHexLength) == (*head)->tree.hex()) return std::optional<SnapshotId>();
+    if (head.ok() && !(*head)->conflicted() && pending->substr(0, kIdHexLength) == (*head)->root_terms[0].hex())
+      return std::optional<SnapshotId>();
   }
   auto op = repo_.op_store().ReadOperation(ts.op);
   if (!op.ok()) return std::optional<SnapshotId>();  // e.g. collected: nothing to compare
@@ -50,6 +51,12 @@ Result<RestoreOutcome> Workspace::UpdateStale(const SnapshotId& old_head) {
 }
 
 Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::vector<RepoPath>& paths) {
+  {
+    // A conflicted snapshot cannot be brought into the files yet: refused
+    // before anything is scanned or captured (a read error is Update's to report).
+    auto snap = repo_.store().ReadSnapshot(target);
+    if (snap.ok()) JVS_TRY(ResolvedTreeOf(**snap, target));
+  }
   ViewUpdate u;
   u.files_from = target;
   u.paths = paths;
@@ -110,7 +117,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   TreeId head_tree = EmptyTreeId();
   if (wt.head) {
     JVS_ASSIGN_OR_RETURN(auto hs, store.ReadSnapshot(*wt.head));
-    head_tree = hs->tree;
+    JVS_ASSIGN_OR_RETURN(head_tree, ResolvedTreeOf(*hs, *wt.head));
   }
   if (u.only_if_stale_from && scan.root == head_tree) {
     // The files already are the head: a command published it and was
@@ -145,11 +152,12 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   std::optional<SnapshotId> captured;
   if (u.capture_parent) {
     JVS_ASSIGN_OR_RETURN(auto base, store.ReadSnapshot(*u.capture_parent));
-    head_tree = base->tree;  // local changes are relative to what the files were based on
+    // local changes are relative to what the files were based on
+    JVS_ASSIGN_OR_RETURN(head_tree, ResolvedTreeOf(*base, *u.capture_parent));
   }
   if (u.capture_dirty && !u.keep_files && scan.root != head_tree) {
     Snapshot cap;
-    cap.tree = scan.root;
+    cap.SetTree(scan.root);
     if (u.capture_parent) cap.parents.push_back(*u.capture_parent);
     else if (wt.head) cap.parents.push_back(*wt.head);
     cap.change_id = repo_.NewChangeId();
@@ -186,7 +194,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     if (target) out.target = *target;
   } else if (target) {
     JVS_ASSIGN_OR_RETURN(auto ts, store.ReadSnapshot(*target));
-    target_tree = ts->tree;
+    JVS_ASSIGN_OR_RETURN(target_tree, ResolvedTreeOf(*ts, *target));
     out.target = *target;
   }
   // With paths, each must exist in the target or in the working copy.

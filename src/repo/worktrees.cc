@@ -157,7 +157,7 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
   }
   JVS_TRY(CheckFreeDirectory(env, path));
   JVS_ASSIGN_OR_RETURN(auto snap, repo.ReadSnapshot(from));
-  (void)snap;
+  JVS_TRY(ResolvedTreeOf(*snap, from));  // refused before any directory is made
   bool created_dir = !env->Exists(path);
   JVS_TRY(env->MkdirAll(path));
   if (created_dir) {

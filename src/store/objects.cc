@@ -171,10 +171,25 @@ const TreeId& EmptyTreeId() {
   return id;
 }
 
+Result<TreeId> Snapshot::ResolvedTree() const {
+  if (!conflicted()) return root_terms.at(0);
+  return Error(ErrorCode::kUnsupported,
+               "the snapshot has conflicts (its root merges " + std::to_string(root_terms.size() / 2 + 1) +
+                   " sides); this version cannot use a conflicted snapshot here yet",
+               "choose a snapshot without conflicts; this one stays in the history and verifies");
+}
+
 std::string Snapshot::Encode() const {
   nlohmann::json j;
-  j["format"] = kFormatVersion;
-  j["tree"] = tree.hex();
+  if (conflicted()) {
+    j["format"] = kConflictedFormatVersion;
+    auto ts = nlohmann::json::array();
+    for (const auto& t : root_terms) ts.push_back(t.hex());
+    j["trees"] = ts;
+  } else {
+    j["format"] = kFormatVersion;
+    j["tree"] = root_terms.empty() ? TreeId().hex() : root_terms[0].hex();
+  }
   auto ps = nlohmann::json::array();
   for (const auto& p : parents) ps.push_back(p.hex());
   j["parents"] = ps;
@@ -267,7 +282,7 @@ bool DecodeCanonicalSnapshot(std::string_view d, Snapshot* s) {
     return false;
   auto tid = TreeId::FromHex(tree);
   if (!tid.ok() || HasUpperHex(tree)) return false;
-  s->tree = *tid;
+  s->SetTree(*tid);
   if (change_id.size() != 32 || !IsHexString(change_id) || HasUpperHex(change_id)) return false;
   s->change_id = change_id;
   s->note = note;
@@ -276,6 +291,36 @@ bool DecodeCanonicalSnapshot(std::string_view d, Snapshot* s) {
   s->author = author;
   s->engine = engine;
   return true;
+}
+
+Result<TreeId> DecodeTreeHex(const std::string& hex, const std::string& what) {
+  if (HasUpperHex(hex)) return Corrupt("snapshot descriptor: " + what + " is not lowercase hex");
+  auto tid = TreeId::FromHex(hex);
+  if (!tid.ok()) return Corrupt("snapshot descriptor: invalid " + what + ": " + tid.error().message());
+  return *tid;
+}
+
+// The terms of a conflicted root: an odd count >= 3, simplified (no add
+// equals any remove: a simplified merge of several terms is never resolved).
+Result<std::vector<TreeId>> DecodeRootTerms(const nlohmann::json& j) {
+  if (j.contains("tree")) return Corrupt("snapshot descriptor: format 2 with 'tree'");
+  auto ts = j.find("trees");
+  if (ts == j.end() || !ts->is_array()) return Corrupt("snapshot descriptor: missing or invalid 'trees'");
+  if (ts->size() < 3 || ts->size() % 2 == 0 || ts->size() > Snapshot::kMaxRootTerms)
+    return Corrupt("snapshot descriptor: 'trees' needs an odd count of 3 to " +
+                   std::to_string(Snapshot::kMaxRootTerms) + " terms, not " + std::to_string(ts->size()));
+  std::vector<TreeId> terms;
+  for (const auto& t : *ts) {
+    if (!t.is_string()) return Corrupt("snapshot descriptor: invalid term in 'trees'");
+    JVS_ASSIGN_OR_RETURN(TreeId tid, DecodeTreeHex(t.get<std::string>(), "term in 'trees'"));
+    terms.push_back(tid);
+  }
+  for (size_t a = 0; a < terms.size(); a += 2)
+    for (size_t r = 1; r < terms.size(); r += 2)
+      if (terms[a] == terms[r])
+        return Corrupt("snapshot descriptor: 'trees' is not simplified (term " + std::to_string(a) +
+                       " cancels term " + std::to_string(r) + ")");
+  return terms;
 }
 
 }  // namespace
@@ -295,15 +340,17 @@ Result<Snapshot> Snapshot::Decode(std::string_view data) {
   };
   auto fmt = j.find("format");
   if (fmt == j.end() || !fmt->is_number_integer()) return Corrupt("snapshot descriptor: missing format");
-  if (fmt->get<int64_t>() != kFormatVersion)
+  const int64_t format = fmt->get<int64_t>();
+  if (format != kFormatVersion && format != kConflictedFormatVersion)
     return Corrupt("snapshot descriptor: unsupported format " + fmt->dump());
   Snapshot s;
-  JVS_ASSIGN_OR_RETURN(std::string tree, str("tree"));
-  if (HasUpperHex(tree)) return Corrupt("snapshot descriptor: 'tree' is not lowercase hex");
-  {
-    auto tid = TreeId::FromHex(tree);
-    if (!tid.ok()) return Corrupt("snapshot descriptor: invalid 'tree': " + tid.error().message());
-    s.tree = *tid;
+  if (format == kFormatVersion) {
+    if (j.contains("trees")) return Corrupt("snapshot descriptor: format 1 with 'trees'");
+    JVS_ASSIGN_OR_RETURN(std::string tree, str("tree"));
+    JVS_ASSIGN_OR_RETURN(TreeId tid, DecodeTreeHex(tree, "'tree'"));
+    s.SetTree(tid);
+  } else {
+    JVS_ASSIGN_OR_RETURN(s.root_terms, DecodeRootTerms(j));
   }
   auto ps = j.find("parents");
   if (ps == j.end() || !ps->is_array() || ps->size() > 64)
@@ -323,7 +370,17 @@ Result<Snapshot> Snapshot::Decode(std::string_view data) {
   JVS_ASSIGN_OR_RETURN(s.worktree, str("worktree"));
   JVS_ASSIGN_OR_RETURN(s.author, str("author"));
   JVS_ASSIGN_OR_RETURN(s.engine, str("engine"));
+  // Format 2 has one encoding: no duplicate or unknown keys, no whitespace,
+  // no escapes that Encode would not write.
+  if (format == kConflictedFormatVersion && s.Encode() != data)
+    return Corrupt("snapshot descriptor: format 2 not in canonical form");
   return s;
+}
+
+Result<TreeId> ResolvedTreeOf(const Snapshot& snapshot, const SnapshotId& id) {
+  auto tree = snapshot.ResolvedTree();
+  if (!tree.ok()) return tree.error().WithContext("snapshot " + id.hex().substr(0, 12));
+  return tree;
 }
 
 SnapshotId Snapshot::ComputeId() const { return SnapshotId(Sha256Of(Encode())); }

@@ -85,7 +85,7 @@ std::set<std::string> Reachable(const fs::path& root, const std::vector<std::str
     auto snap = (*store)->ReadSnapshot(id);
     EXPECT_TRUE(snap.ok()) << "reachable snapshot " << id.hex() << " is unreadable";
     if (!snap.ok()) continue;
-    trees.push_back((*snap)->tree);
+    for (const auto& t : (*snap)->root_terms) trees.push_back(t);  // every term of a conflict
     for (const auto& p : (*snap)->parents) queue.push_back(p);
   }
   // Tree states (gc keeps what they name: a snapshot reuses those blob ids).

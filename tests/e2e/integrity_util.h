@@ -76,7 +76,7 @@ inline void Backdate(const fs::path& p, int seconds_ago) {
 // The snapshot descriptor for `tree_hex` with fixed metadata.
 inline std::string Descriptor(const std::string& tree_hex, const std::string& worktree = "main") {
   Snapshot s;
-  s.tree = *TreeId::FromHex(tree_hex);
+  s.SetTree(*TreeId::FromHex(tree_hex));
   s.change_id = std::string(32, 'c');
   s.note = "crafted";
   s.created_at = "2026-01-01T00:00:00.000Z";

@@ -200,7 +200,7 @@ TEST_P(BackendConformance, ListAndFanoutBuckets) {
 TEST_P(BackendConformance, StoreFindsSnapshotsByPrefixThroughTheBackend) {
   auto store = Store::Open(Env::Default(), dir_, Open(Env::Default()));
   Snapshot s;
-  s.tree = TreeId(IdOf("t"));
+  s.SetTree(TreeId(IdOf("t")));
   std::vector<SnapshotId> ids;
   for (int i = 0; i < 40; ++i) {
     s.note = "n" + std::to_string(i);

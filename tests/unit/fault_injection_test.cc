@@ -303,7 +303,7 @@ class FaultTest : public ::testing::Test {
         problems += " snapshot " + id.hex() + ": " + s.error().message();
         continue;
       }
-      walk((*s)->tree);
+      for (const auto& t : (*s)->root_terms) walk(t);
     }
     return problems;
   }

@@ -137,7 +137,7 @@ TEST_F(GcLibTest, KeepsRootsAndDeletesOnlyOldUnreferencedObjects) {
   auto old_tree = store.WriteTree(t);
   ASSERT_TRUE(old_tree.ok());
   Snapshot s;
-  s.tree = *old_tree;
+  s.SetTree(*old_tree);
   s.parents = {head};
   s.change_id = std::string(32, 'a');
   s.created_at = "2026-01-01T00:00:00.000Z";

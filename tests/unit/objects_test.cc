@@ -367,7 +367,7 @@ TEST(TreeMode, DecodeIsCanonical) {
 
 Snapshot SampleSnapshot() {
   Snapshot s;
-  s.tree = TreeId(FilledDigest(0xab));
+  s.SetTree(TreeId(FilledDigest(0xab)));
   s.parents = {SnapshotId(FilledDigest(0x01)), SnapshotId(FilledDigest(0x02))};
   s.change_id = "0123456789abcdef0123456789abcdef";
   s.note = "first line\nsecond \"quoted\" line \xe2\x9c\x93 \t tab";
@@ -379,7 +379,7 @@ Snapshot SampleSnapshot() {
 }
 
 void ExpectSnapshotEq(const Snapshot& a, const Snapshot& b) {
-  EXPECT_EQ(a.tree, b.tree);
+  EXPECT_EQ(a.root_terms, b.root_terms);
   EXPECT_EQ(a.parents, b.parents);
   EXPECT_EQ(a.change_id, b.change_id);
   EXPECT_EQ(a.note, b.note);

@@ -33,7 +33,7 @@ using testing::TempDir;
 
 Snapshot MakeSnapshot(int i, std::vector<SnapshotId> parents = {}) {
   Snapshot s;
-  s.tree = TreeId(Sha256Of("tree" + std::to_string(i % 7)));
+  s.SetTree(TreeId(Sha256Of("tree" + std::to_string(i % 7))));
   s.parents = std::move(parents);
   s.change_id = TreeId(Sha256Of("change" + std::to_string(i))).hex().substr(0, 32);
   s.note = "snapshot " + std::to_string(i);
@@ -45,7 +45,7 @@ Snapshot MakeSnapshot(int i, std::vector<SnapshotId> parents = {}) {
 }
 
 void ExpectSame(const Snapshot& a, const Snapshot& b) {
-  EXPECT_EQ(a.tree, b.tree);
+  EXPECT_EQ(a.root_terms, b.root_terms);
   EXPECT_EQ(a.parents, b.parents);
   EXPECT_EQ(a.change_id, b.change_id);
   EXPECT_EQ(a.note, b.note);

@@ -337,7 +337,7 @@ TEST_F(StoreTest, MissingTreeAndSnapshot) {
 
 Snapshot MakeSnapshot(int i) {
   Snapshot s;
-  s.tree = EmptyTreeId();
+  s.SetTree(EmptyTreeId());
   s.change_id = std::string(32, 'a');
   s.note = "snapshot " + std::to_string(i);
   s.created_at = "2026-01-01T00:00:00.000Z";

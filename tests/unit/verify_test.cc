@@ -166,7 +166,7 @@ TEST_F(VerifyTest, CraftedTreeWithWrongSizeIsRefused) {
   t.entries.push_back(e);
   std::string tree_hex = PutRaw("trees", t.Encode());
   Snapshot s;
-  s.tree = *TreeId::FromHex(tree_hex);
+  s.SetTree(*TreeId::FromHex(tree_hex));
   s.change_id = std::string(32, 'a');
   s.created_at = "2026-01-01T00:00:00.000Z";
   s.worktree = "main";
@@ -299,7 +299,7 @@ TEST_F(VerifyTest, RestoreRefusesHostileEntriesBeforeChangingAnything) {
     e.size = c.size;
     t.entries.push_back(e);
     Snapshot s;
-    s.tree = *TreeId::FromHex(PutRaw("trees", t.Encode()));
+    s.SetTree(*TreeId::FromHex(PutRaw("trees", t.Encode())));
     s.change_id = std::string(32, 'b');
     s.created_at = "2026-01-01T00:00:00.000Z";
     s.worktree = "main";

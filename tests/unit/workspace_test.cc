@@ -222,7 +222,7 @@ TEST_F(WorkspaceTest, SnapshotAndStatus) {
     EXPECT_EQ(s.repo->view().tags.at("v1"), s1.id);
     auto snap = s.repo->ReadSnapshot(s1.id);
     ASSERT_TRUE(snap.ok());
-    EXPECT_EQ((*snap)->tree, s1.snapshot.tree);
+    EXPECT_EQ((*snap)->root_terms[0], s1.snapshot.root_terms[0]);
     EXPECT_EQ(s.repo->operation().parents.size(), 1u);
   }
   EXPECT_TRUE(Status().changes.empty());
@@ -272,7 +272,7 @@ TEST_F(WorkspaceTest, UnchangedSnapshotReadsNothing) {
   EXPECT_EQ(s1.scan.hashed_files, 2u);
   SnapshotOutcome s2 = Snap("two");
   EXPECT_EQ(s2.scan.hashed_files, 0u);
-  EXPECT_EQ(s2.snapshot.tree, s1.snapshot.tree);
+  EXPECT_EQ(s2.snapshot.root_terms[0], s1.snapshot.root_terms[0]);
   EXPECT_EQ(Status().scan.hashed_files, 0u);
 }
 
@@ -531,7 +531,7 @@ TEST_F(WorkspaceTest, RestoreToEmptyHistoryAndBack) {
   SnapshotOutcome s1 = Snap("one");
   fs::remove(ws_ / "a");
   SnapshotOutcome empty = Snap("empty");
-  EXPECT_EQ(empty.snapshot.tree, EmptyTreeId());
+  EXPECT_EQ(empty.snapshot.root_terms[0], EmptyTreeId());
   EXPECT_TRUE(fs::is_empty(ws_));
   Restore(s1.id);
   EXPECT_EQ(testing::ReadFile(ws_ / "a"), "a");
@@ -794,7 +794,7 @@ TEST_F(WorkspaceTest, LaterEditsAfterAnUnsavedTreeStateStayInPlace) {
   EXPECT_EQ(HistoryIds(HistoryOptions{true}), (std::vector<SnapshotId>{s3.id, s2.id, s1.id}));
   EXPECT_FALSE(fs::exists(pending)) << "a saved tree state removes the marker";
   // Any other saved tree state (here: a restore's) removes a marker too.
-  WriteFile(pending, s1.snapshot.tree.hex() + "\n");
+  WriteFile(pending, s1.snapshot.root_terms[0].hex() + "\n");
   Restore(s1.id);
   EXPECT_FALSE(fs::exists(pending));
 }

@@ -5,6 +5,7 @@
 // ErrorCode::kCorrupt. Value types, thread-compatible.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -64,8 +65,19 @@ struct Tree {
 const TreeId& EmptyTreeId();
 
 struct Snapshot {
+  // A resolved root is written as format 1 (key "tree"), byte for byte as
+  // before conflicts existed, so every existing id stays valid; a conflicted
+  // root as format 2 (key "trees", the terms in order).
   static constexpr int kFormatVersion = 1;
-  TreeId tree;                      // payload root hash
+  static constexpr int kConflictedFormatVersion = 2;
+  static constexpr size_t kMaxRootTerms = 255;
+
+  // The root tree as the terms of a Merge<TreeId>: add0, remove0, add1, ...
+  // (the merge layer views them as one: SnapshotRoot() in
+  // jvs/merge/tree_merge.h). One term: resolved, the payload root hash.
+  // 2k+1 terms (k >= 1) with no add equal to any remove (simplified):
+  // conflicted, the terms agree everywhere except at the conflicted paths.
+  std::vector<TreeId> root_terms{TreeId()};
   std::vector<SnapshotId> parents;  // first parent = the line it continues
   std::string change_id;            // 32 lowercase hex digits (16 random bytes)
   std::string note;
@@ -74,10 +86,21 @@ struct Snapshot {
   std::string author;               // user@host, or "name <email>" (user.email set)
   std::string engine;               // the engine that really ran
 
-  // Canonical JSON: compact, keys sorted.
+  bool conflicted() const { return root_terms.size() > 1; }
+  // The root tree of a resolved snapshot. A conflicted one is kUnsupported:
+  // callers that cannot handle every term must refuse, never use one side.
+  Result<TreeId> ResolvedTree() const;
+  void SetTree(const TreeId& tree) { root_terms.assign(1, tree); }
+
+  // Canonical JSON: compact, keys sorted. Format 2 decodes only from its
+  // canonical bytes (Encode() of the result); it needs an odd count >= 3 of
+  // terms, simplified.
   std::string Encode() const;
   static Result<Snapshot> Decode(std::string_view data);
   SnapshotId ComputeId() const;
 };
+
+// snapshot.ResolvedTree(), its error naming snapshot `id`.
+Result<TreeId> ResolvedTreeOf(const Snapshot& snapshot, const SnapshotId& id);
 
 }  // namespace jvs
