@@ -255,11 +255,11 @@ Result<std::optional<SnapshotId>> Workspace::SaveDirty(const std::string& note) 
   TreeId head_tree = EmptyTreeId();
   if (wt.head) {
     JVS_ASSIGN_OR_RETURN(auto head, repo_.store().ReadSnapshot(*wt.head));
-    head_tree = head->tree;
+    JVS_ASSIGN_OR_RETURN(head_tree, ResolvedTreeOf(*head, *wt.head));
   }
   if (scan.root == head_tree) return std::optional<SnapshotId>();
   Snapshot snap;
-  snap.tree = scan.root;
+  snap.SetTree(scan.root);
   if (wt.head) snap.parents.push_back(*wt.head);
   snap.change_id = repo_.NewChangeId();
   snap.note = note;
