@@ -21,9 +21,10 @@
 // note line that parsing takes away again, so every term comes back byte for
 // byte. docs/formats.md ("Conflict markers") pins the format exactly.
 //
-// Precondition for rendering: every hunk except the last ends with '\n' or is
-// empty (hunks are whole lines; only the file's last line may lack one).
-// Parsing takes any text.
+// Precondition for rendering: the text before each conflicted hunk ends with
+// '\n' or is empty (hunks are whole lines; only the file's last line may lack
+// one), else its start marker would not begin a line. The terms of a
+// conflicted hunk may lack a final newline anywhere. Parsing takes any text.
 //
 // All functions are pure (no shared state) and may be called concurrently.
 #pragma once
