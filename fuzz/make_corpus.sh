@@ -71,5 +71,22 @@ for s in '2026-01-02T03:04:05Z' '2026-01-02T03:04:05.123Z' '2026-01-02T03:04:05+
 done
 text mountinfo_fuzz $'22 1 0:21 / /proc rw,nosuid - proc proc rw\n30 22 252:1 / /mnt/jfs rw shared:1 - fuse.juicefs JuiceFS:vol rw\n31 22 8:1 /sub /mnt/my\\040disk rw - xfs /dev/sda1 rw\n'
 [ -r /proc/self/mountinfo ] && { cat /proc/self/mountinfo > "$tmp/mi"; put "$tmp/mi" mountinfo_fuzz; }
+# Conflict markers: the first byte picks the mode (0x80: render, else parse),
+# the sides and the marker length (conflict_markers_fuzz.cc); printf formats,
+# so render-mode seeds can hold the NULs that separate terms.
+bytes() { printf "$2" > "$tmp/seed"; put "$tmp/seed" "$1"; }
+for s in '\x00top\n<<<<<<< conflict 1 of 1\n%%%%%%%%%%%%%% diff from base to side #1\n a\n-b\n+B\n c\n+++++++ side #2\na\nb\nC\n>>>>>>> conflict 1 of 1 ends\nend\n' \
+         '\x00<<<<<<< conflict 1 of 2\n+++++++ side #1\n1\n------- base\n0\n+++++++ side #2\n2\n>>>>>>> conflict 1 of 2 ends\nmid\n<<<<<<< conflict 2 of 2\n+++++++ side #1\n------- base\nx\n+++++++ side #2\ny\n>>>>>>> conflict 2 of 2 ends\n' \
+         '\x00top\n<<<<<<< side #1\na\n||||||| base\nb\n=======\nc\n>>>>>>> side #2\n' \
+         '\x01<<<<<<< conflict 1 of 1\n%%%%%%%%%%%%%% diff from base #1 to side #1\n one\n-two\n+TWO\n+++++++ side #2\nONE\n%%%%%%%%%%%%%% diff from base #2 to side #3\n one\n+three\n>>>>>>> conflict 1 of 1 ends\n' \
+         '\x00a\r\n<<<<<<< conflict 1 of 1\r\n+++++++ side #1\r\nx\r\n------- base\r\ny\r\n+++++++ side #2\r\nz\r\n\\\\\\\\\\\\\\ no newline after the line above\r\n>>>>>>> conflict 1 of 1 ends\r\n' \
+         '\x00<<<<<<< conflict 1 of 1\n%%%%%%%%%%%%%% diff from base to side #1\n-last\n\\\\\\\\\\\\\\ no newline after the line above\n+LAST\n\\\\\\\\\\\\\\ no newline after the line above\n+++++++ side #2\nlast\n>>>>>>> conflict 1 of 1 ends\n' \
+         '\x08<<<<<<<<< conflict 1 of 1\n+++++++++ side #1\n<<<<<<<\n--------- base\n+++++++++ side #2\n=======\n>>>>>>>>> conflict 1 of 1 ends\n' \
+         '\x00<<<<<<< stray\n<<<<<<<\n|||||||\n0\n=======\n2\n>>>>>>>' \
+         '\x80top\n\x00a\nB\n\x00a\nb\n\x00a\nC\n\x00end\n' \
+         '\x80\x00<<<<<<< HEAD\nours\n=======\n\x00------\n\x00+++++++ x\r\n\x00tail' \
+         '\x81\x00one\n\x00\x00two\n\x00\x00three' ; do
+  bytes conflict_markers_fuzz "$s"
+done
 echo "seed corpora in $out:"
 for d in "$out"/*/; do echo "  $(basename "$d"): $(ls "$d" | wc -l)"; done
