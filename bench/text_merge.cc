@@ -46,13 +46,11 @@ int main(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   size_t conflicts = 0;
-  std::string out;
+  std::ofstream o(argv[a + 3], std::ios::binary | std::ios::trunc);
   for (const auto& h : hunks) {
     conflicts += h.is_resolved() ? 0 : 1;
-    out += h.add(0);
+    o.write(h.add(0).data(), static_cast<std::streamsize>(h.add(0).size()));
   }
-  std::ofstream o(argv[a + 3], std::ios::binary | std::ios::trunc);
-  o.write(out.data(), static_cast<std::streamsize>(out.size()));
   if (!o.flush()) {
     std::fprintf(stderr, "jvs_text_merge: cannot write %s\n", argv[a + 3]);
     return 2;

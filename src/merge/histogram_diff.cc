@@ -16,13 +16,15 @@ using line_diff::Lines;
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 
 // Maps each distinct line to a small integer id: open addressing, linear
-// probing, sized up front so it never grows. Each line is hashed once and its
-// bytes compared only against lines with the same full hash.
+// probing, sized up front (load <= 2/3) so it never grows. Each line is
+// hashed once; its bytes are compared only with lines of the same hash tag.
+// Slots are 8 bytes (a 32-bit tag of the hash and the id) to keep the table,
+// read at random, small.
 class Interner {
  public:
   explicit Interner(size_t max_lines) {
     size_t capacity = 16;
-    while (capacity < 2 * max_lines) capacity <<= 1;
+    while (capacity < max_lines + max_lines / 2) capacity <<= 1;
     slots_.assign(capacity, Slot{0, kNone});
     mask_ = capacity - 1;
     lines_.reserve(max_lines);
@@ -30,14 +32,15 @@ class Interner {
 
   uint32_t Intern(std::string_view line) {
     const size_t hash = std::hash<std::string_view>{}(line);
+    const uint32_t tag = static_cast<uint32_t>(hash >> 32);
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
       Slot& slot = slots_[i];
       if (slot.id == kNone) {
-        slot = Slot{hash, static_cast<uint32_t>(lines_.size())};
+        slot = Slot{tag, static_cast<uint32_t>(lines_.size())};
         lines_.push_back(line);
         return slot.id;
       }
-      if (slot.hash == hash && lines_[slot.id] == line) return slot.id;
+      if (slot.tag == tag && lines_[slot.id] == line) return slot.id;
     }
   }
 
@@ -45,7 +48,7 @@ class Interner {
 
  private:
   struct Slot {
-    size_t hash;
+    uint32_t tag;
     uint32_t id;
   };
   std::vector<Slot> slots_;

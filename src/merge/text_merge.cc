@@ -43,6 +43,9 @@ std::vector<uint32_t> MatchLines(const Lines& base, const Lines& other) {
 // resolved hunks become one.
 class HunkSink {
  public:
+  // `size_hint`: the expected size of the first resolved run (reserved once,
+  // so a long unchanged run is not copied again as the buffer grows).
+  explicit HunkSink(size_t size_hint) { pending_.reserve(size_hint); }
   void AddResolved(std::string_view bytes) { pending_.append(bytes); }
   void AddConflict(const Merge<std::string_view>& hunk) {
     Flush();
@@ -100,7 +103,7 @@ std::vector<Merge<std::string>> MergeText(const Merge<std::string_view>& inputs)
   // Walk base1's stable lines (kept by every input). `cursor[t]` is the first
   // line of input t not yet emitted; `run_begin` starts the current unchanged
   // run of base1 lines, emitted in one piece when it ends.
-  HunkSink sink;
+  HunkSink sink(terms[kReference].size());
   std::vector<size_t> cursor(k, 0), pos(k, 0);
   size_t run_begin = 0;
   std::vector<std::string_view> gap(k);
