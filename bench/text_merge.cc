@@ -2,19 +2,20 @@
 // shaped like `git merge-file -p SIDE1 BASE SIDE2 > OUT` so that the two are
 // timed the same way: reads the three files, runs MergeText
 // (jvs/merge/text_merge.h), writes the merged bytes to OUT when every hunk
-// resolved (else the conflicted hunks' side-1 terms, which no check uses).
-// Exit status: 0 clean, 1 conflicted, 2 an error. Prints nothing on success;
-// with -v prints each conflicted hunk and "hunks N conflicts C seconds S" (the merge alone) to stderr.
+// resolved (else side 1's terms for the conflicted hunks; no check uses
+// that). Exit status: 0 clean, 1 conflicted, 2 an error. Prints nothing on
+// success; with -v prints each conflicted hunk and "hunks N conflicts C
+// seconds S" (S: the merge alone) to stderr.
 //
 //   jvs_text_merge [-v] SIDE1 BASE SIDE2 OUT
+#include "jvs/merge/text_merge.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include "jvs/merge/text_merge.h"
 
 namespace {
 
@@ -59,7 +60,10 @@ int main(int argc, char** argv) {
     for (const auto& h : hunks) {
       if (h.is_resolved()) continue;
       for (size_t i = 0; i < h.terms().size(); ++i)
-        std::fprintf(stderr, "%s\n%s", i == 0 ? "<<< side 1" : i % 2 ? "||| base" : "=== side",
+        std::fprintf(stderr, "%s\n%s",
+                     i == 0  ? "<<< side 1"
+                     : i % 2 ? "||| base"
+                             : "=== side",
                      h.terms()[i].c_str());
       std::fprintf(stderr, ">>>\n");
     }

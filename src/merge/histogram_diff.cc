@@ -79,8 +79,7 @@ class HistogramDiff {
     size_t prefix = 0;
     while (prefix < n && prefix < m && a_[prefix] == b_[prefix]) ++prefix;
     size_t suffix = 0;
-    while (suffix < n - prefix && suffix < m - prefix &&
-           a_[n - 1 - suffix] == b_[m - 1 - suffix]) {
+    while (suffix < n - prefix && suffix < m - prefix && a_[n - 1 - suffix] == b_[m - 1 - suffix]) {
       ++suffix;
     }
     const Region whole{prefix, n - suffix, prefix, m - suffix};

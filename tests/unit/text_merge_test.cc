@@ -46,10 +46,10 @@ TEST(TextMergeTest, AllEqualIsOneResolvedHunk) {
 TEST(TextMergeTest, EmptyInputs) {
   EXPECT_TRUE(Merge3("", "", "").empty());
   EXPECT_EQ(ResolvedText({}), "");
-  EXPECT_EQ(ResolvedText(Merge3("x\n", "", "")), "x\n");        // one side adds
-  EXPECT_EQ(ResolvedText(Merge3("", "x\n", "x\n")), "");        // one side empties
-  EXPECT_EQ(Show(Merge3("x\n", "", "y\n")), "<x\n||y\n>");      // both add, differently
-  EXPECT_EQ(Show(Merge3("", "x\n", "y\n")), "<|x\n|y\n>");      // empties vs modifies
+  EXPECT_EQ(ResolvedText(Merge3("x\n", "", "")), "x\n");    // one side adds
+  EXPECT_EQ(ResolvedText(Merge3("", "x\n", "x\n")), "");    // one side empties
+  EXPECT_EQ(Show(Merge3("x\n", "", "y\n")), "<x\n||y\n>");  // both add, differently
+  EXPECT_EQ(Show(Merge3("", "x\n", "y\n")), "<|x\n|y\n>");  // empties vs modifies
   EXPECT_EQ(ResolvedText(MergeText(Merge<std::string_view>("only\n"))), "only\n");
 }
 
@@ -65,8 +65,7 @@ TEST(TextMergeTest, SeparateChangesOfBothSidesMergeIntoOneHunk) {
 }
 
 TEST(TextMergeTest, BothSidesSameChange) {
-  EXPECT_EQ(ResolvedText(Merge3("a\nX\nc\nd\n", "a\nb\nc\nd\n", "a\nX\nc\nD\n")),
-            "a\nX\nc\nD\n");
+  EXPECT_EQ(ResolvedText(Merge3("a\nX\nc\nd\n", "a\nb\nc\nd\n", "a\nX\nc\nD\n")), "a\nX\nc\nD\n");
 }
 
 TEST(TextMergeTest, OverlappingChangesConflict) {
@@ -120,8 +119,8 @@ TEST(TextMergeTest, CrlfLinesKeepTheirBytes) {
 TEST(TextMergeTest, FiveWayMerge) {
   const std::string base = "a\nb\nc\nd\ne\n";
   const std::string s1 = "A\nb\nc\nd\ne\n";
-  const std::string cc = "a\nb\nC\nd\ne\n";   // side2 and base2 share this change,
-  const std::string s3 = "a\nb\nC\nd\nE\n";   // so only side3's E is new there
+  const std::string cc = "a\nb\nC\nd\ne\n";  // side2 and base2 share this change,
+  const std::string s3 = "a\nb\nC\nd\nE\n";  // so only side3's E is new there
   Merge<std::string_view> m = Merge<std::string_view>::FromTerms({s1, base, cc, cc, s3});
   EXPECT_EQ(ResolvedText(MergeText(m)), "A\nb\nC\nd\nE\n");
 
@@ -135,8 +134,7 @@ TEST(TextMergeTest, FiveWayMerge) {
 TEST(TextMergeTest, ConflictsAndResolvedHunksAlternate) {
   Hunks h = Merge3("X\nb\nc\nY\n", "a\nb\nc\nd\n", "x\nb\nc\ny\n");
   EXPECT_EQ(Show(h), "<X\n|a\n|x\n>b\nc\n<Y\n|d\n|y\n>");
-  for (size_t i = 1; i < h.size(); ++i)
-    EXPECT_NE(h[i].is_resolved(), h[i - 1].is_resolved());
+  for (size_t i = 1; i < h.size(); ++i) EXPECT_NE(h[i].is_resolved(), h[i - 1].is_resolved());
 }
 
 // ---- the histogram diff ----
