@@ -9,7 +9,10 @@
 #          files of 1-64 KiB + 4 x 256 MiB), "small" with --quick
 #   many   200,000 small files (0.5-4 KiB, 1,000 directories); 20,000 with --quick
 #   hist   a line of 10,000 snapshots (1,000 with --quick) for `jvs history`
-# --parts peer,many,hist selects workloads (default: all three).
+#   text   3-way text merge of a 50 MiB file with 1,000 scattered edits per side
+#          (5 MiB with --quick; bench/gen_text_merge.py) by jvs_text_merge
+#          (MergeText), against `git merge-file -p` on the same files
+# --parts peer,many,hist,text selects workloads (default: all four).
 #
 # Per file workload and repetition (fresh repository each time):
 #   lower bounds: stat scan (`find -printf '%s %T@'`), parallel SHA-256 of
@@ -24,7 +27,7 @@
 # of BENCH_REPS (default 3; 1 with --quick), then a table with the targets.
 #
 # Environment: JVS (default build/jvs), HASH_FILES (default
-# build/bench/jvs_hash_files), PEER_BENCH (default
+# build/bench/jvs_hash_files), TEXT_MERGE (default build/bench/jvs_text_merge), PEER_BENCH (default
 # /work/shared/bench/peer-bench.sh, for the peer workload), BENCH_REPS,
 # BENCH_KEEP=1 keeps the repositories. WORKDIR defaults to /work/bench-e2e
 # (it must be on the filesystem being measured).
@@ -33,7 +36,7 @@ export LC_ALL=C NO_COLOR=1
 cd "$(dirname "$0")/.." || exit 2
 SRCDIR=$(pwd)
 
-QUICK=0 PARTS=peer,many,hist WORK=
+QUICK=0 PARTS=peer,many,hist,text WORK=
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) QUICK=1 ;;
@@ -47,11 +50,12 @@ done
 WORK=${WORK:-/work/bench-e2e}
 JVS=${JVS:-build/jvs}
 HASH_FILES=${HASH_FILES:-build/bench/jvs_hash_files}
+TEXT_MERGE=${TEXT_MERGE:-build/bench/jvs_text_merge}
 PEER_BENCH=${PEER_BENCH:-/work/shared/bench/peer-bench.sh}
 if [ $QUICK = 1 ]; then
-  REPS=${BENCH_REPS:-1} PEER_SCALE=small MANY_FILES=20000 HIST_N=1000
+  REPS=${BENCH_REPS:-1} PEER_SCALE=small MANY_FILES=20000 HIST_N=1000 TEXT_MB=5
 else
-  REPS=${BENCH_REPS:-3} PEER_SCALE=medium MANY_FILES=200000 HIST_N=10000
+  REPS=${BENCH_REPS:-3} PEER_SCALE=medium MANY_FILES=200000 HIST_N=10000 TEXT_MB=50
 fi
 
 die() { echo "e2e.sh: $*" >&2; exit 2; }
@@ -236,6 +240,24 @@ bench_history() {
   [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$R"
 }
 
+bench_text() {
+  local D="$WORK/text-$TEXT_MB"
+  echo "## text: 3-way merge of $TEXT_MB MiB, 1,000 edits per side" >&2
+  if [ ! -x "$TEXT_MERGE" ] || ! command -v git >/dev/null; then
+    echo "  ! text skipped: needs $TEXT_MERGE (ninja -C build jvs_text_merge) and git" >&2; return
+  fi
+  cp "$TEXT_MERGE" "$WORK/text-merge"
+  if [ ! -f "$D/side2" ]; then
+    mkdir -p "$D" && python3 "$SRCDIR/bench/gen_text_merge.py" "$D" "$TEXT_MB" 1000 || die "gen_text_merge failed"
+  fi
+  for ((REP = 1; REP <= REPS; REP++)); do
+    lb text_git_merge_file "git merge-file -p '$D/side1' '$D/base' '$D/side2' >'$D/git.out'"
+    run text_merge "$D" "$WORK/text-merge" side1 base side2 jvs.out
+    record text_merge_same_as_git "$(cmp -s "$D/git.out" "$D/jvs.out" && echo 1 || echo 0)"
+  done
+  REP=0
+}
+
 # ---------------------------------------------------------------- main
 echo "# jvs e2e benchmark: $(date -u +%FT%TZ) quick=$QUICK reps=$REPS"
 echo "# machine: $(nproc) cpu, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM," \
@@ -245,6 +267,7 @@ echo "# binary: $JVS ($( "$JVS" --version 2>/dev/null | head -1))"
 [[ ,$PARTS, == *,peer,* ]] && bench_files peer
 [[ ,$PARTS, == *,many,* ]] && bench_files many
 [[ ,$PARTS, == *,hist,* ]] && bench_history
+[[ ,$PARTS, == *,text,* ]] && bench_text
 echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Every metric's median, then the ratios and the targets.
@@ -317,6 +340,17 @@ if [[ ,$PARTS, == *,hist,* ]]; then
   table_row "history -n 20 (s)" "$(median hist_history_n20)" - -
   table_row "history --all (s)" "$(median hist_history_all)" - -
   table_row "history, first run (builds the index) (s)" "$(median hist_history_cold)" - -
+fi
+if [[ ,$PARTS, == *,text,* ]]; then
+  RATIO_NAME=text_merge_git_ratio
+  table_row "3-way text merge of $TEXT_MB MiB, 2 x 1,000 edits (s) vs git merge-file" \
+    "$(median text_merge)" "$(median text_git_merge_file)" 2
+  RATIO_NAME=text_merge_git_cpu_ratio
+  table_row "3-way text merge CPU (s) vs git merge-file CPU" \
+    "$(median text_merge_cpu)" "$(median text_git_merge_file_cpu)" 2
+  RATIO_NAME=text_merge_git_rss_ratio
+  table_row "3-way text merge peak RSS (KiB)" "$(median text_merge_kb)" "$(median text_git_merge_file_kb)" -
+  table_row "3-way text merge same bytes as git (1 = yes)" "$(median text_merge_same_as_git)" - -
 fi
 echo
 cat "$WORK/.ratios"

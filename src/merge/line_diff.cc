@@ -13,8 +13,6 @@
 #include <vector>
 
 namespace jvs::line_diff {
-namespace {
-
 
 Lines SplitLines(std::string_view text) {
   Lines lines;
@@ -30,6 +28,8 @@ Lines SplitLines(std::string_view text) {
   }
   return lines;
 }
+
+namespace {
 
 // Maps each distinct line to a small integer id (open addressing, linear
 // probing; sized up front for the number of lines so it never grows).
@@ -293,6 +293,8 @@ class MyersDiff {
   const ptrdiff_t diag_offset_;
 };
 
+}  // namespace
+
 // Slides each group of changed lines of one file up or down over equal lines
 // (which keeps the diff valid) to merge neighbouring groups, and, where there
 // is a choice, to line the group up with a group of changes in the other file,
@@ -363,8 +365,6 @@ void CompactGroups(const Lines& lines, std::vector<uint8_t>& changed,
     i = end;
   }
 }
-
-}  // namespace
 
 LineDiff ComputeLineDiff(std::string_view old_text, std::string_view new_text,
                          size_t cost_limit) {

@@ -25,6 +25,17 @@ struct LineDiff {
   std::vector<uint8_t> added;    // per new line
 };
 
+// The lines of `text`, each a view into it that keeps its '\n' (the last one
+// may lack it); consecutive views are adjacent in `text`.
+Lines SplitLines(std::string_view text);
+
+// Slides each group of changed lines of one file over equal neighbouring
+// lines (the diff stays valid) to join neighbouring groups and, where there is
+// a choice, to line a group up with a group of changes in the other file.
+// `changed` is per line of `lines`; `other_changed` per line of the other file.
+void CompactGroups(const Lines& lines, std::vector<uint8_t>& changed,
+                   const std::vector<uint8_t>& other_changed);
+
 // cost_limit: 0 = minimal, kAutoCostLimit = chosen from the input size.
 LineDiff ComputeLineDiff(std::string_view old_text, std::string_view new_text, size_t cost_limit);
 
