@@ -714,7 +714,9 @@ TEST_F(WorktreeHereTest, UndoOfRemovalBringsBackAWorkingWorktree) {
          "is recreated without its '.jvs' pointer file, so no command works in it:\n"
       << st.Describe();
   EXPECT_EQ(st.Json().value("worktree_name", ""), "exp");
-  EXPECT_TRUE(st.Json().value("clean", false)) << st.Describe();
+  // Back at its head with the edit uncommitted again, as before the removal.
+  EXPECT_FALSE(st.Json().value("clean", true)) << st.Describe();
+  EXPECT_EQ(st.Json()["modified"].size(), 1u) << st.Describe();
 }
 
 // ---------------------------------------------------------------------------
