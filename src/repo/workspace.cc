@@ -15,6 +15,7 @@
 #include "jvs/repo/transaction.h"
 #include "repo/checkout_marker.h"
 #include "wc/checkout.h"
+#include "repo/scan_setup.h"
 #include "wc/scanner.h"
 
 namespace jvs {
@@ -172,11 +173,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   JVS_TRY(CheckNoPendingCheckout(/*locked=*/true));
   Env* env = repo_.env();
   TreeState old_state = LoadTreeState(nullptr);
-  ScanOptions so;
-  so.store_content = true;
-  so.clock_dir = repo_.WorktreeControlDir(name_);
-  so.progress = repo_.settings().progress;
-  so.ignore_patterns = repo_.settings().ignore_patterns;
+  ScanOptions so = WorktreeScanOptions(repo_, name_, /*store_content=*/true);
   so.snapshot_fault_points = true;
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
@@ -243,11 +240,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
 Result<std::optional<SnapshotId>> Workspace::SaveDirty(const std::string& note) {
   JVS_TRY(CheckNoPendingCheckout(/*locked=*/true));
   TreeState old_state = LoadTreeState(nullptr);
-  ScanOptions so;
-  so.store_content = true;
-  so.clock_dir = repo_.WorktreeControlDir(name_);
-  so.progress = repo_.settings().progress;
-  so.ignore_patterns = repo_.settings().ignore_patterns;
+  ScanOptions so = WorktreeScanOptions(repo_, name_, /*store_content=*/true);
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(repo_.env(), repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
@@ -276,11 +269,7 @@ Result<WorkingCopyTree> Workspace::ScanWorkingCopy() {
   Env* env = repo_.env();
   std::vector<std::string> load_warnings;
   TreeState old_state = LoadTreeState(&load_warnings);
-  ScanOptions so;
-  so.store_content = false;
-  so.clock_dir = repo_.WorktreeControlDir(name_);
-  so.progress = repo_.settings().progress;
-  so.ignore_patterns = repo_.settings().ignore_patterns;
+  ScanOptions so = WorktreeScanOptions(repo_, name_, /*store_content=*/false);
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
   shared_->scanned = std::move(scan.trees);

@@ -13,6 +13,7 @@
 #include "jvs/repo/workspace.h"
 #include "repo/checkout_marker.h"
 #include "wc/checkout.h"
+#include "repo/scan_setup.h"
 #include "wc/scanner.h"
 
 namespace jvs {
@@ -101,11 +102,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   const std::vector<RepoPath>& paths = u.paths;
   // 1. Capture the working copy as it is (stored, so nothing can be lost).
   TreeState old_state = LoadTreeState(nullptr);
-  ScanOptions so;
-  so.store_content = true;
-  so.clock_dir = repo_.WorktreeControlDir(name_);
-  so.progress = repo_.settings().progress;
-  so.ignore_patterns = repo_.settings().ignore_patterns;
+  ScanOptions so = WorktreeScanOptions(repo_, name_, /*store_content=*/true);
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, store, repo_.engine(), path_, old_state,
                                                       so, ThreadPool::Shared()));
