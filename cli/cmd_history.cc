@@ -65,6 +65,7 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
         for (size_t i = 0; i < e.tags.size(); ++i) line += (i ? ", " : "") + st.Tag(QuoteName(e.tags[i]));
         line += ")";
       }
+      if (e.snapshot->conflicted()) line += "  " + st.Tag("(conflict)");
       if (!e.snapshot->note.empty()) line += "  " + NoteSummary(e.snapshot->note);
       return line;
     };

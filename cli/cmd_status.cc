@@ -33,6 +33,9 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
       SetNameJson(j, "path", ws->path().string());
       j["head_snapshot_id"] = r.head ? json(r.head->hex()) : json(nullptr);
       j["clean"] = r.changes.empty();
+      json conflicts = json::array();
+      for (const auto& c : r.conflicts) conflicts.push_back(ConflictJson(c));
+      j["conflicts"] = conflicts;
       ctx.PrintJson(j);
       return;
     }
@@ -57,6 +60,11 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
         out += "Latest snapshot of this worktree is " + ctx.Id(*repo, *latest) + " ('jvs restore HEAD' returns to it)\n";
     } else {
       out += "Head: (no snapshot yet)\n";
+    }
+    if (!r.conflicts.empty()) {
+      out += "The head has " + std::to_string(r.conflicts.size()) +
+             " conflicted path(s) ('jvs resolve --list' shows what the files still hold):\n";
+      for (const auto& c : r.conflicts) out += "  C " + QuoteName(c.path.str()) + "\n";
     }
     if (r.changes.empty()) {
       out += "No changes.\n";

@@ -19,6 +19,8 @@ void RegisterRestore(CLI::App& app, Context& ctx);
 // the worktree `ws` and reports it (cmd_op.cc).
 void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan, const std::string& verb);
 void RegisterTag(CLI::App& app, Context& ctx);
+// merge and resolve (cmd_merge.cc).
+void RegisterMerge(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);
 void RegisterVerify(CLI::App& app, Context& ctx);
@@ -31,4 +33,6 @@ void RegisterConfig(CLI::App& app, Context& ctx);
 namespace jvs::cli {
 // JSON arrays added/removed/modified with totals (shared by status and diff).
 json ChangesJson(const std::vector<TreeChange>& changes);
+// A conflicted path with its sides and bases (merge, resolve, status; cmd_merge.cc).
+json ConflictJson(const ConflictedPath& c);
 }  // namespace jvs::cli

@@ -17,6 +17,8 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"snapshot", {""}},
       {"diff", {"refs", "refs"}},
       {"restore", {"refs"}},
+      {"merge", {"refs"}},
+      {"resolve", {"files"}},
       {"tag set", {"tags", "refs"}},
       {"tag delete", {"tags"}},
       {"op restore", {"ops"}},

@@ -133,6 +133,7 @@ Status Context::LoadConfig() {
                                  : "core.engine = " + *settings.engine + " in " + engine->source;
   }
   settings.ignore_patterns = config.ignore_patterns();
+  settings.conflict_style = ConflictStyleFromName(config.conflict_style()).value_or(ConflictStyle::kDiff);
   // ui.color is the default of --color (JVS_COLOR, then the files).
   std::string color = config.ui_color();
   if (g.color == "auto" && (color == "always" || color == "never")) g.color = color;
@@ -345,7 +346,8 @@ json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s) {
               {"tags", tags},
               {"engine", s.engine},
               {"payload_root_hash", s.conflicted() ? json(nullptr) : json(s.root_terms[0].hex())},
-              {"descriptor_checksum", id.hex()}};
+              {"descriptor_checksum", id.hex()},
+              {"conflicted", s.conflicted()}};
   if (s.conflicted()) {
     // The root's terms (add0, remove0, add1, ...): a conflicted snapshot has no single payload root.
     json terms = json::array();

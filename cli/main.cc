@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
   RegisterHistory(app, ctx);
   RegisterDiff(app, ctx);
   RegisterRestore(app, ctx);
+  RegisterMerge(app, ctx);
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);
   RegisterWorktree(app, ctx);

@@ -16,6 +16,7 @@ std::string PhaseLabel(std::string_view phase) {
   if (phase == "hash") return "Hashing";
   if (phase == "restore") return "Restoring";
   if (phase == "fork") return "Forking";
+  if (phase == "merge") return "Merging";
   if (phase == "verify") return "Verifying";
   if (phase == "gc") return "Collecting";
   return std::string(phase);

@@ -8,6 +8,7 @@
 
 #include "jvs/base/thread_pool.h"
 #include "jvs/repo/transaction.h"
+#include "repo/working_tree.h"
 #include "wc/scanner.h"
 #include "wc/tree_state.h"
 
@@ -64,8 +65,7 @@ Result<LeftoverCheck> CheckForkLeftover(Repo& repo, const std::optional<Snapshot
   LeftoverCheck out;
   std::shared_ptr<const Tree> root_tree = std::make_shared<const Tree>();
   if (from) {
-    JVS_ASSIGN_OR_RETURN(auto snap, store.ReadSnapshot(*from));
-    JVS_ASSIGN_OR_RETURN(TreeId tree, ResolvedTreeOf(*snap, *from));
+    JVS_ASSIGN_OR_RETURN(TreeId tree, WorkingTreeOf(repo, from));
     JVS_ASSIGN_OR_RETURN(root_tree, store.ReadTree(tree));
   }
   struct Frame {

@@ -16,6 +16,7 @@
 #include "repo/checkout_marker.h"
 #include "wc/checkout.h"
 #include "repo/scan_setup.h"
+#include "repo/working_tree.h"
 #include "wc/scanner.h"
 
 namespace jvs {
@@ -179,8 +180,10 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
   Snapshot snap;
-  snap.SetTree(scan.root);
   const WorktreeView wt = state();
+  // A conflict still marked in the files stays a conflict (repo/working_tree.h).
+  JVS_ASSIGN_OR_RETURN(Merge<TreeId> root, RecordedRoot(repo_, wt.head, scan.root));
+  SetSnapshotRoot(&snap, root);
   if (wt.head) snap.parents.push_back(*wt.head);
   snap.change_id = repo_.NewChangeId();
   snap.note = options.note;
@@ -245,14 +248,11 @@ Result<std::optional<SnapshotId>> Workspace::SaveDirty(const std::string& note) 
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(repo_.env(), repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
   const WorktreeView wt = state();
-  TreeId head_tree = EmptyTreeId();
-  if (wt.head) {
-    JVS_ASSIGN_OR_RETURN(auto head, repo_.store().ReadSnapshot(*wt.head));
-    JVS_ASSIGN_OR_RETURN(head_tree, ResolvedTreeOf(*head, *wt.head));
-  }
+  JVS_ASSIGN_OR_RETURN(TreeId head_tree, WorkingTreeOf(repo_, wt.head));
   if (scan.root == head_tree) return std::optional<SnapshotId>();
   Snapshot snap;
-  snap.SetTree(scan.root);
+  JVS_ASSIGN_OR_RETURN(Merge<TreeId> root, RecordedRoot(repo_, wt.head, scan.root));
+  SetSnapshotRoot(&snap, root);
   if (wt.head) snap.parents.push_back(*wt.head);
   snap.change_id = repo_.NewChangeId();
   snap.note = note;
@@ -291,12 +291,14 @@ Result<StatusReport> Workspace::Status() {
   StatusReport r;
   r.head = state().head;
   JVS_ASSIGN_OR_RETURN(WorkingCopyTree wc, ScanWorkingCopy());
-  TreeId head_tree = EmptyTreeId();
+  JVS_ASSIGN_OR_RETURN(TreeId head_tree, WorkingTreeOf(repo_, r.head));
+  JVS_ASSIGN_OR_RETURN(r.changes, DiffTrees(wc.getter, head_tree, wc.root));
   if (r.head) {
     JVS_ASSIGN_OR_RETURN(auto snap, repo_.store().ReadSnapshot(*r.head));
-    JVS_ASSIGN_OR_RETURN(head_tree, ResolvedTreeOf(*snap, *r.head));
+    if (snap->conflicted()) {
+      JVS_ASSIGN_OR_RETURN(r.conflicts, ListConflicts(repo_.store(), SnapshotRoot(*snap)));
+    }
   }
-  JVS_ASSIGN_OR_RETURN(r.changes, DiffTrees(wc.getter, head_tree, wc.root));
   r.warnings = std::move(wc.warnings);
   return r;
 }

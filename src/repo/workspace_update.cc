@@ -14,6 +14,7 @@
 #include "repo/checkout_marker.h"
 #include "wc/checkout.h"
 #include "repo/scan_setup.h"
+#include "repo/working_tree.h"
 #include "wc/scanner.h"
 
 namespace jvs {
@@ -29,9 +30,8 @@ Result<std::optional<SnapshotId>> Workspace::StaleFrom() {
   if (auto pending = env->ReadFile(SnapshotPendingPath(), 4096); pending.ok() && state().head) {
     // A snapshot of these files was published but its tree state not saved:
     // if that snapshot is still the head, the files are not stale.
-    auto head = repo_.store().ReadSnapshot(*state().head);
-    if (head.ok() && !(*head)->conflicted() && pending->substr(0, kIdHexLength) == (*head)->root_terms[0].hex())
-      return std::optional<SnapshotId>();
+    auto head_tree = WorkingTreeOf(repo_, state().head);
+    if (head_tree.ok() && pending->substr(0, kIdHexLength) == head_tree->hex()) return std::optional<SnapshotId>();
   }
   auto op = repo_.op_store().ReadOperation(ts.op);
   if (!op.ok()) return std::optional<SnapshotId>();  // e.g. collected: nothing to compare
@@ -52,12 +52,6 @@ Result<RestoreOutcome> Workspace::UpdateStale(const SnapshotId& old_head) {
 }
 
 Result<RestoreOutcome> Workspace::Restore(const SnapshotId& target, const std::vector<RepoPath>& paths) {
-  {
-    // A conflicted snapshot cannot be brought into the files yet: refused
-    // before anything is scanned or captured (a read error is Update's to report).
-    auto snap = repo_.store().ReadSnapshot(target);
-    if (snap.ok()) JVS_TRY(ResolvedTreeOf(**snap, target));
-  }
   ViewUpdate u;
   u.files_from = target;
   u.paths = paths;
@@ -111,11 +105,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   out.recreate_files_from = u.recreate_files_from;
   out.warnings = scan.warnings;
   const WorktreeView wt = state();
-  TreeId head_tree = EmptyTreeId();
-  if (wt.head) {
-    JVS_ASSIGN_OR_RETURN(auto hs, store.ReadSnapshot(*wt.head));
-    JVS_ASSIGN_OR_RETURN(head_tree, ResolvedTreeOf(*hs, *wt.head));
-  }
+  JVS_ASSIGN_OR_RETURN(TreeId head_tree, WorkingTreeOf(repo_, wt.head));
   if (u.only_if_stale_from && scan.root == head_tree) {
     // The files already are the head: a command published it and was
     // interrupted (or failed) before saving the tree state. Nothing to save,
@@ -147,14 +137,15 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   // The capture goes into the current view before the update decides the new
   // one, and stays a visible head whatever the update does.
   std::optional<SnapshotId> captured;
+  // local changes are relative to what the files were based on
+  const std::optional<SnapshotId> files_base = u.capture_parent ? u.capture_parent : wt.head;
   if (u.capture_parent) {
-    JVS_ASSIGN_OR_RETURN(auto base, store.ReadSnapshot(*u.capture_parent));
-    // local changes are relative to what the files were based on
-    JVS_ASSIGN_OR_RETURN(head_tree, ResolvedTreeOf(*base, *u.capture_parent));
+    JVS_ASSIGN_OR_RETURN(head_tree, WorkingTreeOf(repo_, u.capture_parent));
   }
   if (u.capture_dirty && !u.keep_files && scan.root != head_tree) {
     Snapshot cap;
-    cap.SetTree(scan.root);
+    JVS_ASSIGN_OR_RETURN(Merge<TreeId> cap_root, RecordedRoot(repo_, files_base, scan.root));
+    SetSnapshotRoot(&cap, cap_root);
     if (u.capture_parent) cap.parents.push_back(*u.capture_parent);
     else if (wt.head) cap.parents.push_back(*wt.head);
     cap.change_id = repo_.NewChangeId();
@@ -190,8 +181,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     target_tree = scan.root;  // the files are the target: nothing to write
     if (target) out.target = *target;
   } else if (target) {
-    JVS_ASSIGN_OR_RETURN(auto ts, store.ReadSnapshot(*target));
-    JVS_ASSIGN_OR_RETURN(target_tree, ResolvedTreeOf(*ts, *target));
+    JVS_ASSIGN_OR_RETURN(target_tree, WorkingTreeOf(repo_, target));
     out.target = *target;
   }
   // With paths, each must exist in the target or in the working copy.

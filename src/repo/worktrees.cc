@@ -6,6 +6,7 @@
 #include "jvs/base/suggest.h"
 #include "jvs/base/fault.h"
 #include "jvs/repo/transaction.h"
+#include "repo/working_tree.h"
 #include "repo/fork_leftover.h"
 
 namespace jvs {
@@ -156,8 +157,8 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
     repo.AddWarning("removed the files of an interrupted fork of '" + name + "' in " + path.string());
   }
   JVS_TRY(CheckFreeDirectory(env, path));
-  JVS_ASSIGN_OR_RETURN(auto snap, repo.ReadSnapshot(from));
-  JVS_TRY(ResolvedTreeOf(*snap, from));  // refused before any directory is made
+  JVS_ASSIGN_OR_RETURN(TreeId from_tree, WorkingTreeOf(repo, std::optional<SnapshotId>(from)));  // read errors before any directory is made
+  (void)from_tree;
   bool created_dir = !env->Exists(path);
   JVS_TRY(env->MkdirAll(path));
   if (created_dir) {

@@ -142,6 +142,7 @@ class Config {
   std::optional<std::string> user_name() const { return String("user.name"); }
   std::optional<std::string> user_email() const { return String("user.email"); }
   std::optional<std::string> engine() const { return String("core.engine"); }
+  std::string conflict_style() const { return String("merge.conflict_style").value_or("diff"); }
   std::optional<int64_t> gc_keep_days() const { return Int("gc.keep_days"); }
   std::optional<int64_t> gc_keep_last() const { return Int("gc.keep_last"); }
   std::vector<std::string> ignore_patterns() const;

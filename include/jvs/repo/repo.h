@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "jvs/merge/conflict_markers.h"
 #include "jvs/engine/engine.h"
 #include "jvs/base/env.h"
 #include "jvs/store/objects.h"
@@ -71,6 +72,8 @@ struct Settings {
   // this set, content a sharing engine clones is read back and checked too
   // (costs a read of every byte placed; `--verify`).
   bool verify_clones = false;
+  // How text conflicts are written into the working copy (merge.conflict_style).
+  ConflictStyle conflict_style = ConflictStyle::kDiff;
 };
 
 struct InitOptions {

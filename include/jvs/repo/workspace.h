@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "jvs/merge/tree_diff.h"
+#include "jvs/merge/tree_merge.h"
 #include "jvs/repo/repo.h"
 #include "jvs/base/repo_path.h"
 
@@ -42,7 +43,8 @@ struct SnapshotOutcome {
 
 struct StatusReport {
   std::optional<SnapshotId> head;
-  std::vector<TreeChange> changes;  // head -> working copy
+  std::vector<TreeChange> changes;  // head (as materialized) -> working copy
+  std::vector<ConflictedPath> conflicts;  // the head's conflicted paths
   std::vector<std::string> warnings;
   ScanSummary scan;
 };
@@ -98,6 +100,23 @@ struct RestoreOutcome {
   std::map<std::string, SnapshotId> recreate_files_from;  // of the plan as made under the lock
 };
 
+// What `Workspace::MergeWith` did.
+struct MergeOutcome {
+  SnapshotId merged;                   // the new snapshot (the worktree's head and latest)
+  std::vector<SnapshotId> parents;     // its parents: the head (or the saved dirty files), then the others
+  std::optional<SnapshotId> captured;  // dirty files saved first: the merge's first parent
+  std::vector<ConflictedPath> conflicts;  // of the merged snapshot, sorted by path
+  TreeMergeStats stats;
+  RestoreOutcome update;               // the files brought to the merge
+};
+
+// One conflicted path of the working copy as it would be recorded now.
+struct WorkingConflict {
+  ConflictedPath conflict;   // simplified: side K is add K-1
+  bool text = false;         // written with conflict markers, else as side files
+  std::vector<RepoPath> helper_files;  // the note and side files beside it (side-file conflicts)
+};
+
 // A working-copy tree computed by a status-mode scan (content not stored).
 struct WorkingCopyTree {
   TreeId root;
@@ -126,6 +145,21 @@ class Workspace {
   // an operation's `captured_snapshot`); none when the files are the head's.
   // The caller holds the worktree lock.
   Result<std::optional<SnapshotId>> SaveDirty(const std::string& note);
+  // Merges the lines of `others` into this worktree: a new snapshot whose
+  // parents are the head and every other (dirty files are saved first and
+  // become the first parent, so that they are part of the merge), whose root
+  // is the merge of the parents' roots against their common ancestors
+  // (recursively merged for criss-cross histories). Conflicts are recorded in
+  // the snapshot and written into the files (jvs/merge/materialize.h); they
+  // never stop the merge. One operation; undo brings the files back exactly.
+  // Refused when every other is already an ancestor of the head.
+  Result<MergeOutcome> MergeWith(const std::vector<SnapshotId>& others, const std::string& note);
+  // The conflicts the working copy holds now (what a snapshot would record).
+  Result<std::vector<WorkingConflict>> Conflicts();
+  // Writes `value` (absent: removes the path) at the conflicted `path` and
+  // removes the conflict's note and side files; takes the worktree lock.
+  // `value` comes from the store (a side of the conflict, or merged content).
+  jvs::Status ResolveConflict(const RepoPath& path, const PathValue& value);
   // Brings the worktree (or only `paths`) to `target` in place.
   Result<RestoreOutcome> Restore(const SnapshotId& target, const std::vector<RepoPath>& paths);
   // Captures dirty files, publishes the view `update` makes, and updates the

@@ -1,0 +1,25 @@
+#include "repo/working_tree.h"
+
+namespace jvs {
+
+Result<TreeId> WorkingTreeOf(Repo& repo, const Snapshot& snapshot) {
+  if (!snapshot.conflicted()) return snapshot.root_terms[0];
+  JVS_ASSIGN_OR_RETURN(MaterializedTree m,
+                       MaterializeTree(repo.store(), SnapshotRoot(snapshot), repo.settings().conflict_style));
+  return m.tree;
+}
+
+Result<TreeId> WorkingTreeOf(Repo& repo, const std::optional<SnapshotId>& snapshot) {
+  if (!snapshot) return EmptyTreeId();
+  JVS_ASSIGN_OR_RETURN(auto snap, repo.ReadSnapshot(*snapshot));
+  return WorkingTreeOf(repo, *snap);
+}
+
+Result<Merge<TreeId>> RecordedRoot(Repo& repo, const std::optional<SnapshotId>& base, const TreeId& scanned) {
+  if (!base) return Merge<TreeId>(scanned);
+  JVS_ASSIGN_OR_RETURN(auto snap, repo.ReadSnapshot(*base));
+  if (!snap->conflicted()) return Merge<TreeId>(scanned);
+  return RecordWorkingTree(repo.store(), SnapshotRoot(*snap), scanned);
+}
+
+}  // namespace jvs
