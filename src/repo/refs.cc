@@ -42,6 +42,23 @@ Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::str
           .WithRemedy(Remedy::kCreateSnapshot);
     return *wt->second.head;
   }
+  if (ref.size() > 1 && ref.back() == '@' && !view.tags.count(std::string(ref))) {
+    // NAME@: the head of worktree NAME (Jujutsu's form).
+    const std::string name(ref.substr(0, ref.size() - 1));
+    auto other = view.worktrees.find(name);
+    if (other == view.worktrees.end()) {
+      std::vector<std::string> names;
+      for (const auto& [n, w] : view.worktrees) names.push_back(n);
+      std::string dym = DidYouMean(ClosestNames(name, names));
+      return Error(ErrorCode::kNotFound, "no worktree '" + name + "' (in '" + std::string(ref) + "')",
+                   (dym.empty() ? std::string() : dym + " ") + "NAME@ names the head of worktree NAME")
+          .WithRemedy(Remedy::kListReferences);
+    }
+    if (!other->second.head)
+      return Error(ErrorCode::kNotFound, "worktree '" + name + "' has no snapshot yet")
+          .WithRemedy(Remedy::kCreateSnapshot);
+    return *other->second.head;
+  }
   if (ref == "latest") {
     if (wt == view.worktrees.end() || !wt->second.latest)
       return Error(ErrorCode::kNotFound, "worktree '" + worktree + "' has no snapshot yet")

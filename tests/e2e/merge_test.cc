@@ -1,0 +1,262 @@
+// jvs merge and jvs resolve as a user runs them (issue 17): clean merges,
+// the whole conflict scenario (text, binary, executable bit, modify/delete,
+// add/add), resolving by editing and with `resolve`, recording an unresolved
+// conflict, and undo bringing both workspaces back byte for byte.
+#include <sys/stat.h>
+
+#include "e2e_util.h"
+
+namespace jvs::e2e {
+namespace {
+
+using jvs::testing::Contains;
+
+class MergeTest : public RepoTest {
+ protected:
+  json In(const fs::path& dir, std::vector<std::string> args) const {
+    args.insert(args.begin(), "--json");
+    RunResult r = Jvs(dir, args);
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    return r.exit_code == 0 ? r.Json() : json();
+  }
+  std::string SnapIn(const fs::path& dir, const std::string& note) const {
+    json j = In(dir, {"snapshot", note});
+    return j.is_object() ? j.value("snapshot_id", "") : "";
+  }
+  fs::path Fork(const std::string& name) const {
+    In(Ws(), {"worktree", "fork", name});
+    RunResult p = Jvs(Ws(), {"worktree", "path", name});
+    std::string path = p.out;
+    while (!path.empty() && path.back() == '\n') path.pop_back();
+    return path;
+  }
+  static std::string ReadAt(const fs::path& p) { return jvs::testing::ReadFile(p); }
+  static void WriteAt(const fs::path& p, const std::string& s) { jvs::testing::WriteFile(p, s); }
+  static std::string Lines(int from, int to, const std::string& tag = "") {
+    std::string s;
+    for (int i = from; i <= to; ++i) s += "line " + std::to_string(i) + tag + "\n";
+    return s;
+  }
+  static bool Executable(const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
+  }
+};
+
+TEST_F(MergeTest, CleanMergeJoinsBothLinesAndUndoGoesBack) {
+  Write("a.txt", Lines(1, 20));
+  Write("keep.txt", "same\n");
+  Snap("base");
+  fs::path exp = Fork("exp");
+  WriteAt(exp / "a.txt", Lines(1, 15) + "line 16 exp\n" + Lines(17, 20));
+  WriteAt(exp / "new.txt", "from exp\n");
+  SnapIn(exp, "exp work");
+  Write("a.txt", "line 1 main\n" + Lines(2, 20));
+  std::string main_head = Snap("main work");
+  const Manifest before = TakeManifest(Ws());
+
+  json m = In(Ws(), {"merge", "exp@", "-m", "bring exp"});
+  ASSERT_TRUE(m.is_object());
+  EXPECT_TRUE(m["clean"].get<bool>()) << m.dump();
+  ASSERT_EQ(m["parents"].size(), 2u);
+  EXPECT_EQ(m["parents"][0], main_head);
+  EXPECT_EQ(Read("a.txt"), "line 1 main\n" + Lines(2, 15) + "line 16 exp\n" + Lines(17, 20));
+  EXPECT_EQ(Read("new.txt"), "from exp\n");
+  json st = In(Ws(), {"status"});
+  EXPECT_TRUE(st["clean"].get<bool>()) << st.dump();
+  EXPECT_EQ(st["head_snapshot_id"], m["snapshot_id"]);
+  RunResult hist = Run({"history"});
+  EXPECT_TRUE(Contains(hist.out, "bring exp")) << hist.out;
+  ASSERT_OK(Run({"verify", "--all"}));
+
+  // Merging again brings nothing: refused with a reason.
+  RunResult again = Run({"merge", "exp@"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_TRUE(Contains(again.err, "nothing to merge")) << again.Describe();
+
+  ASSERT_OK(Run({"undo"}));
+  EXPECT_EQ(ManifestDiff(before, TakeManifest(Ws())), "");
+  EXPECT_EQ(In(Ws(), {"status"})["head_snapshot_id"], main_head);
+}
+
+TEST_F(MergeTest, DirtyFilesTakePartInTheMergeAndUndoBringsThemBack) {
+  Write("a.txt", Lines(1, 10));
+  Snap("base");
+  fs::path exp = Fork("exp");
+  WriteAt(exp / "b.txt", "exp\n");
+  SnapIn(exp, "exp");
+  Write("dirty.txt", "uncommitted\n");
+  Write("a.txt", Lines(1, 9) + "line 10 dirty\n");
+  const Manifest before = TakeManifest(Ws());
+  json m = In(Ws(), {"merge", "exp@"});
+  ASSERT_TRUE(m.is_object());
+  ASSERT_TRUE(m["captured_snapshot_id"].is_string()) << m.dump();
+  EXPECT_EQ(m["parents"][0], m["captured_snapshot_id"]);
+  EXPECT_EQ(Read("dirty.txt"), "uncommitted\n");
+  EXPECT_EQ(Read("b.txt"), "exp\n");
+  ASSERT_OK(Run({"undo"}));
+  EXPECT_EQ(ManifestDiff(before, TakeManifest(Ws())), "");
+}
+
+TEST_F(MergeTest, WholeConflictScenario) {
+  Write("text.txt", Lines(1, 30));
+  Write("clean.txt", Lines(1, 30));
+  Write("bin.dat", std::string("\0\1\2base", 7));
+  Write("run.sh", "#!/bin/sh\necho hi\n");
+  Write("gone.txt", "base of gone\n");
+  Snap("base");
+  fs::path exp = Fork("exp");
+  const Manifest exp_base = TakeManifest(exp);
+  // main's side
+  Write("text.txt", Lines(1, 9) + "line 10 main\n" + Lines(11, 30));
+  Write("clean.txt", "line 1 main\n" + Lines(2, 30));
+  Write("bin.dat", std::string("\0\1\2main", 7));
+  ASSERT_EQ(::chmod((Ws() / "run.sh").c_str(), 0755), 0);
+  Write("gone.txt", "main changed it\n");
+  Write("both.txt", "added by main\n");
+  std::string main_head = Snap("main side");
+  // exp's side
+  WriteAt(exp / "text.txt", Lines(1, 9) + "line 10 exp\n" + Lines(11, 30));
+  WriteAt(exp / "clean.txt", Lines(1, 29) + "line 30 exp\n");
+  WriteAt(exp / "bin.dat", std::string("\0\1\2exp!", 7));
+  WriteAt(exp / "run.sh", "#!/bin/sh\necho hello\n");
+  fs::remove(exp / "gone.txt");
+  WriteAt(exp / "both.txt", "added by exp\n");
+  SnapIn(exp, "exp side");
+  const Manifest main_before = TakeManifest(Ws());
+  const Manifest exp_before = TakeManifest(exp);
+
+  json m = In(Ws(), {"merge", "exp@"});
+  ASSERT_TRUE(m.is_object());
+  EXPECT_FALSE(m["clean"].get<bool>());
+  std::set<std::string> conflicted;
+  for (const auto& c : m["conflicts"]) conflicted.insert(c["path"].get<std::string>());
+  EXPECT_EQ(conflicted, (std::set<std::string>{"bin.dat", "both.txt", "gone.txt", "text.txt"})) << m.dump(1);
+
+  // Clean parts merged, the exec bit of main and the content of exp together.
+  EXPECT_EQ(Read("clean.txt"), "line 1 main\n" + Lines(2, 29) + "line 30 exp\n");
+  EXPECT_EQ(Read("run.sh"), "#!/bin/sh\necho hello\n");
+  EXPECT_TRUE(Executable(Ws() / "run.sh"));
+  // Text: markers as documented.
+  const std::string text = Read("text.txt");
+  EXPECT_TRUE(Contains(text, "<<<<<<< conflict 1 of 1\n")) << text;
+  EXPECT_TRUE(Contains(text, "%%%%%%% diff from base to side #1\n")) << text;
+  EXPECT_TRUE(Contains(text, "-line 10\n+line 10 main\n")) << text;
+  EXPECT_TRUE(Contains(text, "+++++++ side #2\nline 10 exp\n")) << text;
+  EXPECT_TRUE(Contains(text, ">>>>>>> conflict 1 of 1 ends\n")) << text;
+  // Binary: side 1 at the path, side 2 beside it, a note file.
+  EXPECT_EQ(Read("bin.dat"), std::string("\0\1\2main", 7));
+  EXPECT_EQ(Read("bin.dat.jvs-side-2"), std::string("\0\1\2exp!", 7));
+  EXPECT_TRUE(fs::exists(Ws() / "bin.dat.jvs-conflict"));
+  // Modify/delete: main's version at the path, no side file for the deletion.
+  EXPECT_EQ(Read("gone.txt"), "main changed it\n");
+  EXPECT_FALSE(fs::exists(Ws() / "gone.txt.jvs-side-2"));
+  EXPECT_TRUE(fs::exists(Ws() / "gone.txt.jvs-conflict"));
+  // Add/add: no markers.
+  EXPECT_EQ(Read("both.txt"), "added by main\n");
+  EXPECT_EQ(Read("both.txt.jvs-side-2"), "added by exp\n");
+  // The files are the head as materialized: status is clean, and names the conflicts.
+  json st = In(Ws(), {"status"});
+  EXPECT_TRUE(st["clean"].get<bool>()) << st.dump(1);
+  EXPECT_EQ(st["conflicts"].size(), 4u);
+  RunResult list = Run({"resolve", "--list"});
+  ASSERT_OK(list);
+  EXPECT_TRUE(Contains(list.out, "bin.dat.jvs-side-2")) << list.out;
+  EXPECT_TRUE(Contains(list.out, "text.txt")) << list.out;
+  RunResult hist = Run({"history"});
+  EXPECT_TRUE(Contains(hist.out, "(conflict)")) << hist.out;
+
+  // A snapshot now records the conflicts, never one side silently.
+  json unresolved = In(Ws(), {"snapshot", "still conflicted"});
+  EXPECT_TRUE(unresolved["conflicted"].get<bool>()) << unresolved.dump(1);
+  EXPECT_EQ(In(Ws(), {"resolve", "--list"})["conflicts"].size(), 4u);
+
+  // Resolve: text by editing, binary with --theirs, modify/delete with --take 2, add/add with --ours.
+  Write("text.txt", Lines(1, 9) + "line 10 both\n" + Lines(11, 30));
+  ASSERT_OK(Run({"resolve", "bin.dat", "--theirs"}));
+  EXPECT_EQ(Read("bin.dat"), std::string("\0\1\2exp!", 7));
+  EXPECT_FALSE(fs::exists(Ws() / "bin.dat.jvs-side-2"));
+  EXPECT_FALSE(fs::exists(Ws() / "bin.dat.jvs-conflict"));
+  ASSERT_OK(Run({"resolve", "gone.txt", "--take", "2"}));
+  EXPECT_FALSE(fs::exists(Ws() / "gone.txt"));
+  ASSERT_OK(Run({"resolve", "both.txt", "--ours"}));
+  EXPECT_EQ(Read("both.txt"), "added by main\n");
+  EXPECT_EQ(In(Ws(), {"resolve", "--list"})["conflicts"].size(), 0u);
+  json resolved = In(Ws(), {"snapshot", "resolved"});
+  EXPECT_FALSE(resolved["conflicted"].get<bool>()) << resolved.dump(1);
+  EXPECT_TRUE(In(Ws(), {"status"})["clean"].get<bool>());
+  ASSERT_OK(Run({"verify", "--all"}));
+
+  // Undo the resolution, the unresolved snapshot and the merge: both workspaces as before.
+  ASSERT_OK(Run({"undo"}));
+  ASSERT_OK(Run({"undo"}));
+  ASSERT_OK(Run({"undo"}));
+  EXPECT_EQ(ManifestDiff(main_before, TakeManifest(Ws())), "");
+  EXPECT_EQ(ManifestDiff(exp_before, TakeManifest(exp)), "");
+  (void)exp_base;
+}
+
+TEST_F(MergeTest, ConflictedSnapshotIsMaterializedAgainByRestore) {
+  Write("f.txt", "base\n");
+  std::string base = Snap("base");
+  fs::path exp = Fork("exp");
+  Write("f.txt", "main\n");
+  Snap("main");
+  WriteAt(exp / "f.txt", "exp\n");
+  SnapIn(exp, "exp");
+  json m = In(Ws(), {"merge", "exp@"});
+  ASSERT_TRUE(m.is_object());
+  const std::string merged = m["snapshot_id"];
+  const std::string marked = Read("f.txt");
+  ASSERT_TRUE(Contains(marked, "<<<<<<<")) << marked;
+  ASSERT_OK(Run({"restore", base.substr(0, 12)}));
+  EXPECT_EQ(Read("f.txt"), "base\n");
+  ASSERT_OK(Run({"restore", merged.substr(0, 12)}));
+  EXPECT_EQ(Read("f.txt"), marked);
+  EXPECT_TRUE(In(Ws(), {"status"})["clean"].get<bool>());
+  // A fork of the conflicted snapshot holds the markers too.
+  fs::path again = Fork("again");
+  EXPECT_EQ(ReadAt(again / "f.txt"), marked);
+}
+
+TEST_F(MergeTest, ResolveWithAToolAndBadInputs) {
+  Write("f.txt", "a\nb\nc\n");
+  Snap("base");
+  fs::path exp = Fork("exp");
+  Write("f.txt", "a\nB main\nc\n");
+  Snap("main");
+  WriteAt(exp / "f.txt", "a\nB exp\nc\n");
+  SnapIn(exp, "exp");
+  ASSERT_OK(Run({"merge", "exp@"}));
+  RunResult none = Run({"resolve", "f.txt"});
+  EXPECT_EQ(none.exit_code, 2) << none.Describe();
+  RunResult missing = Run({"resolve", "nope.txt", "--ours"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_TRUE(Contains(missing.err, "not conflicted")) << missing.Describe();
+  RunResult side3 = Run({"resolve", "f.txt", "--take", "3"});
+  EXPECT_NE(side3.exit_code, 0);
+  EXPECT_TRUE(Contains(side3.err, "2 sides")) << side3.Describe();
+  RunResult failing = Run({"resolve", "f.txt", "--tool", "false"});
+  EXPECT_NE(failing.exit_code, 0);
+  EXPECT_TRUE(Contains(Read("f.txt"), "<<<<<<<"));
+  ASSERT_OK(Run({"resolve", "f.txt", "--tool", "cat $left $right > $output"}));
+  EXPECT_EQ(Read("f.txt"), "a\nB main\nc\na\nB exp\nc\n");
+  json snap = In(Ws(), {"snapshot", "tool result"});
+  EXPECT_FALSE(snap["conflicted"].get<bool>());
+}
+
+TEST_F(MergeTest, BadReferencesSayWhatIsWrong) {
+  Write("f.txt", "x\n");
+  Snap("base");
+  RunResult r = Run({"merge", "nosuch@"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(Contains(r.err, "no worktree 'nosuch'")) << r.Describe();
+  RunResult self = Run({"merge", "@"});
+  EXPECT_NE(self.exit_code, 0);
+  EXPECT_TRUE(Contains(self.err, "nothing to merge")) << self.Describe();
+  RunResult noarg = Run({"merge"});
+  EXPECT_EQ(noarg.exit_code, 2) << noarg.Describe();
+}
+
+}  // namespace
+}  // namespace jvs::e2e
