@@ -100,6 +100,7 @@ Result<Merge<TreeId>> RecordWorkingTree(Store& store, const Merge<TreeId>& base_
 ContentMerger TextContentMerger(Store& store);
 
 // Whether `content` counts as binary (a NUL byte in its first 8000 bytes).
+// The same function as jvs/merge/text_diff.h declares (diffs use it too).
 bool LooksBinary(std::string_view content);
 
 }  // namespace jvs
