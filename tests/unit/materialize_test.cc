@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "jvs/base/hash.h"
 #include "test_util.h"
 
 namespace jvs {
@@ -392,6 +393,68 @@ TEST_F(MaterializeTest, DeletedTextFileResolvesToAbsent) {
   Merge<TreeId> r = Record(root, {{"g", "f:same\n"}});
   ASSERT_TRUE(r.is_resolved());
   EXPECT_EQ(Read(r.terms()[0]), (Spec{{"g", "f:same\n"}}));
+}
+
+// `tree` with the permission bits of its entry `name` set to `mode`.
+TreeId WithMode(Store& store, const TreeId& tree, const std::string& name, uint32_t mode) {
+  Tree t = **store.ReadTree(tree);
+  for (auto& e : t.entries)
+    if (e.name == name) e.mode = TreeEntry::CanonicalMode(e.kind, mode);
+  return *store.WriteTree(t);
+}
+
+TEST_F(MaterializeTest, DirectoryModeConflictHasANoteOnly) {
+  TreeId base = Build({{"d/f", "f:a\nb\n"}});
+  TreeId a = WithMode(*store_, Build({{"d/f", "f:a\nb1\n"}}), "d", 0700);
+  TreeId b = WithMode(*store_, Build({{"d/f", "f:a\nb2\n"}}), "d", 0750);
+  auto merged = MergeTrees(*store_, Merge<TreeId>::ThreeWay(base, a, b), TextContentMerger(*store_));
+  ASSERT_TRUE(merged.ok());
+  Merge<TreeId> root = *merged;
+  ASSERT_EQ(ConflictPaths(root), (std::vector<std::string>{"d", "d/f"}));
+  MaterializedTree m = Mat(root);
+  ASSERT_EQ(m.conflicts.size(), 2u);
+  EXPECT_EQ(m.conflicts[0].kind, MaterializedConflict::Kind::kSides);
+  EXPECT_EQ(m.conflicts[0].note_file->str(), "d.jvs-conflict");
+  EXPECT_TRUE(m.conflicts[0].side_files.empty());
+  EXPECT_EQ(m.conflicts[1].kind, MaterializedConflict::Kind::kText);
+  auto d = PathValueAt(*store_, Merge<TreeId>(m.tree), *RepoPath::Parse("d"));
+  ASSERT_TRUE(d.ok() && d->terms()[0]);
+  EXPECT_EQ(d->terms()[0]->EffectiveMode(), 0700u);
+  EXPECT_EQ(Record(root, m.tree), root);
+
+  // Side 1's bits changed to side 2's: resolved, the note dropped.
+  Spec files = Read(m.tree);
+  TreeId w = WithMode(*store_, Build(files), "d", 0750);
+  Merge<TreeId> r = Record(root, w);
+  EXPECT_EQ(ConflictPaths(r), std::vector<std::string>{"d/f"});
+  auto after = PathValueAt(*store_, r, *RepoPath::Parse("d"));
+  ASSERT_TRUE(after.ok());
+  for (const auto& v : after->terms()) EXPECT_EQ(v->EffectiveMode(), 0750u);
+  EXPECT_EQ(TermsAt(r, "d.jvs-conflict"), std::vector<std::string>(3, "-"));
+
+  // The note deleted: the directory's bits as the working copy holds them.
+  files.erase("d.jvs-conflict");
+  r = Record(root, WithMode(*store_, Build(files), "d", 0700));
+  EXPECT_EQ(ConflictPaths(r), std::vector<std::string>{"d/f"});
+}
+
+// Cost follows the conflicts: a subtree that no conflict touches is never
+// read (here it is not even in the store).
+TEST_F(MaterializeTest, UntouchedSubtreesAreNotRead) {
+  const Digest missing = Sha256Of("a tree nobody stored");
+  auto with_missing = [&](const Spec& spec) {
+    Tree t = **store_->ReadTree(Build(spec));
+    t.entries.push_back({"zz", EntryKind::kTree, missing, 5, {}});
+    return *store_->WriteTree(t);
+  };
+  Merge<TreeId> root = Merge<TreeId>::ThreeWay(with_missing(kBase), with_missing(kSide1),
+                                               with_missing(kSide2));
+  auto m = MaterializeTree(*store_, root, ConflictStyle::kDiff);
+  ASSERT_TRUE(m.ok()) << m.error().message();
+  ASSERT_EQ(m->conflicts.size(), 1u);
+  auto r = RecordWorkingTree(*store_, root, m->tree);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(*r, root);
 }
 
 TEST_F(MaterializeTest, TextContentMerger) {
