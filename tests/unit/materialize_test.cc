@@ -395,6 +395,70 @@ TEST_F(MaterializeTest, DeletedTextFileResolvesToAbsent) {
   EXPECT_EQ(Read(r.terms()[0]), (Spec{{"g", "f:same\n"}}));
 }
 
+TEST_F(MaterializeTest, OneOfTwoConflictsResolvedInTheFile) {
+  Merge<TreeId> root = Three({{"f", "f:a\nb\nc\nd\ne\n"}}, {{"f", "f:a\nB1\nc\nD1\ne\n"}},
+                             {{"f", "f:a\nB2\nc\nD2\ne\n"}});
+  MaterializedTree m = Mat(root, ConflictStyle::kGit);
+  ASSERT_EQ(m.conflicts.size(), 1u);
+  EXPECT_EQ(m.conflicts[0].num_hunks, 2u);
+  std::string text = Read(m.tree)["f"].substr(2);
+  // The first conflict replaced by its resolution.
+  size_t start = text.find("<<<<<<<"), end = text.find(">>>>>>>");
+  end = text.find('\n', end) + 1;
+  text.replace(start, end - start, "B\n");
+  Merge<TreeId> r = Record(root, {{"f", "f:" + text}});
+  EXPECT_EQ(TermsAt(r, "f"), (std::vector<std::string>{"a\nB\nc\nD1\ne\n", "a\nB\nc\nd\ne\n",
+                                                       "a\nB\nc\nD2\ne\n"}));
+}
+
+TEST_F(MaterializeTest, ContentLikeMarkersGetLongerMarkers) {
+  Merge<TreeId> root = Three({{"f", "f:=======\nb\n<<<<<<<\n"}},
+                             {{"f", "f:=======\nb1\n<<<<<<<\n"}},
+                             {{"f", "f:=======\nb2\n<<<<<<<\n"}});
+  MaterializedTree m = Mat(root);
+  ASSERT_EQ(m.conflicts.size(), 1u);
+  EXPECT_EQ(m.conflicts[0].marker_len, 9u);
+  EXPECT_EQ(Record(root, m.tree), root);
+  Spec w = Read(m.tree);
+  w["f"] = Replace(w["f"], "f:=======\n", "f:=======\nnew\n");
+  EXPECT_EQ(TermsAt(Record(root, w), "f"),
+            (std::vector<std::string>{"=======\nnew\nb1\n<<<<<<<\n", "=======\nnew\nb\n<<<<<<<\n",
+                                      "=======\nnew\nb2\n<<<<<<<\n"}));
+}
+
+// At the path, side 1 of the root cancels against a base: the path's side 1
+// is the root's second add.
+TEST_F(MaterializeTest, SidesCountedAfterCancellation) {
+  Spec x = {{"p", std::string("f:\0x", 4)}, {"t", "f:x\n"}};
+  Spec y = {{"p", std::string("f:\0y", 4)}, {"t", "f:y\n"}};
+  Spec z = {{"p", std::string("f:\0z", 4)}, {"t", "f:z\n"}};
+  Spec w = {{"p", std::string("f:\0w", 4)}, {"t", "f:w\n"}};
+  // The root keeps 5 terms: its first add differs from the fourth term at `o`.
+  Spec x_o = x, y_o = y;
+  x_o["o"] = "f:o";
+  y_o["o"] = "f:base";
+  std::vector<TreeId> ids{Build(x_o), Build(y_o), Build(z), Build(x), Build(w)};
+  Merge<TreeId> root = Merge<TreeId>::FromTerms(ids);
+  MaterializedTree m = Mat(root);
+  ASSERT_EQ(m.conflicts.size(), 3u);  // o (modify/delete), p, t
+  EXPECT_EQ(m.conflicts[1].path.str(), "p");
+  EXPECT_EQ(m.conflicts[1].num_sides, 2u);
+  EXPECT_EQ(m.conflicts[2].kind, MaterializedConflict::Kind::kText);
+  EXPECT_EQ(m.conflicts[2].num_sides, 2u);
+  Spec files = Read(m.tree);
+  EXPECT_EQ(files["p"], std::string("f:\0z", 4));
+  EXPECT_EQ(files["p.jvs-side-2"], std::string("f:\0w", 4));
+  EXPECT_EQ(Record(root, m.tree), root);
+  // Resolving p and t leaves the root's other conflict.
+  files["p"] = "f:P";
+  files.erase("p.jvs-conflict");
+  files.erase("p.jvs-side-2");
+  files["t"] = "f:T\n";
+  Merge<TreeId> r = Record(root, Build(files));
+  EXPECT_EQ(ConflictPaths(r), std::vector<std::string>{"o"});
+  EXPECT_EQ(TermsAt(r, "p"), std::vector<std::string>(r.terms().size(), "P"));
+}
+
 // `tree` with the permission bits of its entry `name` set to `mode`.
 TreeId WithMode(Store& store, const TreeId& tree, const std::string& name, uint32_t mode) {
   Tree t = **store.ReadTree(tree);
