@@ -28,8 +28,9 @@ Result<MaterializedTree> MaterializeTree(Store& store, const Merge<TreeId>& root
     } else {
       const PathValue& side1 = c.simplified.add(0);
       if (c.dir_mode) {
-        edits.push_back({c.path, std::nullopt,
-                         side1 ? std::optional<uint32_t>(side1->EffectiveMode()) : std::nullopt});
+        // Side 1 without the directory: no edit, so that the helper files of
+        // conflicts below still get a directory (created by the edits).
+        if (side1) edits.push_back({c.path, std::nullopt, side1->EffectiveMode()});
       } else {
         edits.push_back({c.path, side1, std::nullopt});
       }

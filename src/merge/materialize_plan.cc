@@ -258,8 +258,17 @@ Result<TreeId> ApplyEdits(Store& store, const TreeId& tree, const std::vector<Tr
     if (c.empty()) continue;  // the root itself is never edited
     sorted.push_back({std::move(c), &e});
   }
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Edit& a, const Edit& b) { return a.components < b.components; });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Edit& a, const Edit& b) { return a.components < b.components; });
+  // One edit per path: the last one given wins.
+  std::vector<Edit> unique;
+  for (Edit& e : sorted) {
+    if (!unique.empty() && unique.back().components == e.components)
+      unique.back() = std::move(e);
+    else
+      unique.push_back(std::move(e));
+  }
+  sorted = std::move(unique);
   JVS_ASSIGN_OR_RETURN(std::vector<TreeEntry> entries,
                        EditEntries(store, tree, sorted.begin(), sorted.end(), 0));
   Tree t;

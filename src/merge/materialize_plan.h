@@ -67,7 +67,8 @@ struct TreeEdit {
   bool operator==(const TreeEdit&) const = default;
 };
 
-// `tree` with `edits` applied (any order; at most one edit per path). Only
+// `tree` with `edits` applied (any order; of several edits of one path, the
+// last one given wins). Only
 // the directories above edited paths are read and written. A directory that
 // the edits leave empty is removed unless it was empty before (or a
 // dir_mode edit keeps it); missing directories above an edit that sets

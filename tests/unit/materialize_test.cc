@@ -502,6 +502,27 @@ TEST_F(MaterializeTest, DirectoryModeConflictHasANoteOnly) {
   EXPECT_EQ(ConflictPaths(r), std::vector<std::string>{"d/f"});
 }
 
+// Side 1 deleted a directory whose bits side 2 changed, and side 2 changed a
+// file in it: the file's conflict still gets its helper files.
+TEST_F(MaterializeTest, DeletedDirectoryWithBitsAndFileChanged) {
+  TreeId base = Build({{"d/f", std::string("f:\0", 3)}, {"k", "f:k"}});
+  TreeId a = Build({{"k", "f:k"}});
+  TreeId b = WithMode(*store_, Build({{"d/f", std::string("f:\0two", 6)}, {"k", "f:k"}}), "d", 0700);
+  auto merged = MergeTrees(*store_, Merge<TreeId>::ThreeWay(base, a, b), TextContentMerger(*store_));
+  ASSERT_TRUE(merged.ok());
+  Merge<TreeId> root = *merged;
+  ASSERT_EQ(ConflictPaths(root), (std::vector<std::string>{"d", "d/f"}));
+  MaterializedTree m = Mat(root);
+  Spec w = Read(m.tree);
+  EXPECT_EQ(w["d/f.jvs-side-2"], std::string("f:\0two", 6));
+  EXPECT_TRUE(w.count("d/f.jvs-conflict"));
+  EXPECT_TRUE(w.count("d.jvs-conflict"));
+  // The file's conflict survives the round trip.
+  Merge<TreeId> r = Record(root, m.tree);
+  EXPECT_EQ(TermsAt(r, "d/f"), (std::vector<std::string>{"-", std::string("\0", 1),
+                                                         std::string("\0two", 4)}));
+}
+
 // Cost follows the conflicts: a subtree that no conflict touches is never
 // read (here it is not even in the store).
 TEST_F(MaterializeTest, UntouchedSubtreesAreNotRead) {

@@ -24,8 +24,9 @@
 //    tree there, or by an earlier helper file: conflicts in path order, the
 //    note before the side files) gets `~2`, `~3`, ... appended until free.
 //    A directory whose own permission bits conflict (every term a directory
-//    or absent) gets the note file only: it holds side 1's bits (absent when
-//    side 1 lacks it) and its entries are handled path by path.
+//    or absent) gets the note file only: it holds side 1's bits (when side 1
+//    lacks it, it is there only if conflicts below need it) and its entries
+//    are handled path by path.
 //    A directory created only to hold the helper files of a side that lacks
 //    it is left out of that side's tree again when read back.
 //
