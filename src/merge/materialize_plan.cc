@@ -86,7 +86,7 @@ std::string FreeName(std::set<std::string>* taken, const std::string& wanted) {
 
 std::string Describe(const PathValue& v) {
   if (!v) return "absent";
-  std::string s(EntryKindName(v->kind));
+  std::string s(v->is_tree() ? "directory" : EntryKindName(v->kind));
   if (v->is_tree()) {
     s += ", " + std::to_string(v->size) + " bytes of files";
   } else if (v->kind == EntryKind::kSymlink) {
@@ -155,10 +155,9 @@ std::string ConflictNoteText(const PlannedConflict& c) {
     if (k + 1 < m.num_sides())
       s += "base #" + std::to_string(k + 1) + ": " + Describe(m.remove(k)) + "\n";
   }
-  s += "\nWhile this file exists, " + name +
-       " stays conflicted: it stands for side #1 and each side file for its side.\n"
-       "Put the resolution at " + name +
-       ", then delete this file once the path holds the resolution;\n"
+  s += "\nWhile this file exists, " + name + " stays conflicted: " + name +
+       " holds side #1, each side file its side.\nPut the resolution at " + name +
+       " and delete this file once the path holds the resolution;\n"
        "side files left then are kept as ordinary files.\n";
   return s;
 }

@@ -294,7 +294,7 @@ TEST_F(MaterializeTest, FileVersusDirectory) {
                                 {"p.jvs-side-2/x", "f:x\n"},
                                 {"p.jvs-side-2/y/z", "l:t"},
                                 {"p.jvs-conflict", Read(m.tree)["p.jvs-conflict"]}}));
-  EXPECT_NE(Read(m.tree)["p.jvs-conflict"].find("tree"), std::string::npos);
+  EXPECT_NE(Read(m.tree)["p.jvs-conflict"].find("side #2: directory"), std::string::npos);
   EXPECT_EQ(Record(root, m.tree), root);
 }
 
