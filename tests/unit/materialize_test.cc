@@ -1,5 +1,7 @@
 // MaterializeTree, RecordWorkingTree, TextContentMerger: conflicts written
 // into a plain tree (markers for text, side files for the rest) and read back.
+// Over 400 lines on purpose: every kind of conflict is checked through the same
+// fixture (trees built from specs, both directions, the terms read back).
 #include "jvs/merge/materialize.h"
 
 #include <gtest/gtest.h>
