@@ -4,7 +4,9 @@
 // Both directions are deterministic functions of their inputs, so nothing but
 // the snapshot the files were based on needs to be remembered between them.
 //
-// A conflicted path (ListConflicts) is written in one of two ways:
+// A conflicted path (ListConflicts) is written in one of two ways, judged on
+// its conflict once equal add/remove pairs cancel (Merge::Simplify; side K is
+// then the K-th add):
 //
 //  - Text: every term is a regular file (no term absent), no term's content
 //    is binary (a NUL byte in its first 8000 bytes) or larger than
@@ -18,26 +20,40 @@
 //    there is written beside it as `<name>.jvs-side-K` (a file, symlink or
 //    directory, whatever side K holds); and a small text file
 //    `<name>.jvs-conflict` explains the conflict (its sides and bases, what
-//    to do). A name already taken in the directory gets `~2`, `~3`, ...
-//    appended until free.
+//    to do). A name already taken in the directory (by an entry of any term's
+//    tree there, or by an earlier helper file: conflicts in path order, the
+//    note before the side files) gets `~2`, `~3`, ... appended until free.
+//    A directory whose own permission bits conflict (every term a directory
+//    or absent) gets the note file only: it holds side 1's bits (when side 1
+//    lacks it, it is there only if conflicts below need it) and its entries
+//    are handled path by path.
+//    A directory created only to hold the helper files of a side that lacks
+//    it is left out of that side's tree again when read back.
 //
 // Reading back (RecordWorkingTree), for each conflicted path of `base_root`:
 //
-//  - Text: the file unchanged (same blob as written), or whose markers still
-//    parse (ParseConflicts with the recorded side count and marker length),
-//    keeps the conflict, with each term's content rebuilt from the parsed
-//    hunks (so edits outside the markers, and inside a side's section, are
-//    kept in that side). Otherwise (markers gone or broken, a non-file, the
-//    path deleted) the path is resolved to what the working copy holds.
+//  - Text: the file unchanged (same blob as written in any of the three
+//    styles) keeps the conflict as it is. A file whose markers still parse
+//    (ParseConflicts with the side count and marker length, both recomputed
+//    from `base_root`) keeps the conflict, with each term's content rebuilt
+//    from the parsed hunks (edits outside the markers go to every term, edits
+//    inside a section to that term) and each term's mode as it was. Otherwise
+//    (markers gone or broken, a non-file, the path deleted) the path is
+//    resolved to what the working copy holds.
 //  - Sides: while `<name>.jvs-conflict` exists, the conflict stays: side 1
 //    is what the path holds now, side K what `<name>.jvs-side-K` holds now
 //    (absent when deleted), the bases as recorded; the helper files are not
 //    recorded as files. Once the user deletes `<name>.jvs-conflict`, the
 //    path is resolved to what it holds (and any side file left is recorded as
-//    an ordinary file).
+//    an ordinary file). For a directory's permission bits: side 1's bits are
+//    the working directory's while the note exists.
 // Paths that were not conflicted in `base_root` are taken from the working
-// tree as they are. The result is simplified: a conflict whose terms now
-// resolve trivially is resolved.
+// tree as they are, in every term. The result is simplified: a conflict whose
+// terms now resolve trivially is resolved.
+//
+// Cost: both directions read only the directories above the conflicted
+// paths (and, for text, the conflicted contents), never an untouched subtree;
+// RecordWorkingTree recomputes the text merges of the conflicted paths.
 //
 // Thread-safety: plain functions; they read and write objects through the
 // Store (thread-safe).
@@ -73,7 +89,8 @@ struct MaterializedConflict {
   // kText: the number of conflicted hunks written.
   size_t num_hunks = 0;
   // kSides: the explanation file, and for each side K >= 2 present, its path
-  // (side_files[i] is side i+2's file, nullopt when that side lacks the path).
+  // (side_files[i] is side i+2's file, nullopt when that side lacks the path;
+  // empty for a conflict of a directory's permission bits).
   std::optional<RepoPath> note_file;
   std::vector<std::optional<RepoPath>> side_files;
 };
@@ -100,6 +117,7 @@ Result<Merge<TreeId>> RecordWorkingTree(Store& store, const Merge<TreeId>& base_
 ContentMerger TextContentMerger(Store& store);
 
 // Whether `content` counts as binary (a NUL byte in its first 8000 bytes).
+// The same function as jvs/merge/text_diff.h declares (diffs use it too).
 bool LooksBinary(std::string_view content);
 
 }  // namespace jvs
