@@ -60,6 +60,8 @@ const ConfigKey& KnownKey(const std::string& name) {
 
 std::string KeyList() {
   std::string out;
+  size_t width = 0;
+  for (const auto& k : ConfigKeys()) width = std::max(width, k.name.size());
   for (const auto& k : ConfigKeys()) {
     std::string type;
     switch (k.type) {
@@ -80,7 +82,7 @@ std::string KeyList() {
         break;
     }
     std::string line = "  " + std::string(k.name);
-    line.resize(18, ' ');
+    line.resize(width + 3, ' ');
     line += type;
     if (!k.default_value.empty()) line += " (default " + std::string(k.default_value) + ")";
     if (!k.env_var.empty()) line += "; env " + std::string(k.env_var);

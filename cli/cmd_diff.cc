@@ -93,12 +93,13 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
     } else if (ws->state().head) {
       from_id = ws->state().head;
     }
-    if (from_id) from_tree = Check(ResolvedTreeOf(*Check(repo->ReadSnapshot(*from_id)), *from_id));
+    // A conflicted snapshot is compared as its files hold it (markers, side files).
+    if (from_id) from_tree = Check(MaterializedTreeOf(*repo, *from_id));
     Side from_side, to_side;
     TreeGetter getter = ws->StoreGetter();
     if (o->refs.size() == 2) {
       to_id = ctx.Resolve(*repo, wt, o->refs[1]);
-      to_tree = Check(ResolvedTreeOf(*Check(repo->ReadSnapshot(*to_id)), *to_id));
+      to_tree = Check(MaterializedTreeOf(*repo, *to_id));
     } else {
       if (repo->read_only())
         Fail(ErrorCode::kInvalidArgument, "with --at-op, diff compares two snapshots",

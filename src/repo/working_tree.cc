@@ -1,5 +1,7 @@
 #include "repo/working_tree.h"
 
+#include "jvs/repo/workspace.h"
+
 namespace jvs {
 
 Result<TreeId> WorkingTreeOf(Repo& repo, const Snapshot& snapshot) {
@@ -13,6 +15,10 @@ Result<TreeId> WorkingTreeOf(Repo& repo, const std::optional<SnapshotId>& snapsh
   if (!snapshot) return EmptyTreeId();
   JVS_ASSIGN_OR_RETURN(auto snap, repo.ReadSnapshot(*snapshot));
   return WorkingTreeOf(repo, *snap);
+}
+
+Result<TreeId> MaterializedTreeOf(Repo& repo, const SnapshotId& id) {
+  return WorkingTreeOf(repo, std::optional<SnapshotId>(id));
 }
 
 Result<Merge<TreeId>> RecordedRoot(Repo& repo, const std::optional<SnapshotId>& base, const TreeId& scanned) {

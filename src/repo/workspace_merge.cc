@@ -121,7 +121,6 @@ Result<MergeOutcome> Workspace::MergeWith(const std::vector<SnapshotId>& others_
     u.files_from = merged;
     u.capture_dirty = false;  // saved above, as the merge's first parent
     u.progress_phase = "merge";
-    u.fault_flow = "merge";
     u.attributes["merged"] = merged.hex();
     if (outcome.captured) u.attributes["captured_snapshot"] = outcome.captured->hex();
     const std::string name = name_;

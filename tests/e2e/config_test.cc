@@ -90,6 +90,7 @@ TEST_F(ConfigTest, ListShowsEffectiveValuesAndTheirOrigin) {
             "core.engine = 'copy'\n"
             "gc.keep_last = 9\n"
             "ignore.patterns = [ '*.tmp', 'cache/' ]\n"
+            "merge.conflict_style = 'diff'\n"
             "ui.color = 'auto'\n"
             "ui.progress = true\n");
   r = In({"config", "list", "--show-origin"}, {{"JVS_ENGINE", "copy"}});
@@ -102,6 +103,7 @@ TEST_F(ConfigTest, ListShowsEffectiveValuesAndTheirOrigin) {
                 "repo:" +
                 RepoFile().string() +
                 "\tignore.patterns = [ '*.tmp', 'cache/' ]\n"
+                "default\tmerge.conflict_style = 'diff'\n"
                 "default\tui.color = 'auto'\n"
                 "default\tui.progress = true\n");
   r = In({"config", "list", "--user"});
@@ -109,14 +111,14 @@ TEST_F(ConfigTest, ListShowsEffectiveValuesAndTheirOrigin) {
   EXPECT_EQ(r.out, "gc.keep_last = 5\n");
   json j = InJson({"config", "list"});
   ASSERT_TRUE(j.is_array()) << j.dump();
-  ASSERT_EQ(j.size(), 4u) << j.dump();
+  ASSERT_EQ(j.size(), 5u) << j.dump();
   EXPECT_EQ(j[0], json({{"key", "gc.keep_last"},
                         {"value", 9},
                         {"origin", "repo"},
                         {"source", RepoFile().string()}}));
   EXPECT_EQ(j[1]["value"], json({"*.tmp", "cache/"}));
   EXPECT_EQ(
-      j[3],
+      j[4],
       json(
           {{"key", "ui.progress"}, {"value", true}, {"origin", "default"}, {"source", "default"}}));
   EXPECT_EQ(In({"config", "get", "ignore.patterns"}).out, "*.tmp\ncache/\n");

@@ -212,6 +212,11 @@ class Workspace {
   std::shared_ptr<Shared> shared_;
 };
 
+// The tree the files of a worktree hold for snapshot `id`: its root, or for a
+// conflicted snapshot the root as materialized (conflict markers and side
+// files; jvs/merge/materialize.h).
+Result<TreeId> MaterializedTreeOf(Repo& repo, const SnapshotId& id);
+
 // Whether the operation that the `checkout_pending` marker `marker_text` of
 // `worktree` belongs to was published, judged from the op heads `heads`
 // (docs/formats.md). A marker of an older jvs always counts as published.
