@@ -20,8 +20,9 @@
 #   jvs: first snapshot, no-change snapshot, status on the clean tree,
 #   snapshot after changing 10 files + 1 MiB (peer: appended to a 256 MiB
 #   file, as peer-bench does; many: a new 1 MiB file), restore of a snapshot
-#   differing in 1% of the files, verify --all (NA when the binary has no
-#   verify), store size after 3 snapshots, peak RSS of every jvs step.
+#   differing in 1% of the files, merge of two lines that each changed
+#   another 1% of the files (`jvs merge`; NA without it), verify --all (NA when
+#   the binary has no verify), store size after 3 snapshots, peak RSS of every jvs step.
 # Output: "metric NAME VALUE" lines (seconds; *_kb are KiB of peak RSS,
 # *_bytes bytes, *_ratio ratios to the lower bound of the same run), medians
 # of BENCH_REPS (default 3; 1 with --quick), then a table with the targets.
@@ -204,6 +205,20 @@ bench_files() { # KIND
     rm -rf "$WORK/cpdiff"; mkdir -p "$WORK/cpdiff"
     lb "${kind}_lb_cp_1pct" "cd '$M' && xargs -a '$list' -d '\n' cp --parents --reflink=never -t '$WORK/cpdiff'"
     run "${kind}_restore_1pct" "$M" "$JVS" restore s3
+    # Two lines that each changed another 1% of the files, merged (issue 17).
+    if "$JVS" --help 2>/dev/null | grep -qE '^ +merge( |$)'; then
+      (cd "$M" && "$JVS" worktree fork side >>"$LOG" 2>&1) || die "fork for the merge failed (see $LOG)"
+      local S; S=$(cd "$M" && "$JVS" worktree path side)
+      for ((i = 0; i < n1; i++)); do
+        printf 'main side %d\n' "$i" >>"$M/${small[$((i * 100 + 25))]}"
+        printf 'other side %d\n' "$i" >>"$S/${small[$((i * 100 + 75))]}"
+      done
+      (cd "$M" && "$JVS" snapshot main-1pct >>"$LOG" 2>&1) && (cd "$S" && "$JVS" snapshot side-1pct >>"$LOG" 2>&1) ||
+        die "snapshots for the merge failed (see $LOG)"
+      run "${kind}_merge_1pct" "$M" "$JVS" merge side@
+    else
+      record "${kind}_merge_1pct" NA
+    fi
     if [ $HAVE_VERIFY = 1 ]; then
       run "${kind}_verify_all" "$M" "$JVS" verify --all
     else
@@ -321,6 +336,8 @@ for kind in peer many; do
   lbr=$(awk -v s="$st" -v c="$(median ${kind}_lb_cp_1pct)" 'BEGIN{ if(s=="NA"||c=="NA") print "NA"; else printf "%.3f", s + c }')
   RATIO_NAME=${kind}_restore_1pct_ratio
   table_row "$kind restore 1% of files (s) vs stat + cp of those" "$(median ${kind}_restore_1pct)" "$lbr" "$(medium_only 2)"
+  RATIO_NAME=${kind}_merge_1pct_ratio
+  table_row "$kind merge of two lines each 1% changed (s) vs stat scan" "$(median ${kind}_merge_1pct)" "$st" "$(medium_only 3)"
   RATIO_NAME=${kind}_verify_all_ratio
   table_row "$kind verify --all (s) vs hash all" "$(median ${kind}_verify_all)" "$h" "$(medium_only 1.3)"
   peak=$(for m in snap_first snap_nochange status_clean snap_modified restore_1pct; do median ${kind}_${m}_kb; done |

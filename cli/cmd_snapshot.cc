@@ -70,6 +70,14 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
       line += "]";
     }
     ctx.Out(line + "\n");
+    if (r.snapshot.conflicted()) {
+      // Recorded as conflicts, never one side silently: say which remain.
+      auto conflicts = Check(ListConflicts(repo->store(), SnapshotRoot(r.snapshot)));
+      std::string c = "  " + std::to_string(conflicts.size()) + " conflicted path(s) recorded:";
+      for (size_t i = 0; i < conflicts.size() && i < 5; ++i) c += " " + QuoteName(conflicts[i].path.str());
+      if (conflicts.size() > 5) c += " ...";
+      ctx.Out(c + " ('jvs resolve --list')\n");
+    }
     if (!ctx.g.quiet)
       ctx.Out("  " + std::to_string(r.scan.files) + " files, " + HumanBytes(r.scan.total_bytes) + "; " +
               std::to_string(r.scan.hashed_files) + " new or changed (" + HumanBytes(r.scan.hashed_bytes) + " read)\n");

@@ -52,8 +52,10 @@ Result<MergeOutcome> Workspace::MergeWith(const std::vector<SnapshotId>& others_
     TreeState old_state = LoadTreeState(nullptr);
     ScanOptions so = WorktreeScanOptions(repo_, name_, /*store_content=*/true);
     const EngineUsage engine_before = repo_.engine().counters().Load();
-    JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(repo_.env(), store, repo_.engine(), path_, old_state, so,
-                                                        ThreadPool::Shared()));
+    auto scanned = std::make_shared<ScanResult>();
+    JVS_ASSIGN_OR_RETURN(*scanned, ScanWorkspace(repo_.env(), store, repo_.engine(), path_, old_state, so,
+                                                 ThreadPool::Shared()));
+    const ScanResult& scan = *scanned;
     JVS_ASSIGN_OR_RETURN(TreeId head_tree, WorkingTreeOf(repo_, wt.head));
     SnapshotId first = *wt.head;
     if (scan.root != head_tree) {
@@ -120,6 +122,7 @@ Result<MergeOutcome> Workspace::MergeWith(const std::vector<SnapshotId>& others_
     if (!outcome.conflicts.empty()) u.description += " (" + std::to_string(outcome.conflicts.size()) + " conflict(s))";
     u.files_from = merged;
     u.capture_dirty = false;  // saved above, as the merge's first parent
+    u.scanned = scanned;      // the files were scanned above, under the same lock
     u.progress_phase = "merge";
     u.attributes["merged"] = merged.hex();
     if (outcome.captured) u.attributes["captured_snapshot"] = outcome.captured->hex();

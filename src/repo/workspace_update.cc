@@ -98,8 +98,12 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   TreeState old_state = LoadTreeState(nullptr);
   ScanOptions so = WorktreeScanOptions(repo_, name_, /*store_content=*/true);
   const EngineUsage engine_before = repo_.engine().counters().Load();
-  JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(env, store, repo_.engine(), path_, old_state,
-                                                      so, ThreadPool::Shared()));
+  ScanResult scan;
+  if (u.scanned) {
+    scan = std::move(*u.scanned);
+  } else {
+    JVS_ASSIGN_OR_RETURN(scan, ScanWorkspace(env, store, repo_.engine(), path_, old_state, so, ThreadPool::Shared()));
+  }
   RestoreOutcome out;
   out.description = u.description;
   out.recreate_files_from = u.recreate_files_from;

@@ -21,6 +21,7 @@
 namespace jvs {
 
 class Transaction;
+struct ScanResult;  // wc/scanner.h (private to the library)
 
 struct ScanSummary {
   uint64_t files = 0, dirs = 0, hashed_files = 0, hashed_bytes = 0, stored_bytes = 0, total_bytes = 0;
@@ -81,6 +82,9 @@ struct ViewUpdate {
   // instead of their head: an undone removal's captured dirty files (see
   // MaterializeMissingWorktrees).
   std::map<std::string, SnapshotId> recreate_files_from;
+  // A storing scan of the working copy that `replan` already made under the
+  // worktree lock (merge): used instead of scanning again.
+  std::shared_ptr<ScanResult> scanned;
   std::string progress_phase = "restore";  // how Settings::progress names the writing of files
   // Names this flow's fault points: "<fault_flow>.<step>" (see src/base/fault.cc).
   std::string fault_flow = "restore";
