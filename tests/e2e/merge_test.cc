@@ -245,6 +245,48 @@ TEST_F(MergeTest, ResolveWithAToolAndBadInputs) {
   EXPECT_FALSE(snap["conflicted"].get<bool>());
 }
 
+TEST_F(MergeTest, CrissCrossHistoryMergesAgainstAVirtualBase) {
+  Write("a.txt", Lines(1, 10));
+  Write("b.txt", Lines(1, 10));
+  Snap("base");
+  fs::path exp = Fork("exp");
+  Write("a.txt", "line 1 A\n" + Lines(2, 10));
+  std::string a1 = Snap("A1");
+  WriteAt(exp / "b.txt", "line 1 B\n" + Lines(2, 10));
+  std::string b1 = SnapIn(exp, "B1");
+  // Each line merges the other's first change: two common ancestors later.
+  ASSERT_OK(Run({"merge", b1.substr(0, 12)}));
+  ASSERT_EQ(Jvs(exp, {"merge", a1.substr(0, 12)}).exit_code, 0);
+  Write("a.txt", "line 1 A\n" + Lines(2, 9) + "line 10 main\n");
+  Snap("main again");
+  WriteAt(exp / "b.txt", "line 1 B\n" + Lines(2, 9) + "line 10 exp\n");
+  SnapIn(exp, "exp again");
+  json m = In(Ws(), {"merge", "exp@"});
+  ASSERT_TRUE(m.is_object());
+  EXPECT_TRUE(m["clean"].get<bool>()) << m.dump(1);
+  EXPECT_EQ(Read("a.txt"), "line 1 A\n" + Lines(2, 9) + "line 10 main\n");
+  EXPECT_EQ(Read("b.txt"), "line 1 B\n" + Lines(2, 9) + "line 10 exp\n");
+  ASSERT_OK(Run({"verify", "--all"}));
+}
+
+TEST_F(MergeTest, OctopusMergeOfThreeLines) {
+  Write("f.txt", Lines(1, 30));
+  Snap("base");
+  fs::path e1 = Fork("e1");
+  fs::path e2 = Fork("e2");
+  Write("f.txt", "line 1 main\n" + Lines(2, 30));
+  Snap("main");
+  WriteAt(e1 / "f.txt", Lines(1, 14) + "line 15 e1\n" + Lines(16, 30));
+  SnapIn(e1, "e1");
+  WriteAt(e2 / "f.txt", Lines(1, 29) + "line 30 e2\n");
+  SnapIn(e2, "e2");
+  json m = In(Ws(), {"merge", "e1@", "e2@"});
+  ASSERT_TRUE(m.is_object());
+  EXPECT_TRUE(m["clean"].get<bool>()) << m.dump(1);
+  EXPECT_EQ(m["parents"].size(), 3u);
+  EXPECT_EQ(Read("f.txt"), "line 1 main\n" + Lines(2, 14) + "line 15 e1\n" + Lines(16, 29) + "line 30 e2\n");
+}
+
 TEST_F(MergeTest, BadReferencesSayWhatIsWrong) {
   Write("f.txt", "x\n");
   Snap("base");
