@@ -287,6 +287,35 @@ TEST_F(MergeTest, OctopusMergeOfThreeLines) {
   EXPECT_EQ(Read("f.txt"), "line 1 main\n" + Lines(2, 14) + "line 15 e1\n" + Lines(16, 29) + "line 30 e2\n");
 }
 
+TEST_F(MergeTest, FilesWithMarkerLikeLinesCrlfAndNoFinalNewlineRoundTrip) {
+  const std::string tricky = "<<<<<<< not a marker\r\n=======\r\nmid\r\n>>>>>>> neither\r\nend";
+  Write("t.txt", tricky + " base");
+  Snap("base");
+  fs::path exp = Fork("exp");
+  Write("t.txt", tricky + " main");
+  Snap("main");
+  WriteAt(exp / "t.txt", tricky + " exp");
+  SnapIn(exp, "exp");
+  json m = In(Ws(), {"merge", "exp@"});
+  ASSERT_TRUE(m.is_object());
+  ASSERT_EQ(m["conflicts"].size(), 1u);
+  const std::string marked = Read("t.txt");
+  // Longer markers than the file's own marker-like lines, CRLF line ends.
+  EXPECT_TRUE(Contains(marked, "<<<<<<<<< conflict 1 of 1\r\n")) << marked;
+  // Untouched, the conflict is recorded as it was.
+  json kept = In(Ws(), {"snapshot", "kept"});
+  EXPECT_TRUE(kept["conflicted"].get<bool>());
+  EXPECT_TRUE(In(Ws(), {"status"})["clean"].get<bool>());
+  // The user's resolution keeps the file's own marker-like lines and no final newline.
+  Write("t.txt", tricky + " both");
+  json done = In(Ws(), {"snapshot", "resolved"});
+  EXPECT_FALSE(done["conflicted"].get<bool>()) << done.dump(1);
+  ASSERT_OK(Run({"restore", kept["snapshot_id"].get<std::string>().substr(0, 12)}));
+  EXPECT_EQ(Read("t.txt"), marked);
+  ASSERT_OK(Run({"restore", done["snapshot_id"].get<std::string>().substr(0, 12)}));
+  EXPECT_EQ(Read("t.txt"), tricky + " both");
+}
+
 TEST_F(MergeTest, BadReferencesSayWhatIsWrong) {
   Write("f.txt", "x\n");
   Snap("base");
