@@ -21,6 +21,8 @@ void ApplyUpdate(Context& ctx, Repo& repo, Workspace& ws, const ViewUpdate& plan
 void RegisterTag(CLI::App& app, Context& ctx);
 // merge and resolve (cmd_merge.cc).
 void RegisterMerge(CLI::App& app, Context& ctx);
+// rebase (cmd_rebase.cc).
+void RegisterRebase(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);
 void RegisterVerify(CLI::App& app, Context& ctx);

@@ -19,6 +19,7 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"restore", {"refs"}},
       {"merge", {"refs"}},
       {"resolve", {"files"}},
+      {"rebase", {}},
       {"tag set", {"tags", "refs"}},
       {"tag delete", {"tags"}},
       {"op restore", {"ops"}},

@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   RegisterDiff(app, ctx);
   RegisterRestore(app, ctx);
   RegisterMerge(app, ctx);
+  RegisterRebase(app, ctx);
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);
   RegisterWorktree(app, ctx);

@@ -138,6 +138,7 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     u.attributes["files"] = "kept";
   }
   for (const auto& [k, v] : u.attributes) tx.SetAttribute(k, v);
+  for (const auto& [old_id, new_ids] : u.rewrites) tx.RecordRewrite(old_id, new_ids);
   // The capture goes into the current view before the update decides the new
   // one, and stays a visible head whatever the update does.
   std::optional<SnapshotId> captured;

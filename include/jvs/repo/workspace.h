@@ -59,6 +59,8 @@ struct ViewUpdate {
   std::vector<RepoPath> paths;           // only these paths (restore -- PATHS)
   std::string description;
   std::map<std::string, std::string> attributes;
+  // Snapshots this update rewrote (old -> new), recorded in the operation (rebase).
+  std::map<SnapshotId, std::vector<SnapshotId>> rewrites;
   std::optional<SnapshotId> capture_parent;  // default: the worktree's head
   bool capture_dirty = true;  // false: the directory is known to hold nothing worth saving
   // The files stay exactly as they are (nothing is captured or written): only
