@@ -64,11 +64,14 @@ char StatusLetter(const TreeChange& c) { return c.added() ? 'A' : c.removed() ? 
 void RegisterDiff(CLI::App& app, Context& ctx) {
   struct Opts {
     std::vector<std::string> refs;
+    std::string revision;
     bool stat = false, name_only = false, name_status = false, z = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("diff", "Changes between snapshots, or between a snapshot and the working copy");
   cmd->add_option("FROM TO", o->refs, "FROM (default @) and TO (default: the working copy)")->expected(0, 2);
+  cmd->add_option("-r,--revision", o->revision,
+                  "REV against the merge of its parents (a merge snapshot shows only what it changed itself)");
   cmd->add_flag("--stat", o->stat, "Per-file line counts");
   cmd->add_flag("--name-only", o->name_only, "Only the changed paths");
   cmd->add_flag("--name-status", o->name_status, "The changed paths, each after A, D or M");
@@ -81,6 +84,9 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
     if (o->z && !o->name_only && !o->name_status)
       Fail(ErrorCode::kInvalidArgument, "-z only works with --name-only or --name-status",
            "for example: jvs diff --name-only -z");
+    if (!o->revision.empty() && !o->refs.empty())
+      Fail(ErrorCode::kInvalidArgument, "-r REV cannot be combined with FROM or TO",
+           "'jvs diff -r REV' compares REV with its parents; 'jvs diff FROM TO' compares two snapshots");
     auto repo = ctx.OpenRepo();
     auto ws = ctx.OpenWorkspace(*repo);
     std::string wt = ws->name();
@@ -88,16 +94,24 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
     for (const auto& p : ctx.paths) paths.push_back(ctx.ToRepoPath(*ws, p));
     std::optional<SnapshotId> from_id, to_id;
     TreeId from_tree = EmptyTreeId(), to_tree;
-    if (!o->refs.empty()) {
+    if (!o->revision.empty()) {
+      // REV against the merge of its parents (its first parent when it has one).
+      to_id = ctx.Resolve(*repo, wt, o->revision);
+      auto snap = Check(repo->ReadSnapshot(*to_id));
+      if (!snap->parents.empty()) from_id = snap->parents[0];
+      from_tree = Check(ParentsTreeOf(*repo, *snap));
+    } else if (!o->refs.empty()) {
       from_id = ctx.Resolve(*repo, wt, o->refs[0]);
     } else if (ws->state().head) {
       from_id = ws->state().head;
     }
     // A conflicted snapshot is compared as its files hold it (markers, side files).
-    if (from_id) from_tree = Check(MaterializedTreeOf(*repo, *from_id));
+    if (from_id && o->revision.empty()) from_tree = Check(MaterializedTreeOf(*repo, *from_id));
     Side from_side, to_side;
     TreeGetter getter = ws->StoreGetter();
-    if (o->refs.size() == 2) {
+    if (!o->revision.empty()) {
+      to_tree = Check(MaterializedTreeOf(*repo, *to_id));
+    } else if (o->refs.size() == 2) {
       to_id = ctx.Resolve(*repo, wt, o->refs[1]);
       to_tree = Check(MaterializedTreeOf(*repo, *to_id));
     } else {

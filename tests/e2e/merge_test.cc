@@ -316,6 +316,34 @@ TEST_F(MergeTest, FilesWithMarkerLikeLinesCrlfAndNoFinalNewlineRoundTrip) {
   EXPECT_EQ(Read("t.txt"), tricky + " both");
 }
 
+TEST_F(MergeTest, DiffOfAMergeIsAgainstTheMergeOfItsParents) {
+  Write("a.txt", Lines(1, 10));
+  Write("b.txt", "b\n");
+  Snap("base");
+  fs::path exp = Fork("exp");
+  Write("a.txt", "line 1 main\n" + Lines(2, 10));
+  Snap("main");
+  WriteAt(exp / "b.txt", "b exp\n");
+  WriteAt(exp / "c.txt", "new\n");
+  SnapIn(exp, "exp");
+  ASSERT_OK(Run({"merge", "exp@"}));
+  // Against its first parent the merge shows exp's changes; against the merge
+  // of its parents it shows nothing of its own.
+  EXPECT_EQ(Run({"diff", "@~1", "@", "--name-only"}).out, "b.txt\nc.txt\n");
+  RunResult own = Run({"diff", "-r", "@", "--name-only"});
+  ASSERT_OK(own);
+  EXPECT_EQ(own.out, "");
+  // An ordinary snapshot: against its parent.
+  Write("a.txt", "line 1 later\n" + Lines(2, 10));
+  Snap("later");
+  EXPECT_EQ(Run({"diff", "-r", "@", "--name-status"}).out, "M\ta.txt\n");
+  // The first snapshot: everything added.
+  RunResult first = Run({"diff", "-r", "@~3", "--name-status"});
+  EXPECT_EQ(first.out, "A\ta.txt\nA\tb.txt\n") << first.Describe();
+  RunResult both = Run({"diff", "-r", "@", "@~1"});
+  EXPECT_EQ(both.exit_code, 2) << both.Describe();
+}
+
 TEST_F(MergeTest, BadReferencesSayWhatIsWrong) {
   Write("f.txt", "x\n");
   Snap("base");

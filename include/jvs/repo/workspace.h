@@ -223,6 +223,12 @@ class Workspace {
 // files; jvs/merge/materialize.h).
 Result<TreeId> MaterializedTreeOf(Repo& repo, const SnapshotId& id);
 
+// The tree that `snapshot`'s parents merge into (against their common
+// ancestors, as `merge` would merge them), materialized when it conflicts;
+// the empty tree for a snapshot without parents. `diff -r` compares a
+// snapshot with it, so a merge snapshot shows only what it changed itself.
+Result<TreeId> ParentsTreeOf(Repo& repo, const Snapshot& snapshot);
+
 // Whether the operation that the `checkout_pending` marker `marker_text` of
 // `worktree` belongs to was published, judged from the op heads `heads`
 // (docs/formats.md). A marker of an older jvs always counts as published.
