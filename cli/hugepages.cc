@@ -30,7 +30,7 @@ std::string& Note() {
 bool IsHeavyCommand(int argc, char** argv) {
   static const std::set<std::string_view> kHeavy = {
       "snapshot", "status", "restore", "diff", "verify", "doctor", "gc",
-      "undo",     "redo",   "fork",    "init", "history"};
+      "undo",     "redo",   "fork",    "init", "history", "merge", "rebase", "resolve"};
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--") break;

@@ -369,6 +369,10 @@ class Scanner {
     std::sort(order.begin(), order.end(),
               [&](size_t a, size_t b) { return dirs_[a].depth > dirs_[b].depth; });
     auto& entries_out = result->new_state.entries;
+    size_t leaves = 0;
+    for (const ScanDir& d : dirs_)
+      for (const auto& e : d.entries) leaves += e.kind != EntryKind::kTree;
+    entries_out.reserve(leaves);
     for (size_t di : order) {
       ScanDir& d = dirs_[di];
       Tree tree;
