@@ -26,6 +26,9 @@ std::string DefaultHint(jvs::ErrorCode code) {
     case ErrorCode::kPermissionDenied: return "check the permissions of the files named above";
     case ErrorCode::kLocked: return "wait for the other jvs command to finish";
     case ErrorCode::kInternal: return "this is a bug in jvs; please report it with the command line";
+    case ErrorCode::kInterrupted: return "run the command again when you are ready; there is nothing to clean up";
+    case ErrorCode::kNotARepository: return "run 'jvs init NAME' to create one, or cd into a worktree";
+    case ErrorCode::kFormatTooNew: return "use a newer jvs for this repository";
     default: return "run 'jvs --help'";
   }
 }

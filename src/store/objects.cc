@@ -377,12 +377,6 @@ Result<Snapshot> Snapshot::Decode(std::string_view data) {
   return s;
 }
 
-Result<TreeId> ResolvedTreeOf(const Snapshot& snapshot, const SnapshotId& id) {
-  auto tree = snapshot.ResolvedTree();
-  if (!tree.ok()) return tree.error().WithContext("snapshot " + id.hex().substr(0, 12));
-  return tree;
-}
-
 SnapshotId Snapshot::ComputeId() const { return SnapshotId(Sha256Of(Encode())); }
 
 }  // namespace jvs

@@ -486,6 +486,30 @@ void RepoTest::Write(const std::string& rel, const std::string& content) const {
 
 std::string RepoTest::Read(const std::string& rel) const { return jvs::testing::ReadFile(Ws() / rel); }
 
+json RepoTest::In(const fs::path& dir, std::vector<std::string> args) const {
+  args.insert(args.begin(), "--json");
+  RunResult r = Jvs(dir, args);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  return r.exit_code == 0 ? r.Json() : json();
+}
+
+std::string RepoTest::SnapIn(const fs::path& dir, const std::string& note) const {
+  json j = In(dir, {"snapshot", note});
+  return j.is_object() ? j.value("snapshot_id", "") : "";
+}
+
+fs::path RepoTest::Fork(const std::string& name) const {
+  json j = In(Ws(), {"worktree", "fork", name});
+  EXPECT_TRUE(j.is_object());
+  RunResult p = Jvs(Ws(), {"worktree", "path", name});
+  std::string path = p.out;
+  while (!path.empty() && path.back() == '\n') path.pop_back();
+  return path;
+}
+
+std::string RepoTest::ReadAt(const fs::path& p) { return jvs::testing::ReadFile(p); }
+void RepoTest::WriteAt(const fs::path& p, const std::string& s) { jvs::testing::WriteFile(p, s); }
+
 }  // namespace jvs::e2e
 
 namespace jvs::e2e {

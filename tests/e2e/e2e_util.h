@@ -159,6 +159,16 @@ class RepoTest : public ::testing::Test {
   void Write(const std::string& rel, const std::string& content) const;
   std::string Read(const std::string& rel) const;
 
+  // Several worktrees. jvs --json ARGS in `dir`; expects exit 0 (else a test
+  // failure and null).
+  json In(const fs::path& dir, std::vector<std::string> args) const;
+  // A snapshot in `dir`; returns its full id ("" on failure).
+  std::string SnapIn(const fs::path& dir, const std::string& note) const;
+  // Forks worktree `name` from main's head; returns its path.
+  fs::path Fork(const std::string& name) const;
+  static std::string ReadAt(const fs::path& p);
+  static void WriteAt(const fs::path& p, const std::string& s);
+
   jvs::testing::TempDir tmp_;
 };
 

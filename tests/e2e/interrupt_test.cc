@@ -68,6 +68,7 @@ TEST_F(InterruptTest, InterruptedSnapshotChangesNothingAndExits130) {
       ++interrupted;
       EXPECT_TRUE(Contains(err, "interrupted by")) << err;
       EXPECT_TRUE(Contains(err, "nothing was changed")) << err;
+      EXPECT_TRUE(Contains(err, "hint: run the command again")) << "a hint that helps: " << err;
       EXPECT_EQ(OpCount(), ops) << "nothing was published";
       EXPECT_EQ(TempFiles(), 0u) << "temp files were removed";
       EXPECT_FALSE(fs::exists(Root() / ".jvs/worktrees/main/snapshot_pending"));

@@ -14,23 +14,6 @@ using jvs::testing::Contains;
 
 class RebaseTest : public RepoTest {
  protected:
-  json In(const fs::path& dir, std::vector<std::string> args) const {
-    args.insert(args.begin(), "--json");
-    RunResult r = Jvs(dir, args);
-    EXPECT_EQ(r.exit_code, 0) << r.Describe();
-    return r.exit_code == 0 ? r.Json() : json();
-  }
-  std::string SnapIn(const fs::path& dir, const std::string& note) const {
-    json j = In(dir, {"snapshot", note});
-    return j.is_object() ? j.value("snapshot_id", "") : "";
-  }
-  fs::path Fork(const std::string& name) const {
-    In(Ws(), {"worktree", "fork", name});
-    RunResult p = Jvs(Ws(), {"worktree", "path", name});
-    std::string path = p.out;
-    while (!path.empty() && path.back() == '\n') path.pop_back();
-    return path;
-  }
   // Every visible snapshot, by id.
   std::map<std::string, json> Visible() const {
     std::map<std::string, json> out;
@@ -38,8 +21,6 @@ class RebaseTest : public RepoTest {
     return out;
   }
   std::string Head(const fs::path& dir) const { return In(dir, {"status"}).value("head_snapshot_id", ""); }
-  static std::string ReadAt(const fs::path& p) { return jvs::testing::ReadFile(p); }
-  static void WriteAt(const fs::path& p, const std::string& s) { jvs::testing::WriteFile(p, s); }
   static std::string Lines(int from, int to, const std::string& tag = "") {
     std::string s;
     for (int i = from; i <= to; ++i) s += "line " + std::to_string(i) + tag + "\n";

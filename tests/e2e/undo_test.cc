@@ -13,16 +13,6 @@ using jvs::testing::Contains;
 
 class UndoTest : public RepoTest {
  protected:
-  json In(const fs::path& dir, std::vector<std::string> args) const {
-    args.insert(args.begin(), "--json");
-    RunResult r = Jvs(dir, args);
-    EXPECT_EQ(r.exit_code, 0) << r.Describe();
-    return r.exit_code == 0 ? r.Json() : json();
-  }
-  std::string SnapIn(const fs::path& dir, const std::string& note) const {
-    json j = In(dir, {"snapshot", note});
-    return j.is_object() ? j.value("snapshot_id", "") : "";
-  }
   std::string HeadIn(const fs::path& dir) const {
     json j = In(dir, {"status"});
     return j.is_object() && j["head_snapshot_id"].is_string() ? j["head_snapshot_id"].get<std::string>() : "";
@@ -35,17 +25,6 @@ class UndoTest : public RepoTest {
     std::set<std::string> out;
     for (const auto& e : RunJson({"history", "--all"})) out.insert(e.value("snapshot_id", ""));
     return out;
-  }
-  static std::string ReadAt(const fs::path& p) { return jvs::testing::ReadFile(p); }
-  static void WriteAt(const fs::path& p, const std::string& s) { jvs::testing::WriteFile(p, s); }
-  // Forks worktree `name` from the current head of main; returns its path.
-  fs::path Fork(const std::string& name) const {
-    json j = In(Ws(), {"worktree", "fork", name});
-    EXPECT_TRUE(j.is_object());
-    RunResult p = Jvs(Ws(), {"worktree", "path", name});
-    std::string path = p.out;
-    while (!path.empty() && path.back() == '\n') path.pop_back();
-    return path;
   }
 };
 

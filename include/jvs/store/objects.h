@@ -100,7 +100,4 @@ struct Snapshot {
   SnapshotId ComputeId() const;
 };
 
-// snapshot.ResolvedTree(), its error naming snapshot `id`.
-Result<TreeId> ResolvedTreeOf(const Snapshot& snapshot, const SnapshotId& id);
-
 }  // namespace jvs
