@@ -169,7 +169,7 @@ class Parser {
     }
     if (e.ok() && IsRangeOp(Peek().kind))
       return Err(TokSpan(Peek()), fmt::format("unexpected {}: ranges do not chain", TokenName(Peek())),
-                 "add parentheses: (a::b)::c");
+                 fmt::format("add parentheses: (a{0}b){0}c", Peek().kind == Tok::kDagRange ? "::" : ".."));
     return e;
   }
 

@@ -110,21 +110,23 @@ std::string Name(const std::string& text) {
   return IsBareIdentifier(text) ? text : QuoteString(text);
 }
 
-void Print(const Node& n, std::string& out) {
-  auto joined = [&](std::string_view sep) {
-    out += '(';
+// `bare`: no parentheses around this node (the whole expression, or a
+// function argument, which the commas and the call's parentheses delimit).
+void Print(const Node& n, std::string& out, bool bare) {
+  auto joined = [&](std::string_view sep, bool parens) {
+    if (parens) out += '(';
     for (size_t i = 0; i < n.args.size(); ++i) {
       if (i) out += sep;
-      Print(n.args[i], out);
+      Print(n.args[i], out, n.kind == NodeKind::kFunction);
     }
-    out += ')';
+    if (parens) out += ')';
   };
   auto unary = [&](std::string_view pre, std::string_view post) {
-    out += '(';
+    if (!bare) out += '(';
     out += pre;
-    if (!n.args.empty()) Print(n.args[0], out);
+    if (!n.args.empty()) Print(n.args[0], out, false);
     out += post;
-    out += ')';
+    if (!bare) out += ')';
   };
   if (!n.keyword.empty()) out += n.keyword + "=";
   switch (n.kind) {
@@ -136,20 +138,20 @@ void Print(const Node& n, std::string& out) {
     case NodeKind::kFunction:
       out += n.text;
       if (n.args.empty()) out += "()";
-      else joined(", ");
+      else joined(", ", true);
       break;
-    case NodeKind::kUnion: joined(" | "); break;
-    case NodeKind::kIntersection: joined(" & "); break;
-    case NodeKind::kDifference: joined(" ~ "); break;
+    case NodeKind::kUnion: joined(" | ", !bare); break;
+    case NodeKind::kIntersection: joined(" & ", !bare); break;
+    case NodeKind::kDifference: joined(" ~ ", !bare); break;
     case NodeKind::kNot: unary("~", ""); break;
-    case NodeKind::kDagRange: joined("::"); break;
+    case NodeKind::kDagRange: joined("::", !bare); break;
     case NodeKind::kDagRangePre: unary("::", ""); break;
     case NodeKind::kDagRangePost: unary("", "::"); break;
-    case NodeKind::kDagRangeAll: out += "(::)"; break;
-    case NodeKind::kRange: joined(".."); break;
+    case NodeKind::kDagRangeAll: out += bare ? "::" : "(::)"; break;
+    case NodeKind::kRange: joined("..", !bare); break;
     case NodeKind::kRangePre: unary("..", ""); break;
     case NodeKind::kRangePost: unary("", ".."); break;
-    case NodeKind::kRangeAll: out += "(..)"; break;
+    case NodeKind::kRangeAll: out += bare ? ".." : "(..)"; break;
     case NodeKind::kParents: unary("", "-"); break;
     case NodeKind::kChildren: unary("", "+"); break;
   }
@@ -159,7 +161,7 @@ void Print(const Node& n, std::string& out) {
 
 std::string PrintRevset(const Node& node) {
   std::string out;
-  Print(node, out);
+  Print(node, out, true);
   return out;
 }
 

@@ -67,7 +67,8 @@ Node MakeCall(std::string name, Span span, std::vector<Node> args);
 // `from_alias` are ignored.
 bool SameTree(const Node& a, const Node& b);
 
-// The canonical text: every operator in parentheses, symbols bare, strings,
+// The canonical text: every operator in parentheses (except the whole
+// expression and a function argument), symbols bare, strings,
 // pattern values and worktree names that are not bare identifiers quoted with
 // "..." and escapes, function arguments separated by ", ", keywords as k=v.
 // `PrintRevset(ParseRevset(PrintRevset(t)))` equals `PrintRevset(t)`.
