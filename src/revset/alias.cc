@@ -61,6 +61,18 @@ RevsetResult<Decl> ParseDecl(const std::string& decl) {
   return d;
 }
 
+size_t TreeSize(const Node& root) {
+  size_t count = 0;
+  std::vector<const Node*> stack{&root};
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    ++count;
+    for (const Node& c : n->args) stack.push_back(&c);
+  }
+  return count;
+}
+
 class Expander {
  public:
   std::vector<Decl> decls;
@@ -76,6 +88,11 @@ class Expander {
     if (n.kind == NodeKind::kSymbol) {
       auto p = params.find(n.text);
       if (p != params.end()) {
+        // An argument used several times is copied each time: count it, so
+        // that bodies like `x | x` nested in each other cannot blow up.
+        nodes_ += TreeSize(p->second);
+        if (nodes_ > kMaxExpandedNodes || depth + TreeHeight(p->second) > kMaxTreeHeight)
+          return At(origin, n.span, "expression too large after alias expansion");
         Node copy = p->second;
         copy.keyword = n.keyword;
         return copy;

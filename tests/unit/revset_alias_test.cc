@@ -132,6 +132,10 @@ TEST(RevsetAliasTest, ExpansionIsBounded) {
   for (int i = 0; i < 30; ++i)
     doubling["a" + std::to_string(i)] = "a" + std::to_string(i + 1) + " | a" + std::to_string(i + 1);
   EXPECT_EQ(Expanded("a0", doubling), "error: expression too large after alias expansion");
+  // Arguments used twice, nested: 2^40 nodes if nothing counted the copies.
+  AliasMap copies{{"d(x)", "x | x"}, {"e(x)", "d(d(d(d(d(x)))))"}, {"f(x)", "e(e(e(e(x))))"}};
+  EXPECT_EQ(Expanded("f(f(a))", copies), "error: expression too large after alias expansion");
+  EXPECT_EQ(Expanded("d(d(a))", copies), "(a | a) | (a | a)");
   AliasMap deep;
   for (int i = 0; i < 300; ++i) deep["d" + std::to_string(i)] = "d" + std::to_string(i + 1) + "-";
   std::string out = Expanded("d0", deep);
