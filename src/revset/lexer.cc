@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "jvs/revset/ast.h"
+
 namespace jvs::revset {
 
 // Letters, digits, '_', '/', '*' and any byte of a non-ASCII UTF-8 character.
@@ -54,7 +56,7 @@ size_t IdentEnd(std::string_view s, size_t i) {
 std::string TokenName(const Token& t) {
   switch (t.kind) {
     case Tok::kIdent: return fmt::format("'{}'", t.text);
-    case Tok::kString: return "a string";
+    case Tok::kString: return QuoteString(t.text);
     case Tok::kAt: return "'@'";
     case Tok::kLParen: return "'('";
     case Tok::kRParen: return "')'";

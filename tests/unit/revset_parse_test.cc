@@ -226,6 +226,7 @@ const ErrorCase kErrors[] = {
     {"(a | b", 6, "expected ')', found the end"},
     {"a)", 1, "unexpected ')'"},
     {"a b", 2, "unexpected 'b'"},
+    {"a 'b\\'", 2, "unexpected \"b\\\\\""},
     {"a - b", 4, "unexpected 'b'"},
     {"$", 0, "unexpected character '$'"},
     {"a.", 1, "unexpected character '.'"},
