@@ -62,6 +62,12 @@ done
 for s in '@' 'HEAD' 'latest' 'v1' 'v1~2' '@~' '@~~' '@~1~2' 'deadbeef~3' '~1' 'note~x' '@~1234567' 'a~0'; do
   text ref_expr_fuzz "$s"
 done
+for s in '@' 'a | b & ~c' '::@ ~ ::main@' 'x..y' '..x' 'x::' '::' '..' 'heads(::@ & tags())' \
+         'ancestors(@, depth=3)' 'latest(a | b, 5)-+' 'note(glob:"*epoch*")' 'date(after:"2026-01-01")' \
+         "author(exact:'A \"B\"')" 'release-1.2-' 'a::b::c' 'f(a,, b)' '"\x41\e"@-' 'hedas(x' \
+         $'files(regex:"^src/")\n| caf\xc3\xa9'; do
+  text revset_parse_fuzz "$s"
+done
 for s in 'a' 'a/b/c' 'dir/' '/abs' '../up' 'a//b' './a' 'a/./b' $'nul\x01' "caf\xc3\xa9/x"; do
   text repo_path_fuzz "$s"
 done
