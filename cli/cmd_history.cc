@@ -57,8 +57,9 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       return;
     }
     const Style& st = ctx.style();
+    const ChangeIndex changes = Check(ChangeIndex::Build(*repo));
     auto describe = [&](const HistoryEntry& e) {
-      std::string line = ctx.Id(*repo, e.id) + "  " + st.Time(ctx.Ago(e.snapshot->created_at));
+      std::string line = ctx.Id(*repo, e.id) + " " + ctx.ChangeId(changes, e.snapshot->change_id) + "  " + st.Time(ctx.Ago(e.snapshot->created_at));
       if (o->all) line += "  " + st.Worktree(QuoteName(e.snapshot->worktree));
       if (!e.tags.empty()) {
         line += "  (";

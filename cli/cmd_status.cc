@@ -1,5 +1,6 @@
 // jvs status (st): the worktree, its head snapshot and what changed since it.
 #include "commands.h"
+#include "jvs/base/change_id.h"
 
 namespace jvs::cli {
 
@@ -21,7 +22,12 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
                        {"latest_snapshot_id", st.latest ? json(st.latest->hex()) : json(nullptr)}});
       } else {
         ctx.Out("Worktree: " + QuoteName(ws->name()) + " (as of operation " + repo->op_id().hex().substr(0, 12) + ")\n");
-        ctx.Out("Head: " + (st.head ? ctx.Id(*repo, *st.head) : std::string("(no snapshot)")) + "\n");
+        std::string head = "(no snapshot)";
+        if (st.head) {
+          auto s = Check(repo->ReadSnapshot(*st.head));
+          head = ctx.Id(*repo, *st.head) + " " + ctx.ChangeId(Check(ChangeIndex::Build(*repo)), s->change_id);
+        }
+        ctx.Out("Head: " + head + "\n");
       }
       return;
     }
@@ -32,6 +38,11 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
       SetNameJson(j, "worktree_name", ws->name());
       SetNameJson(j, "path", ws->path().string());
       j["head_snapshot_id"] = r.head ? json(r.head->hex()) : json(nullptr);
+      j["head_change_id"] = nullptr;
+      if (r.head) {
+        auto s = Check(repo->ReadSnapshot(*r.head));
+        j["head_change_id"] = ChangeIdToReverseHex(s->change_id).value_or(s->change_id);
+      }
       j["clean"] = r.changes.empty();
       json conflicts = json::array();
       for (const auto& c : r.conflicts) conflicts.push_back(ConflictJson(c));
@@ -54,7 +65,8 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
     std::string out = "Worktree: " + QuoteName(ws->name()) + " (" + QuoteName(ws->path().string()) + ")\n";
     if (r.head) {
       auto s = Check(repo->ReadSnapshot(*r.head));
-      out += "Head: " + ctx.Id(*repo, *r.head) + (s->note.empty() ? "" : " \"" + NoteSummary(s->note) + "\"") + "\n";
+      out += "Head: " + ctx.Id(*repo, *r.head) + " " + ctx.ChangeId(Check(ChangeIndex::Build(*repo)), s->change_id) +
+             (s->note.empty() ? "" : " \"" + NoteSummary(s->note) + "\"") + "\n";
       auto latest = ws->state().latest;
       if (latest && *latest != *r.head)
         out += "Latest snapshot of this worktree is " + ctx.Id(*repo, *latest) + " ('jvs restore HEAD' returns to it)\n";

@@ -42,4 +42,10 @@ std::string Style::Id(std::string_view hex, size_t unique, size_t shown) const {
   return Wrap("1;34", hex.substr(0, unique)) + Wrap("90", hex.substr(unique, shown - unique));
 }
 
+std::string Style::Change(std::string_view id, size_t unique, size_t shown) const {
+  shown = std::min(shown, id.size());
+  unique = std::min(unique, shown);
+  return Wrap("1;35", id.substr(0, unique)) + Wrap("90", id.substr(unique, shown - unique));
+}
+
 }  // namespace jvs::cli

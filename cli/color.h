@@ -28,6 +28,8 @@ class Style {
   // A snapshot id as Jujutsu shows it: the `unique` leading characters (what
   // identifies it) bold blue, the rest up to `shown` characters dimmed.
   std::string Id(std::string_view hex, size_t unique, size_t shown) const;
+  // A change id (reverse hex), the same way in magenta.
+  std::string Change(std::string_view id, size_t unique, size_t shown) const;
   std::string Head(std::string_view s) const { return Wrap("1;32", s); }    // '@', current worktree
   std::string Time(std::string_view s) const { return Wrap("36", s); }      // relative times
   std::string Tag(std::string_view s) const { return Wrap("33", s); }       // tags

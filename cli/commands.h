@@ -23,6 +23,8 @@ void RegisterTag(CLI::App& app, Context& ctx);
 void RegisterMerge(CLI::App& app, Context& ctx);
 // rebase (cmd_rebase.cc).
 void RegisterRebase(CLI::App& app, Context& ctx);
+// describe (cmd_describe.cc).
+void RegisterDescribe(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);
 void RegisterVerify(CLI::App& app, Context& ctx);

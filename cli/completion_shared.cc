@@ -20,6 +20,7 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"merge", {"refs"}},
       {"resolve", {"files"}},
       {"rebase", {}},
+      {"describe", {"refs"}},
       {"tag set", {"tags", "refs"}},
       {"tag delete", {"tags"}},
       {"op restore", {"ops"}},

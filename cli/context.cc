@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "jvs/base/change_id.h"
 #include "jvs/base/fault.h"
 #include "remedy.h"
 #include "jvs/base/thread_pool.h"
@@ -301,6 +302,14 @@ std::string Context::Id(Repo& repo, const SnapshotId& id) {
   return style().Id(hex, std::max<size_t>(unique, 4), shown);
 }
 
+std::string Context::ChangeId(const ChangeIndex& index, const std::string& change_hex) {
+  const std::string rev = ChangeIdToReverseHex(change_hex).value_or(change_hex);
+  const size_t unique = index.UniquePrefixLength(change_hex);
+  const size_t shown = std::max<size_t>(unique, 8);
+  if (!style().enabled()) return rev.substr(0, shown);
+  return style().Change(rev, unique, shown);
+}
+
 std::string Context::Ago(const std::string& rfc3339) const {
   auto then = ParseTimestamp(rfc3339);
   if (!then.ok()) return rfc3339;
@@ -338,7 +347,7 @@ json SnapshotJson(Repo& repo, const SnapshotId& id, const Snapshot& s) {
               {"short_id", repo.ShortId(id)},
               {"parent_id", s.parents.empty() ? json(nullptr) : json(s.parents[0].hex())},
               {"parents", parents},
-              {"change_id", s.change_id},
+              {"change_id", ChangeIdToReverseHex(s.change_id).value_or(s.change_id)},
               {"worktree_name", s.worktree},
               {"created_at", s.created_at},
               {"author", s.author},

@@ -11,6 +11,7 @@
 #include "color.h"
 #include "humanize.h"
 #include "jvs/config/config.h"
+#include "jvs/repo/change_ids.h"
 #include "jvs/repo/repo.h"
 #include "jvs/repo/workspace.h"
 #include "progress.h"
@@ -79,6 +80,10 @@ class Context {
   // A snapshot id for text output: Repo::ShortId, with the part that
   // identifies it highlighted when colour is on.
   std::string Id(Repo& repo, const SnapshotId& id);
+  // A change id (stored hex) for text output in reverse hex: at least 8
+  // letters, more when `index` needs them to tell it apart, the unique part
+  // highlighted when colour is on.
+  std::string ChangeId(const ChangeIndex& index, const std::string& change_hex);
   // "3 minutes ago" for an RFC 3339 time, against JVS_TIMESTAMP when set (so
   // that tests are reproducible), else the clock; the time itself if unreadable.
   std::string Ago(const std::string& rfc3339) const;

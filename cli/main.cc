@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
   app.add_flag("--debug", ctx.g.debug, "Timings and internals on stderr");
   app.add_option("--at-op", ctx.g.at_op, "Look at the repository as of an earlier operation (read-only commands)");
   app.footer(
-      "References: a snapshot id prefix (4+ hex digits), a tag, @ or HEAD, latest, REF~N, a note prefix.\n"
+      "References: a snapshot id prefix (4+ hex digits), a change id prefix (letters k-z), a tag, @ or HEAD,\n"
+      "latest, NAME@, REF~N, a note prefix.\n"
       "Configuration: ~/.config/jvs/config.toml and .jvs/config.toml ('jvs config --help').\n"
       "Environment: JVS_ENGINE, JVS_USER, JVS_EMAIL, JVS_TIMESTAMP, JVS_RANDOMNESS_SEED, JVS_LOCK_TIMEOUT_MS, JVS_HUGEPAGES.\n"
       "Exit codes: 0 ok, 1 failed, 2 usage, 3 integrity, 4 locked, 130 interrupted.");
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
   RegisterRestore(app, ctx);
   RegisterMerge(app, ctx);
   RegisterRebase(app, ctx);
+  RegisterDescribe(app, ctx);
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);
   RegisterWorktree(app, ctx);

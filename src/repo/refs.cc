@@ -7,14 +7,18 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "jvs/base/change_id.h"
 #include "jvs/base/suggest.h"
+#include "jvs/repo/change_ids.h"
 
 namespace jvs {
 
 namespace {
 
 Error NotFound(std::string_view ref, const View* view = nullptr) {
-  std::string hint = "use a snapshot id prefix (4+ hex digits), a tag, @, latest, REF~N or a note prefix";
+  std::string hint =
+      "use a snapshot id prefix (4+ hex digits), a change id prefix (letters k-z), a tag, @, latest, NAME@, "
+      "REF~N or a note prefix";
   if (view) {
     // Worktree names are not references: say where a worktree's snapshots are.
     if (view->worktrees.count(std::string(ref)))
@@ -81,6 +85,41 @@ Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::str
                    "give more digits of the snapshot id");
     }
   }
+  // A change id prefix (reverse hex, letters k-z: never a hex prefix) names
+  // the visible snapshot of that change. An ambiguous prefix is reported only
+  // when no note starts with the reference either (so words stay usable as
+  // note prefixes).
+  std::optional<Error> change_error;
+  if (IsReverseHex(lower)) {
+    JVS_ASSIGN_OR_RETURN(ChangeIndex index, ChangeIndex::Build(repo));
+    const std::string hex = *ReverseHexToChangeId(lower);
+    const std::vector<std::string> changes = index.ChangesWithPrefix(hex);
+    auto line = [&repo](const SnapshotId& id) {
+      auto s = repo.store().ReadSnapshot(id);
+      return "\n  " + id.hex().substr(0, 16) + (s.ok() ? "  " + (*s)->created_at + "  " + (*s)->note : "");
+    };
+    if (changes.size() == 1) {
+      const std::vector<SnapshotId> snaps = index.Snapshots(changes[0]);
+      if (snaps.size() == 1) return snaps[0];
+      std::string cands;
+      for (const auto& id : snaps) cands += line(id);
+      return Error(ErrorCode::kAmbiguous,
+                   "change " + *ChangeIdToReverseHex(changes[0].substr(0, 12)) + " is divergent: " + std::to_string(snaps.size()) +
+                       " visible snapshots have it:" + cands,
+                   "name one of them by its snapshot id");
+    }
+    if (changes.size() > 1) {
+      std::string cands;
+      for (const auto& c : changes) {
+        const std::vector<SnapshotId> snaps = index.Snapshots(c);
+        cands += "\n  " + *ChangeIdToReverseHex(c.substr(0, 12));
+        if (!snaps.empty()) cands += line(snaps[0]).substr(2);
+      }
+      change_error = Error(ErrorCode::kAmbiguous,
+                           "change id prefix '" + std::string(ref) + "' is ambiguous; candidates:" + cands,
+                           "give more letters of the change id");
+    }
+  }
   // Last resort: a unique prefix of a note among visible snapshots.
   if (!ref.empty()) {
     JVS_ASSIGN_OR_RETURN(auto all, repo.AllVisibleSnapshots());
@@ -104,6 +143,7 @@ Result<SnapshotId> ResolveBase(Repo& repo, const std::string& worktree, std::str
                    "use a snapshot id prefix or a tag instead");
     }
   }
+  if (change_error) return *change_error;
   return NotFound(ref, &view);
 }
 

@@ -110,9 +110,17 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
   out.warnings = scan.warnings;
   const WorktreeView wt = state();
   JVS_ASSIGN_OR_RETURN(TreeId head_tree, WorkingTreeOf(repo_, wt.head));
-  if (u.only_if_stale_from && scan.root == head_tree) {
-    // The files already are the head: a command published it and was
-    // interrupted (or failed) before saving the tree state. Nothing to save,
+  bool same_tree = false;
+  if (u.only_if_stale_from && scan.root != head_tree) {
+    // The head was rewritten without changing its tree (describe): the files,
+    // with their local changes, are already based on it.
+    JVS_ASSIGN_OR_RETURN(TreeId from_tree, WorkingTreeOf(repo_, *u.only_if_stale_from));
+    same_tree = from_tree == head_tree;
+  }
+  if (u.only_if_stale_from && (scan.root == head_tree || same_tree)) {
+    // The files already are the head (or based on a head with the same
+    // tree): a command published it and was interrupted (or failed) before
+    // saving the tree state, or rewrote only metadata. Nothing to save,
     // nothing to move, no operation: only the tree state is brought up to date.
     scan.new_state.op = repo_.op_id();
     if (jvs::Status st = scan.new_state.Save(env, TreeStatePath()); !st.ok()) {

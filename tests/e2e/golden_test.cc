@@ -4,8 +4,9 @@
 // What varies from run to run is replaced by placeholders: the temporary
 // directory ($TMP) and repository root ($REPO); snapshot, operation and view
 // ids (they depend on the process id recorded in each operation) by <snap-N>,
-// <op-N>, <view-N> and change ids by <change-N>, numbered in order of first
-// appearance, for full ids and for their prefixes alike; process ids by <pid>;
+// <op-N>, <view-N> and change ids (hex as stored, reverse hex as shown) by
+// <change-N>, numbered in order of first appearance, for full ids and for
+// their prefixes alike; process ids by <pid>;
 // the number of files a snapshot re-read (timing-dependent) by <n>.
 // Content hashes (trees, files) are stable and stay as they are.
 //
@@ -129,7 +130,14 @@ class GoldenTest : public ::testing::Test {
         std::smatch m;
         std::string text = ReadFile(p);
         static const std::regex change(R"re("change_id":"([0-9a-f]{32})")re");
-        if (std::regex_search(text, m, change)) kinds_[m[1]] = "change";
+        if (std::regex_search(text, m, change)) {
+          kinds_[m[1]] = "change";
+          // Shown in reverse hex (0..f as z..k): the same change, the same label.
+          std::string rev = m[1].str();
+          for (auto& c : rev) c = static_cast<char>('z' - (c <= '9' ? c - '0' : c - 'a' + 10));
+          kinds_[rev] = "change";
+          same_as_[rev] = m[1].str();
+        }
       } else if (parent == "operations" && name.size() == 64) {
         kinds_[name] = "op";
       } else if (parent == "views" && name.size() == 64) {
@@ -152,6 +160,7 @@ class GoldenTest : public ::testing::Test {
       }
     }
     if (id.empty()) return "";
+    if (auto same = same_as_.find(id); same != same_as_.end()) id = same->second;
     auto l = labels_.find(id);
     if (l != labels_.end()) return l->second;
     const std::string& kind = kinds_[id];
@@ -195,11 +204,28 @@ class GoldenTest : public ::testing::Test {
     std::string out;
     size_t i = 0;
     auto is_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    auto is_reverse_hex = [](char c) { return c >= 'k' && c <= 'z'; };
     auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     while (i < s.size()) {
       if (is_hex(s[i]) && (i == 0 || !is_word(s[i - 1]))) {
         size_t j = i;
         while (j < s.size() && is_hex(s[j])) ++j;
+        if (j - i >= 8 && (j == s.size() || !is_word(s[j]))) {
+          std::string label = Label(s.substr(i, j - i));
+          if (!label.empty()) {
+            out += label;
+            i = j;
+            continue;
+          }
+        }
+        out.append(s, i, j - i);
+        i = j;
+        continue;
+      }
+      if (is_reverse_hex(s[i]) && (i == 0 || !is_word(s[i - 1]))) {
+        // A change id (or its prefix) in reverse hex.
+        size_t j = i;
+        while (j < s.size() && is_reverse_hex(s[j])) ++j;
         if (j - i >= 8 && (j == s.size() || !is_word(s[j]))) {
           std::string label = Label(s.substr(i, j - i));
           if (!label.empty()) {
@@ -222,6 +248,7 @@ class GoldenTest : public ::testing::Test {
   int step_ = 0;
   std::map<std::string, std::string> kinds_;   // full id -> snap | op | view | change
   std::map<std::string, std::string> labels_;  // full id -> <kind-N>
+  std::map<std::string, std::string> same_as_;  // a change id in reverse hex -> in hex
   std::map<std::string, int> counts_;
 };
 

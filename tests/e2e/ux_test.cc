@@ -40,6 +40,12 @@ class UxTest : public RepoTest {
     json j = JsonAt(minute, cwd, {"snapshot", note});
     return {j.value("snapshot_id", ""), j.value("short_id", "")};
   }
+  // Same, the second as history shows a snapshot: its short id and its change id (8 letters).
+  std::pair<std::string, std::string> SnapShownAt(int minute, const fs::path& cwd,
+                                                  const std::string& note) const {
+    json j = JsonAt(minute, cwd, {"snapshot", note});
+    return {j.value("snapshot_id", ""), j.value("short_id", "") + " " + j.value("change_id", "").substr(0, 8)};
+  }
 };
 
 TEST_F(UxTest, NoColourOnPipes) {
@@ -142,22 +148,22 @@ class GraphTest : public UxTest {
   void SetUp() override {
     UxTest::SetUp();
     Write("f", "1");
-    std::tie(a_, sa_) = SnapAt(1, Ws(), "a");
+    std::tie(a_, sa_) = SnapShownAt(1, Ws(), "a");
     Write("f", "2");
-    std::tie(b_, sb_) = SnapAt(2, Ws(), "b");
+    std::tie(b_, sb_) = SnapShownAt(2, Ws(), "b");
     ASSERT_OK(RunAt(3, Ws(), {"worktree", "fork", a_, "exp"}));
     fs::path exp = Root() / "worktrees/exp";
     testing::WriteFile(exp / "g", "e");
-    std::tie(e1_, se1_) = SnapAt(4, exp, "e1");
+    std::tie(e1_, se1_) = SnapShownAt(4, exp, "e1");
     ASSERT_OK(RunAt(5, exp, {"worktree", "fork", "exp2"}));
     fs::path exp2 = Root() / "worktrees/exp2";
     testing::WriteFile(exp2 / "h", "f");
-    std::tie(f1_, sf1_) = SnapAt(6, exp2, "f1");
+    std::tie(f1_, sf1_) = SnapShownAt(6, exp2, "f1");
     Write("f", "3");
-    std::tie(c_, sc_) = SnapAt(7, Ws(), "c");
+    std::tie(c_, sc_) = SnapShownAt(7, Ws(), "c");
   }
   std::string a_, b_, c_, e1_, f1_;
-  std::string sa_, sb_, sc_, se1_, sf1_;  // short ids
+  std::string sa_, sb_, sc_, se1_, sf1_;  // as history shows them (short id, change id)
 };
 
 TEST_F(GraphTest, HistoryAllIsAGraph) {

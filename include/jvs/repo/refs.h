@@ -1,5 +1,6 @@
 // References: the names a user gives a snapshot (docs/cli.md, "REF"): @ /
-// HEAD, latest, a tag, an id prefix, REF~N, a note prefix. ParseRefExpr is
+// HEAD, latest, NAME@, a tag, an id prefix, a change id prefix, REF~N, a
+// note prefix. ParseRefExpr is
 // the pure syntax (no lookups; fuzzed); ResolveRef looks the parts up in a
 // Repo's current view and store. Stateless functions; the Repo is not owned
 // and not thread-safe.
@@ -15,9 +16,10 @@
 
 namespace jvs {
 
-// Resolves REF as in docs/cli.md: @ / HEAD, latest, tag, id prefix (>= 4 hex),
-// REF~N, and a unique note prefix as a last resort. Ambiguity lists the
-// candidates. `worktree` gives the meaning of @ and latest.
+// Resolves REF as in docs/cli.md: @ / HEAD, latest, NAME@, tag, id prefix
+// (>= 4 hex), change id prefix (reverse hex, k-z: the one visible snapshot of
+// that change; kAmbiguous when the change is divergent), REF~N, and a unique
+// note prefix as a last resort. Ambiguity lists the candidates. `worktree` gives the meaning of @ and latest.
 Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref);
 
 // The syntax of a reference, without looking anything up: BASE followed by
