@@ -78,7 +78,21 @@ Result<std::set<std::string>> NamesInAnyTerm(Store& store, const Merge<TreeId>& 
   return names;
 }
 
-std::string FreeName(std::set<std::string>* taken, const std::string& wanted) {
+// `base` + `suffix`, with `~2`, `~3`, ... appended until it is not taken. A
+// name that would exceed the 255 bytes filesystems allow for one component
+// keeps only the start of `base` (cut at a UTF-8 character boundary), leaving
+// room for the suffix and a `~N`; truncated names that collide get told apart
+// by the `~N`. Deterministic: the read-back plans the same names.
+std::string FreeName(std::set<std::string>* taken, std::string base, const std::string& suffix) {
+  constexpr size_t kNameMax = 255;
+  constexpr size_t kCounterRoom = 8;  // "~" and up to 7 digits
+  const size_t room = kNameMax - suffix.size() - kCounterRoom;
+  if (base.size() > room) {
+    size_t n = room;
+    while (n > 0 && (static_cast<unsigned char>(base[n]) & 0xC0) == 0x80) --n;
+    base.resize(n);
+  }
+  const std::string wanted = base + suffix;
   std::string name = wanted;
   for (int n = 2; taken->count(name); ++n) name = wanted + "~" + std::to_string(n);
   taken->insert(name);
@@ -125,15 +139,15 @@ Result<std::vector<PlannedConflict>> PlanConflicts(Store& store, const Merge<Tre
         it = taken.emplace(dir, std::move(names)).first;
       }
       const std::string name(c.path.name());
-      c.note_file = dir.Join(FreeName(&it->second, name + ".jvs-conflict"));
+      c.note_file = dir.Join(FreeName(&it->second, name, ".jvs-conflict"));
       if (!c.dir_mode) {
         for (size_t k = 1; k < c.simplified.num_sides(); ++k) {
           if (!c.simplified.add(k)) {
             c.side_files.push_back(std::nullopt);
             continue;
           }
-          std::string side = name + ".jvs-side-" + std::to_string(k + 1);
-          c.side_files.push_back(dir.Join(FreeName(&it->second, side)));
+          std::string side = ".jvs-side-" + std::to_string(k + 1);
+          c.side_files.push_back(dir.Join(FreeName(&it->second, name, side)));
         }
       }
     }

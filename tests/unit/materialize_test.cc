@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -330,6 +331,40 @@ TEST_F(MaterializeTest, TakenNamesGetASuffix) {
   EXPECT_EQ(w["f.jvs-side-2~2"], "l:2");
   EXPECT_EQ(w["f"], "l:1");
   EXPECT_EQ(Record(root, m.tree), root);
+}
+
+TEST_F(MaterializeTest, LongNamesKeepSideAndNoteNamesWithinNameMax) {
+  // Two 250-byte names (the second ends in a 2-byte UTF-8 character where the
+  // cut falls) conflict; their helper names must fit in 255 bytes, stay
+  // distinct, and be planned the same way when read back.
+  const std::string a = std::string(250, 'n');
+  const std::string b = std::string(232, 'n') + "\xc3\xa9" + std::string(16, 'x');
+  Spec base = {{a, std::string("f:\0b", 4)}, {b, std::string("f:\0b", 4)}};
+  Spec one = {{a, std::string("f:\0one", 6)}, {b, std::string("f:\0one", 6)}};
+  Spec two = {{a, std::string("f:\0two", 6)}, {b, std::string("f:\0two", 6)}};
+  Merge<TreeId> root = Three(base, one, two);
+  MaterializedTree m = Mat(root);
+  ASSERT_EQ(m.conflicts.size(), 2u);
+  std::set<std::string> names;
+  for (const MaterializedConflict& c : m.conflicts) {
+    ASSERT_TRUE(c.note_file);
+    ASSERT_EQ(c.side_files.size(), 1u);
+    for (std::string n : {std::string(c.note_file->name()), std::string(c.side_files[0]->name())}) {
+      EXPECT_LE(n.size(), 255u) << n;
+      EXPECT_TRUE(n.find(".jvs-") != std::string::npos) << n;
+      // Never a cut UTF-8 sequence: every 0xC3 is followed by its continuation byte.
+      size_t p = n.find('\xc3');
+      if (p != std::string::npos) EXPECT_EQ(n[p + 1], '\xa9') << n;
+      EXPECT_TRUE(names.insert(n).second) << "two helper files share " << n;
+    }
+  }
+  Spec w = Read(m.tree);
+  EXPECT_EQ(w.size(), 6u);
+  EXPECT_EQ(Record(root, m.tree), root);
+  // Deleting one note resolves that conflict only.
+  w.erase(std::string(m.conflicts[0].note_file->name()));
+  Merge<TreeId> r = Record(root, w);
+  EXPECT_FALSE(r.is_resolved());
 }
 
 TEST_F(MaterializeTest, ThreeSidedTextConflict) {
