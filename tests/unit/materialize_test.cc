@@ -338,7 +338,7 @@ TEST_F(MaterializeTest, LongNamesKeepSideAndNoteNamesWithinNameMax) {
   // cut falls) conflict; their helper names must fit in 255 bytes, stay
   // distinct, and be planned the same way when read back.
   const std::string a = std::string(250, 'n');
-  const std::string b = std::string(232, 'n') + "\xc3\xa9" + std::string(16, 'x');
+  const std::string b = std::string(233, 'n') + "\xc3\xa9" + std::string(15, 'x');
   Spec base = {{a, std::string("f:\0b", 4)}, {b, std::string("f:\0b", 4)}};
   Spec one = {{a, std::string("f:\0one", 6)}, {b, std::string("f:\0one", 6)}};
   Spec two = {{a, std::string("f:\0two", 6)}, {b, std::string("f:\0two", 6)}};
@@ -354,7 +354,9 @@ TEST_F(MaterializeTest, LongNamesKeepSideAndNoteNamesWithinNameMax) {
       EXPECT_TRUE(n.find(".jvs-") != std::string::npos) << n;
       // Never a cut UTF-8 sequence: every 0xC3 is followed by its continuation byte.
       size_t p = n.find('\xc3');
-      if (p != std::string::npos) EXPECT_EQ(n[p + 1], '\xa9') << n;
+      if (p != std::string::npos) {
+        EXPECT_EQ(n[p + 1], '\xa9') << n;
+      }
       EXPECT_TRUE(names.insert(n).second) << "two helper files share " << n;
     }
   }
