@@ -23,6 +23,8 @@
 //    to do). A name already taken in the directory (by an entry of any term's
 //    tree there, or by an earlier helper file: conflicts in path order, the
 //    note before the side files) gets `~2`, `~3`, ... appended until free.
+//    When `<name>` + suffix + `~N` would pass 255 bytes, only the start of
+//    `<name>` is kept (cut at a UTF-8 character boundary).
 //    A directory whose own permission bits conflict (every term a directory
 //    or absent) gets the note file only: it holds side 1's bits (when side 1
 //    lacks it, it is there only if conflicts below need it) and its entries
