@@ -165,6 +165,47 @@ Result<std::vector<WorkingConflict>> Workspace::Conflicts() {
   return out;
 }
 
+namespace {
+
+// Writes tree `id` as the new directory `dir` with permission bits `mode`:
+// its files, symlinks and subdirectories with theirs. Iterative (depth costs
+// no stack); directories get their bits last, deepest first, so a read-only
+// one does not stop its own contents being written.
+jvs::Status WriteTreeAt(Repo& repo, const TreeId& id, uint32_t mode, const fs::path& dir) {
+  Env* env = repo.env();
+  struct Pending {
+    TreeId id;
+    uint32_t mode;
+    fs::path dir;
+  };
+  std::vector<Pending> stack{{id, mode, dir}};
+  std::vector<std::pair<fs::path, uint32_t>> made;
+  while (!stack.empty()) {
+    Pending p = std::move(stack.back());
+    stack.pop_back();
+    JVS_TRY(env->Mkdir(p.dir, 0700));
+    made.emplace_back(p.dir, p.mode);
+    JVS_ASSIGN_OR_RETURN(std::shared_ptr<const Tree> tree, repo.store().ReadTree(p.id));
+    for (const TreeEntry& e : tree->entries) {
+      const fs::path at = p.dir / e.name;
+      if (e.kind == EntryKind::kTree) {
+        stack.push_back({TreeId(e.id), e.EffectiveMode(), at});
+      } else if (e.kind == EntryKind::kSymlink) {
+        JVS_ASSIGN_OR_RETURN(std::string target, repo.store().ReadBlob(BlobId(e.id), 1 << 20));
+        JVS_TRY(env->Symlink(target, at));
+      } else {
+        JVS_TRY(repo.store().MaterializeBlob(BlobId(e.id), e.size, at, static_cast<mode_t>(e.EffectiveMode() & 07777),
+                                             repo.engine(), repo.settings().verify_clones));
+      }
+    }
+  }
+  for (auto it = made.rbegin(); it != made.rend(); ++it)
+    JVS_TRY(env->Chmod(it->first, static_cast<mode_t>(it->second & 07777)));
+  return OkStatus();
+}
+
+}  // namespace
+
 jvs::Status Workspace::ResolveConflict(const RepoPath& path, const PathValue& value) {
   JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo_.LockWorktree(name_));
   JVS_TRY(repo_.Reload());
@@ -174,9 +215,6 @@ jvs::Status Workspace::ResolveConflict(const RepoPath& path, const PathValue& va
   if (it == materialized.end())
     return Error(ErrorCode::kNotFound, "'" + path.str() + "' is not conflicted in worktree '" + name_ + "'",
                  "list the conflicts first");
-  if (value && value->is_tree())
-    return Error(ErrorCode::kUnsupported, "that side of '" + path.str() + "' is a directory",
-                 "move the side's directory into place by hand, then delete the conflict's note file");
   Env* env = repo_.env();
   std::vector<RepoPath> helpers;
   if (it->second.note_file) helpers.push_back(*it->second.note_file);
@@ -187,6 +225,22 @@ jvs::Status Workspace::ResolveConflict(const RepoPath& path, const PathValue& va
   std::string link_target;
   if (value && value->kind == EntryKind::kSymlink) {
     JVS_ASSIGN_OR_RETURN(link_target, repo_.store().ReadBlob(BlobId(value->id), 1 << 20));
+  }
+  if (value && value->is_tree()) {
+    // Written whole beside the path first: a failure leaves the path as it was.
+    // (A name nothing holds: what the user put there is never removed.)
+    JVS_TRY(env->MkdirAll(dst.parent_path()));
+    fs::path staging = dst.parent_path() / (dst.filename().string() + ".jvs-resolving");
+    for (int n = 2; env->Lstat(staging).ok(); ++n)
+      staging = dst.parent_path() / (dst.filename().string() + ".jvs-resolving~" + std::to_string(n));
+    if (jvs::Status st = WriteTreeAt(repo_, TreeId(value->id), value->EffectiveMode(), staging); !st.ok()) {
+      (void)env->RemoveAll(staging);
+      return st;
+    }
+    if (env->Lstat(dst).ok()) JVS_TRY(env->RemoveAll(dst));
+    JVS_TRY(env->Rename(staging, dst));
+    for (const auto& h : helpers) (void)env->RemoveAll(h.ToFsPath(path_));
+    return OkStatus();
   }
   if (env->Lstat(dst).ok()) JVS_TRY(env->RemoveAll(dst));
   if (value) {

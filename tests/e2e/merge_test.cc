@@ -226,6 +226,67 @@ TEST_F(MergeTest, ResolveWithAToolAndBadInputs) {
   EXPECT_FALSE(snap["conflicted"].get<bool>());
 }
 
+TEST_F(MergeTest, ResolveTakesADirectorySideWhole) {
+  // main keeps p a file (changed); exp turns p into a directory with a
+  // subdirectory, a symlink and a read-only folder.
+  Write("p", "p v0\n");
+  Snap("base");
+  fs::path exp = Fork("exp");
+  Write("p", "p main\n");
+  Snap("main");
+  fs::remove(exp / "p");
+  WriteAt(exp / "p/x.txt", "x\n");
+  WriteAt(exp / "p/sub/y.txt", "y\n");
+  fs::create_symlink("x.txt", exp / "p/link");
+  fs::create_directories(exp / "p/ro");
+  WriteAt(exp / "p/ro/z", "z\n");
+  fs::permissions(exp / "p/ro", fs::perms::owner_read | fs::perms::owner_exec);
+  SnapIn(exp, "exp");
+  ASSERT_OK(Run({"merge", "exp@"}));
+  EXPECT_EQ(Read("p"), "p main\n");
+  ASSERT_TRUE(fs::is_directory(Ws() / "p.jvs-side-2"));
+  // Side 2, the directory, taken whole: the helper files go.
+  ASSERT_OK(Run({"resolve", "p", "--take", "2"}));
+  ASSERT_TRUE(fs::is_directory(Ws() / "p"));
+  EXPECT_EQ(Read("p/x.txt"), "x\n");
+  EXPECT_EQ(Read("p/sub/y.txt"), "y\n");
+  EXPECT_EQ(Read("p/ro/z"), "z\n");
+  EXPECT_EQ(fs::read_symlink(Ws() / "p/link"), "x.txt");
+  EXPECT_EQ(fs::status(Ws() / "p/ro").permissions() & fs::perms::owner_write, fs::perms::none);
+  EXPECT_FALSE(fs::exists(Ws() / "p.jvs-side-2"));
+  EXPECT_FALSE(fs::exists(Ws() / "p.jvs-conflict"));
+  EXPECT_EQ(In(Ws(), {"resolve", "--list"})["conflicts"].size(), 0u);
+  json snap = In(Ws(), {"snapshot", "took the directory"});
+  EXPECT_FALSE(snap["conflicted"].get<bool>()) << snap.dump(1);
+  // The snapshot holds exactly exp's directory.
+  RunResult d = Run({"diff", "exp@", "@"});
+  EXPECT_TRUE(d.out.empty()) << d.Describe();
+  fs::permissions(Ws() / "p/ro", fs::perms::owner_all);
+  fs::permissions(exp / "p/ro", fs::perms::owner_all);
+}
+
+TEST_F(MergeTest, ResolveOursWhenOursIsTheDirectory) {
+  Write("p", "p v0\n");
+  Snap("base");
+  fs::path exp = Fork("exp");
+  fs::remove(Ws() / "p");
+  Write("p/in.txt", "in main\n");
+  Snap("main");
+  WriteAt(exp / "p", "p exp\n");
+  SnapIn(exp, "exp");
+  ASSERT_OK(Run({"merge", "exp@"}));
+  ASSERT_TRUE(fs::is_directory(Ws() / "p"));
+  // The user edited side 1 in place before choosing it again: --ours takes
+  // the recorded side, and a name already beside it is never removed.
+  Write("p.jvs-resolving", "mine\n");
+  ASSERT_OK(Run({"resolve", "p", "--ours"}));
+  EXPECT_EQ(Read("p/in.txt"), "in main\n");
+  EXPECT_EQ(Read("p.jvs-resolving"), "mine\n");
+  EXPECT_FALSE(fs::exists(Ws() / "p.jvs-side-2"));
+  EXPECT_FALSE(fs::exists(Ws() / "p.jvs-conflict"));
+  EXPECT_FALSE(fs::exists(Ws() / "p.jvs-resolving~2"));
+}
+
 TEST_F(MergeTest, CrissCrossHistoryMergesAgainstAVirtualBase) {
   Write("a.txt", Lines(1, 10));
   Write("b.txt", Lines(1, 10));
