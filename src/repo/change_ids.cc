@@ -5,19 +5,13 @@
 #include <unordered_set>
 
 #include "jvs/base/dag_walk.h"
+#include "repo/view_commit.h"
 
 namespace jvs {
 
 Result<ChangeIndex> ChangeIndex::Build(Repo& repo) {
   Store& store = repo.store();
-  store.UseSnapshotIndex(true);
-  struct IndexOff {
-    Store& s;
-    ~IndexOff() {
-      (void)s.FlushSnapshotIndex();  // a cache: a read-only repository just stays slower
-      s.UseSnapshotIndex(false);
-    }
-  } index_off{store};
+  SnapshotIndexScope index_scope(store);
   const View& view = repo.view();
   std::vector<SnapshotId> named = view.heads;
   for (const auto& [name, wt] : view.worktrees) {

@@ -8,7 +8,7 @@
 #include <unordered_set>
 
 #include "jvs/base/dag_walk.h"
-#include "jvs/repo/transaction.h"
+#include "repo/view_commit.h"
 
 namespace jvs {
 
@@ -134,12 +134,7 @@ Result<DescribeOutcome> Describe(Workspace& ws, const SnapshotId& target, const 
     const auto& moved = outcome.worktrees_moved;
     if (std::find(moved.begin(), moved.end(), name) == moved.end()) {
       // This worktree's head stays: one plain transaction, no file touched.
-      Transaction tx(repo);
-      JVS_ASSIGN_OR_RETURN(View v, u.make_view(tx.view()));
-      tx.SetView(std::move(v));
-      for (const auto& [k, val] : u.attributes) tx.SetAttribute(k, val);
-      for (const auto& [old_id, new_ids] : u.rewrites) tx.RecordRewrite(old_id, new_ids);
-      JVS_ASSIGN_OR_RETURN(outcome.op, tx.Commit(u.description));
+      JVS_ASSIGN_OR_RETURN(outcome.op, CommitWithoutFiles(repo, u));
       return outcome;
     }
   }

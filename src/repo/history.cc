@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "repo/view_commit.h"
+
 namespace jvs {
 
 std::vector<std::string> TagsOf(const View& view, const SnapshotId& id) {
@@ -20,14 +22,7 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
   // Descriptors come from the snapshot index (one cache file, verified
   // against the ids); what it lacked is filed there at the end.
   Store& store = repo.store();
-  store.UseSnapshotIndex(true);
-  struct IndexOff {
-    Store& s;
-    ~IndexOff() {
-      (void)s.FlushSnapshotIndex();  // a cache: a read-only repository just stays slower
-      s.UseSnapshotIndex(false);
-    }
-  } index_off{store};
+  SnapshotIndexScope index_scope(store);
   std::vector<HistoryEntry> out;
   auto keep = [&](const SnapshotId& id, std::shared_ptr<const Snapshot> s) {
     HistoryEntry e{id, std::move(s), TagsOf(repo.view(), id)};

@@ -11,8 +11,8 @@
 #include "jvs/base/dag_walk.h"
 #include "jvs/merge/materialize.h"
 #include "jvs/merge/merge_base_trees.h"
-#include "jvs/repo/transaction.h"
 #include "repo/ancestry.h"
+#include "repo/view_commit.h"
 
 namespace jvs {
 
@@ -314,12 +314,7 @@ Result<RebaseOutcome> Rebase(Workspace& ws, const RebaseRequest& request) {
     JVS_ASSIGN_OR_RETURN(ViewUpdate u, replan(false));
     const auto& moved = outcome.worktrees_moved;
     if (std::find(moved.begin(), moved.end(), name) == moved.end()) {
-      Transaction tx(repo);
-      JVS_ASSIGN_OR_RETURN(View v, u.make_view(tx.view()));
-      tx.SetView(std::move(v));
-      for (const auto& [k, val] : u.attributes) tx.SetAttribute(k, val);
-      for (const auto& [old_id, new_ids] : u.rewrites) tx.RecordRewrite(old_id, new_ids);
-      JVS_ASSIGN_OR_RETURN(outcome.op, tx.Commit(u.description));
+      JVS_ASSIGN_OR_RETURN(outcome.op, CommitWithoutFiles(repo, u));
       return outcome;
     }
   }

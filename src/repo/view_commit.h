@@ -1,0 +1,34 @@
+// Small pieces the view-rewriting verbs (rebase, describe) and the history
+// readers share. Plain functions and a scope guard; the Repo is the caller's
+// (not thread-safe).
+#pragma once
+
+#include "jvs/repo/repo.h"
+#include "jvs/repo/transaction.h"
+#include "jvs/repo/workspace.h"
+
+namespace jvs {
+
+// Publishes `u` as one plain transaction on the current view: its view,
+// attributes and rewrites, no file touched. For a rewrite that leaves the
+// calling worktree's head where it is (the caller holds its lock).
+Result<OperationId> CommitWithoutFiles(Repo& repo, const ViewUpdate& u);
+
+// Reads snapshot descriptors through the store's snapshot index while alive;
+// on leaving, files what the index lacked (a cache: a failure to write it on
+// a read-only repository only keeps it slower) and turns it off.
+class SnapshotIndexScope {
+ public:
+  explicit SnapshotIndexScope(Store& store) : store_(store) { store_.UseSnapshotIndex(true); }
+  ~SnapshotIndexScope() {
+    (void)store_.FlushSnapshotIndex();
+    store_.UseSnapshotIndex(false);
+  }
+  SnapshotIndexScope(const SnapshotIndexScope&) = delete;
+  SnapshotIndexScope& operator=(const SnapshotIndexScope&) = delete;
+
+ private:
+  Store& store_;
+};
+
+}  // namespace jvs
