@@ -12,14 +12,19 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
   struct Opts {
     std::string note_pos, note_opt;
     std::vector<std::string> tags;
+    bool amend = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("snapshot", "Record the worktree as a new snapshot");
-  cmd->add_option("NOTE", o->note_pos, "A note for the snapshot ('-' reads it from stdin)");
-  cmd->add_option("-m,--message", o->note_opt, "The note (same as NOTE)");
+  auto* npos = cmd->add_option("NOTE", o->note_pos, "A note for the snapshot ('-' reads it from stdin)");
+  auto* nopt = cmd->add_option("-m,--message", o->note_opt, "The note (same as NOTE)");
   cmd->add_option("--tag", o->tags, "Tag the new snapshot (repeatable)");
-  cmd->footer("Examples:\n  jvs snapshot \"before training\" --tag baseline\n  echo \"long note\" | jvs snapshot -");
-  cmd->callback([&ctx, o] {
+  cmd->add_flag("--amend", o->amend,
+                "Replace the head with the current files instead (same change id; keeps its note unless one is "
+                "given; its descendants follow)");
+  cmd->footer("Examples:\n  jvs snapshot \"before training\" --tag baseline\n  echo \"long note\" | jvs snapshot -\n"
+              "  jvs snapshot --amend");
+  cmd->callback([&ctx, o, npos, nopt] {
     // `jvs snapshot -- "-5% loss"`: one word after "--" that starts with '-' is the note (the
     // parser would take it for an option). Other words after "--" look like paths, which
     // snapshot does not take: they stay refused (OpenRepo -> RejectPaths).
@@ -39,6 +44,8 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
     auto repo = ctx.OpenRepo(false);
     auto ws = ctx.OpenWorkspace(*repo);
     SnapshotOptions so{note, o->tags};
+    so.amend = o->amend;
+    so.keep_note = o->amend && !npos->count() && !nopt->count();
     auto r = Check(ws->TakeSnapshot(so));
     for (const auto& w : r.warnings) ctx.Warn(w);
     ctx.Debug("scanned " + std::to_string(r.scan.files) + " files in " + std::to_string(r.scan.dirs) +
@@ -59,10 +66,23 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
       j["hashed_files"] = r.scan.hashed_files;
       j["hashed_bytes"] = r.scan.hashed_bytes;
       j["warnings"] = r.warnings;
+      if (o->amend) {
+        j["amended"] = r.amended ? json(r.amended->hex()) : json(nullptr);
+        j["unchanged"] = r.unchanged;
+        json rebased = json::array();
+        for (const auto& [from, to] : r.rebased) rebased.push_back(json{{"old", from.hex()}, {"new", to.hex()}});
+        j["rebased"] = rebased;
+        j["worktrees_moved"] = r.worktrees_moved;
+      }
       ctx.PrintJson(j);
       return;
     }
-    std::string line = "Created snapshot " + ctx.Id(*repo, r.id);
+    if (r.unchanged) {
+      ctx.Out("Nothing to amend: the files and the note are those of snapshot " + ctx.Id(*repo, r.id) + "\n");
+      return;
+    }
+    std::string line = r.amended ? "Amended snapshot " + ctx.Id(*repo, *r.amended) + " as " + ctx.Id(*repo, r.id)
+                                 : "Created snapshot " + ctx.Id(*repo, r.id);
     if (!r.snapshot.note.empty()) line += " \"" + NoteSummary(r.snapshot.note) + "\"";
     if (!o->tags.empty()) {
       line += " [";
@@ -78,6 +98,13 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
       if (conflicts.size() > 5) c += " ...";
       ctx.Out(c + " ('jvs resolve --list')\n");
     }
+    if (!r.rebased.empty()) {
+      std::string t = "  Rebased " + std::to_string(r.rebased.size()) + " descendant(s) onto it";
+      if (r.conflicted) t += " (" + std::to_string(r.conflicted) + " now record a conflict)";
+      ctx.Out(t + "\n");
+    }
+    for (const auto& w : r.worktrees_moved)
+      ctx.Out("  Worktree " + QuoteName(w) + " moved; its files follow on its next command\n");
     if (!ctx.g.quiet)
       ctx.Out("  " + std::to_string(r.scan.files) + " files, " + HumanBytes(r.scan.total_bytes) + "; " +
               std::to_string(r.scan.hashed_files) + " new or changed (" + HumanBytes(r.scan.hashed_bytes) + " read)\n");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -224,12 +225,92 @@ Result<RebasePlan> PlanRebase(Repo& repo, const View& view, const RebaseRequest&
   return plan;
 }
 
+Result<RebasePlan> PlanDescendants(Repo& repo, const View& view, const std::map<SnapshotId, SnapshotId>& rewritten,
+                                   const std::vector<SnapshotId>& abandoned) {
+  std::vector<SnapshotId> roots;
+  for (const auto& [old_id, new_id] : rewritten) roots.push_back(old_id);
+  roots.insert(roots.end(), abandoned.begin(), abandoned.end());
+  JVS_ASSIGN_OR_RETURN(Graph g, VisibleGraph(repo, view, {}));
+  for (const auto& id : roots)
+    if (!g.snaps.count(id))
+      return Error(ErrorCode::kRefused,
+                   "snapshot " + Short(id) + " is not visible (it was rewritten or abandoned, or only the operation "
+                   "log keeps it)",
+                   "name the current version of its change (its change id names it)");
+  const IdSet gone(abandoned.begin(), abandoned.end());
+  RebasePlan plan;
+  for (const auto& [old_id, new_id] : rewritten) {
+    plan.replacement[old_id] = new_id;
+    JVS_ASSIGN_OR_RETURN(auto s, repo.ReadSnapshot(new_id));
+    plan.new_parents[new_id] = s->parents;
+  }
+  // A parent as the rewritten history has it: its new version, or for an
+  // abandoned one its own parents (recursively), in order, without repeats.
+  std::function<void(const SnapshotId&, std::vector<SnapshotId>*)> resolve;
+  resolve = [&](const SnapshotId& p, std::vector<SnapshotId>* out) {
+    if (gone.count(p)) {
+      for (const auto& pp : g.Parents(p)) resolve(pp, out);
+      return;
+    }
+    auto it = plan.replacement.find(p);
+    AddUnique(out, it == plan.replacement.end() ? p : it->second);
+  };
+  // The descendants, parents before children (Kahn's order inside the set).
+  std::vector<SnapshotId> below = g.Descendants(roots);
+  IdSet moving(below.begin(), below.end());
+  std::unordered_map<SnapshotId, int, IdHash> pending;
+  for (const auto& id : below)
+    for (const auto& p : g.Parents(id))
+      if (moving.count(p)) ++pending[id];
+  std::deque<SnapshotId> ready;
+  for (const auto& id : below)
+    if (pending[id] == 0) ready.push_back(id);
+  std::vector<SnapshotId> order;
+  while (!ready.empty()) {
+    SnapshotId id = ready.front();
+    ready.pop_front();
+    order.push_back(id);
+    if (auto it = g.children.find(id); it != g.children.end())
+      for (const auto& c : it->second)
+        if (moving.count(c) && --pending[c] == 0) ready.push_back(c);
+  }
+  for (const auto& id : order) {
+    if (gone.count(id) || rewritten.count(id)) continue;
+    const Snapshot& old = *g.snaps.at(id);
+    std::vector<SnapshotId> parents;
+    for (const auto& p : old.parents) resolve(p, &parents);
+    if (parents == old.parents) continue;
+    JVS_ASSIGN_OR_RETURN(Snapshot s, RewriteOnto(repo, old, parents, &plan.stats));
+    JVS_ASSIGN_OR_RETURN(SnapshotId nid, repo.store().WriteSnapshot(s));
+    plan.replacement[id] = nid;
+    plan.new_parents[nid] = parents;
+    plan.rebased.push_back({id, nid, s.conflicted()});
+  }
+  for (const auto& a : abandoned) {
+    std::vector<SnapshotId> parents;
+    for (const auto& p : g.Parents(a)) resolve(p, &parents);
+    plan.abandoned[a] = std::move(parents);
+  }
+  // Parents that lose their last visible child stay visible as heads.
+  View after = ApplyRebase(view, plan);
+  JVS_ASSIGN_OR_RETURN(Graph kept, VisibleGraph(repo, after, {}));
+  auto keep = [&](const SnapshotId& p) {
+    if (!kept.snaps.count(p) && !gone.count(p) && !plan.replacement.count(p)) AddUnique(&plan.keep_visible, p);
+  };
+  for (const auto& [old_id, new_id] : plan.replacement)
+    for (const auto& p : g.Parents(old_id)) keep(p);
+  for (const auto& [a, parents] : plan.abandoned)
+    for (const auto& p : parents) keep(p);
+  return plan;
+}
+
 View ApplyRebase(View view, const RebasePlan& plan) {
   auto map = [&plan](const SnapshotId& id) {
     auto it = plan.replacement.find(id);
     return it == plan.replacement.end() ? id : it->second;
   };
   std::vector<SnapshotId> added, replaced;
+  for (const auto& [id, parents] : plan.abandoned) replaced.push_back(id);
   for (const auto& [old_id, new_id] : plan.replacement) {
     replaced.push_back(old_id);
     added.push_back(new_id);
@@ -241,11 +322,28 @@ View ApplyRebase(View view, const RebasePlan& plan) {
     if (std::find(replaced.begin(), replaced.end(), id) == replaced.end()) heads.push_back(id);
   AddHeads(&view, heads, replaced);
   AddHeads(&view, plan.keep_visible, {});
+  // A worktree whose snapshot was abandoned stands at its first parent.
+  auto follow = [&](std::optional<SnapshotId>& slot) {
+    if (!slot) return;
+    if (auto it = plan.abandoned.find(*slot); it != plan.abandoned.end()) {
+      slot = it->second.empty() ? std::nullopt : std::optional<SnapshotId>(it->second.front());
+    } else {
+      slot = map(*slot);
+    }
+  };
   for (auto& [name, wt] : view.worktrees) {
-    if (wt.head) wt.head = map(*wt.head);
-    if (wt.latest) wt.latest = map(*wt.latest);
+    follow(wt.head);
+    follow(wt.latest);
   }
   for (auto& [name, id] : view.tags) id = map(id);
+  // A pinned snapshot (saved uncommitted changes) that was rewritten is
+  // pinned as its new version, one that was abandoned no longer (the
+  // operations that saved them keep the old versions for undo and gc).
+  std::vector<SnapshotId> pins;
+  for (const auto& p : view.pins)
+    if (!plan.abandoned.count(p)) pins.push_back(map(p));
+  view.pins.clear();
+  for (const auto& p : pins) AddPin(&view, p);
   return view;
 }
 
@@ -274,34 +372,16 @@ Result<RebaseOutcome> Rebase(Workspace& ws, const RebaseRequest& request) {
     u.progress_phase = "rebase";
     for (const auto& r : outcome.plan.rebased) u.rewrites[r.old_id] = {r.new_id};
     u.attributes["rebased"] = std::to_string(outcome.plan.rebased.size());
+    const RebasePlan p = outcome.plan;
+    u.make_view = [p](View v) -> Result<View> { return ApplyRebase(std::move(v), p); };
     std::optional<SnapshotId> saved, carried;
     if (with_files) {
       // Dirty files are saved on the old head, and carried onto the new one
       // (as Jujutsu rebases its working-copy commit): the files become the
       // new head plus the same uncommitted changes.
-      u.capture_dirty = false;
-      JVS_ASSIGN_OR_RETURN(saved, ws.SaveDirty("dirty changes saved before: " + u.description));
-      if (saved) {
-        const SnapshotId new_head = outcome.plan.replacement.at(*before.worktrees.at(name).head);
-        JVS_ASSIGN_OR_RETURN(auto cap, repo.ReadSnapshot(*saved));
-        JVS_ASSIGN_OR_RETURN(Snapshot moved, RewriteOnto(repo, *cap, {new_head}, &outcome.plan.stats));
-        moved.note = "uncommitted changes carried over: " + u.description;
-        JVS_ASSIGN_OR_RETURN(carried, repo.store().WriteSnapshot(moved));
-        u.files_from = *carried;
-        u.attributes["captured_snapshot"] = saved->hex();  // undo brings these files back
-        u.attributes["carried_snapshot"] = carried->hex();
-      }
+      const SnapshotId new_head = outcome.plan.replacement.at(*before.worktrees.at(name).head);
+      JVS_TRY(CarryDirty(ws, new_head, &u, &saved, &carried, &outcome.plan.stats));
     }
-    const RebasePlan p = outcome.plan;
-    u.make_view = [p, saved, carried](View v) -> Result<View> {
-      View out = ApplyRebase(std::move(v), p);
-      if (saved) AddPin(&out, *saved);
-      if (carried) {
-        AddPin(&out, *carried);
-        AddHeads(&out, {*carried}, {});
-      }
-      return out;
-    };
     outcome.carried = carried;
     outcome.captured = saved;
     return u;

@@ -1,6 +1,8 @@
 // CommitWithoutFiles (repo/view_commit.h).
 #include "repo/view_commit.h"
 
+#include "jvs/repo/rebase.h"
+
 namespace jvs {
 
 Result<OperationId> CommitWithoutFiles(Repo& repo, const ViewUpdate& u) {
@@ -10,6 +12,37 @@ Result<OperationId> CommitWithoutFiles(Repo& repo, const ViewUpdate& u) {
   for (const auto& [k, val] : u.attributes) tx.SetAttribute(k, val);
   for (const auto& [old_id, new_ids] : u.rewrites) tx.RecordRewrite(old_id, new_ids);
   return tx.Commit(u.description);
+}
+
+Status CarryDirty(Workspace& ws, const std::optional<SnapshotId>& new_head, ViewUpdate* u,
+                  std::optional<SnapshotId>* saved, std::optional<SnapshotId>* carried, TreeMergeStats* stats,
+                  const std::optional<SnapshotId>& base) {
+  Repo& repo = ws.repo();
+  u->capture_dirty = false;
+  saved->reset();
+  carried->reset();
+  JVS_ASSIGN_OR_RETURN(*saved, ws.SaveDirty("dirty changes saved before: " + u->description, base));
+  if (!*saved) return OkStatus();
+  JVS_ASSIGN_OR_RETURN(auto cap, repo.ReadSnapshot(**saved));
+  std::vector<SnapshotId> parents;
+  if (new_head) parents.push_back(*new_head);
+  JVS_ASSIGN_OR_RETURN(Snapshot moved, RewriteOnto(repo, *cap, parents, stats));
+  moved.note = "uncommitted changes carried over: " + u->description;
+  JVS_ASSIGN_OR_RETURN(SnapshotId c, repo.store().WriteSnapshot(moved));
+  *carried = c;
+  u->files_from = c;
+  u->attributes["captured_snapshot"] = (*saved)->hex();  // undo brings these files back
+  u->attributes["carried_snapshot"] = c.hex();
+  const SnapshotId s = **saved;
+  auto inner = u->make_view;
+  u->make_view = [inner, s, c](View v) -> Result<View> {
+    JVS_ASSIGN_OR_RETURN(View out, inner(std::move(v)));
+    AddPin(&out, s);
+    AddPin(&out, c);
+    AddHeads(&out, {c}, {});
+    return out;
+  };
+  return OkStatus();
 }
 
 }  // namespace jvs

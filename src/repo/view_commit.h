@@ -14,6 +14,20 @@ namespace jvs {
 // calling worktree's head where it is (the caller holds its lock).
 Result<OperationId> CommitWithoutFiles(Repo& repo, const ViewUpdate& u);
 
+// For a rewrite that moves the calling worktree's head to `new_head` (none:
+// the worktree becomes empty), with its files: the uncommitted changes are
+// saved on the old head (`*saved`, what undo brings back) and rewritten onto
+// the new head (`*carried`, what the files become), as Jujutsu rebases its
+// working-copy commit. `u` is set to write the files from the carried
+// snapshot, record both in its attributes and keep both visible; without
+// uncommitted changes it is left as it is (the files become the new head).
+// The caller holds the worktree lock.
+// `base`: the head the files are based on, when not the worktree's head in
+// the view (a stale worktree).
+Status CarryDirty(Workspace& ws, const std::optional<SnapshotId>& new_head, ViewUpdate* u,
+                  std::optional<SnapshotId>* saved, std::optional<SnapshotId>* carried, TreeMergeStats* stats,
+                  const std::optional<SnapshotId>& base = std::nullopt);
+
 // Reads snapshot descriptors through the store's snapshot index while alive;
 // on leaving, files what the index lacked (a cache: a failure to write it on
 // a read-only repository only keeps it slower) and turns it off.

@@ -11,6 +11,7 @@
 
 #include "jvs/base/fault.h"
 #include "jvs/base/interrupt.h"
+#include "jvs/repo/rebase.h"
 #include "jvs/repo/tags.h"
 #include "jvs/repo/transaction.h"
 #include "repo/checkout_marker.h"
@@ -184,12 +185,37 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   // A conflict still marked in the files stays a conflict (repo/working_tree.h).
   JVS_ASSIGN_OR_RETURN(Merge<TreeId> root, RecordedRoot(repo_, wt.head, scan.root));
   SetSnapshotRoot(&snap, root);
-  if (wt.head) snap.parents.push_back(*wt.head);
-  snap.change_id = repo_.NewChangeId();
-  snap.note = options.note;
+  std::shared_ptr<const jvs::Snapshot> amended;
+  if (options.amend) {
+    if (!wt.head)
+      return Error(ErrorCode::kRefused, "nothing to amend: worktree '" + name_ + "' has no snapshot yet")
+          .WithRemedy(Remedy::kCreateSnapshot);
+    JVS_ASSIGN_OR_RETURN(amended, repo_.ReadSnapshot(*wt.head));
+    snap.parents = amended->parents;
+    snap.change_id = amended->change_id;
+    snap.note = options.keep_note ? amended->note : options.note;
+    snap.author = amended->author;
+    if (root == SnapshotRoot(*amended) && snap.note == amended->note && options.tags.empty()) {
+      // Nothing to replace: no snapshot written, no operation.
+      SnapshotOutcome out;
+      out.id = *wt.head;
+      out.snapshot = *amended;
+      out.op = repo_.op_id();
+      out.amended = wt.head;
+      out.unchanged = true;
+      out.scan = Summarize(scan.stats);
+      out.warnings = std::move(scan.warnings);
+      for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
+      return out;
+    }
+  } else {
+    if (wt.head) snap.parents.push_back(*wt.head);
+    snap.change_id = repo_.NewChangeId();
+    snap.note = options.note;
+    snap.author = repo_.Author();
+  }
   snap.created_at = repo_.Now();
   snap.worktree = name_;
-  snap.author = repo_.Author();
   // The engine that really ran for this snapshot's files ("copy" when every clone fell back).
   snap.engine = repo_.engine().RanAs(repo_.engine().counters().Load() - engine_before);
   JVS_ASSIGN_OR_RETURN(SnapshotId id, repo_.store().WriteSnapshot(snap));
@@ -200,11 +226,33 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   const fs::path pending = SnapshotPendingPath();
   JVS_TRY(env->WriteFileAtomic(pending, scan.root.hex() + "\n"));
   Transaction tx(repo_);
-  tx.AddSnapshot(id, snap.parents);
+  RebasePlan plan;
+  std::vector<std::string> moved;  // other worktrees whose head was rebased
+  if (amended) {
+    // The head's descendants follow its new version (all lines, all worktrees).
+    auto planned = PlanDescendants(repo_, tx.view(), {{*wt.head, id}}, {});
+    if (!planned.ok()) {
+      (void)env->Unlink(pending);
+      return planned.error();
+    }
+    plan = std::move(*planned);
+    for (const auto& [n, w] : tx.view().worktrees)
+      if (n != name_ && w.head && plan.replacement.count(*w.head)) moved.push_back(n);
+    tx.SetView(ApplyRebase(tx.view(), plan));
+    tx.RecordRewrite(*wt.head, {id});
+    for (const auto& r : plan.rebased) tx.RecordRewrite(r.old_id, {r.new_id});
+    tx.SetAttribute("amended", wt.head->hex());
+    tx.SetAttribute("rebased", std::to_string(plan.rebased.size()));
+  } else {
+    tx.AddSnapshot(id, snap.parents);
+  }
   tx.SetWorktreeHead(name_, id);
   tx.SetWorktreeLatest(name_, id);
   for (const auto& t : options.tags) tx.SetTag(t, id);
-  std::string desc = "snapshot " + id.hex().substr(0, 12) + " in worktree " + name_;
+  std::string desc = amended ? "amend snapshot " + wt.head->hex().substr(0, 12) + " as " + id.hex().substr(0, 12) +
+                                   " in worktree " + name_
+                             : "snapshot " + id.hex().substr(0, 12) + " in worktree " + name_;
+  if (!plan.rebased.empty()) desc += " (" + std::to_string(plan.rebased.size()) + " descendant(s) rebased)";
   if (!snap.note.empty()) desc += ": " + ShortNote(snap.note);
   int64_t t0 = env->NowNanos();
   auto published = tx.Commit(desc);
@@ -237,23 +285,32 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   out.scan.publish_ns = publish_ns;
   out.warnings = std::move(scan.warnings);
   for (auto& w : repo_.TakeWarnings()) out.warnings.push_back(std::move(w));
+  if (amended) {
+    out.amended = wt.head;
+    for (const auto& r : plan.rebased) {
+      out.rebased.emplace_back(r.old_id, r.new_id);
+      out.conflicted += r.conflicted ? 1 : 0;
+    }
+    out.worktrees_moved = std::move(moved);
+  }
   return out;
 }
 
-Result<std::optional<SnapshotId>> Workspace::SaveDirty(const std::string& note) {
+Result<std::optional<SnapshotId>> Workspace::SaveDirty(const std::string& note,
+                                                       const std::optional<SnapshotId>& base) {
   JVS_TRY(CheckNoPendingCheckout(/*locked=*/true));
   TreeState old_state = LoadTreeState(nullptr);
   ScanOptions so = WorktreeScanOptions(repo_, name_, /*store_content=*/true);
   const EngineUsage engine_before = repo_.engine().counters().Load();
   JVS_ASSIGN_OR_RETURN(ScanResult scan, ScanWorkspace(repo_.env(), repo_.store(), repo_.engine(), path_,
                                                       old_state, so, ThreadPool::Shared()));
-  const WorktreeView wt = state();
-  JVS_ASSIGN_OR_RETURN(TreeId head_tree, WorkingTreeOf(repo_, wt.head));
+  const std::optional<SnapshotId> parent = base ? base : state().head;
+  JVS_ASSIGN_OR_RETURN(TreeId head_tree, WorkingTreeOf(repo_, parent));
   if (scan.root == head_tree) return std::optional<SnapshotId>();
   Snapshot snap;
-  JVS_ASSIGN_OR_RETURN(Merge<TreeId> root, RecordedRoot(repo_, wt.head, scan.root));
+  JVS_ASSIGN_OR_RETURN(Merge<TreeId> root, RecordedRoot(repo_, parent, scan.root));
   SetSnapshotRoot(&snap, root);
-  if (wt.head) snap.parents.push_back(*wt.head);
+  if (parent) snap.parents.push_back(*parent);
   snap.change_id = repo_.NewChangeId();
   snap.note = note;
   snap.created_at = repo_.Now();

@@ -14,6 +14,7 @@
 #include "repo/checkout_marker.h"
 #include "wc/checkout.h"
 #include "repo/scan_setup.h"
+#include "repo/view_commit.h"
 #include "repo/working_tree.h"
 #include "wc/scanner.h"
 
@@ -48,6 +49,23 @@ Result<RestoreOutcome> Workspace::UpdateStale(const SnapshotId& old_head) {
   u.capture_parent = old_head;
   u.only_if_stale_from = old_head;
   u.make_view = [](View v) -> Result<View> { return v; };
+  // Planned under the lock: when the new head rewrote the old one (same
+  // change, another tree), local changes are carried onto it.
+  u.replan = [this, u, old_head]() -> Result<ViewUpdate> {
+    ViewUpdate plan = u;
+    plan.replan = nullptr;
+    const std::optional<SnapshotId> head = state().head;
+    if (!head || *head == old_head) return plan;
+    JVS_ASSIGN_OR_RETURN(auto now, repo_.ReadSnapshot(*head));
+    JVS_ASSIGN_OR_RETURN(auto was, repo_.ReadSnapshot(old_head));
+    if (now->change_id != was->change_id || SnapshotRoot(*now) == SnapshotRoot(*was)) return plan;
+    JVS_ASSIGN_OR_RETURN(auto stale, StaleFrom());
+    if (stale != old_head) return plan;  // Update skips it
+    std::optional<SnapshotId> saved, carried;
+    TreeMergeStats stats;
+    JVS_TRY(CarryDirty(*this, head, &plan, &saved, &carried, &stats, old_head));
+    return plan;
+  };
   return Update(u);
 }
 

@@ -52,6 +52,10 @@ struct RebasePlan {
   std::vector<SnapshotId> keep_visible;
   // The new snapshots with their new parents (for the heads).
   std::map<SnapshotId, std::vector<SnapshotId>> new_parents;
+  // Abandoned snapshots (PlanDescendants) -> their parents as rewritten: they
+  // stop being heads, and a worktree head or latest snapshot that named one
+  // moves to the first of them (none: the worktree becomes empty).
+  std::map<SnapshotId, std::vector<SnapshotId>> abandoned;
   TreeMergeStats stats;
 };
 
@@ -63,8 +67,21 @@ struct RebasePlan {
 Result<RebasePlan> PlanRebase(Repo& repo, const View& view, const RebaseRequest& request);
 
 // `view` with the rebase applied: the rewritten snapshots replaced by their
-// new versions as heads, worktree heads and latest snapshots, and tags.
+// new versions as heads, worktree heads and latest snapshots, and tags;
+// abandoned snapshots replaced by their parents.
 View ApplyRebase(View view, const RebasePlan& plan);
+
+// The rewrites a command made (`rewritten`: old -> new version, already
+// written; `abandoned`: snapshots to hide) carried down to every visible
+// descendant, as Jujutsu's rebase_descendants: a child of a rewritten
+// snapshot moves onto its new version, a child of an abandoned one onto the
+// abandoned one's parents, each keeping its own change (conflicts recorded,
+// never stopping it). The plan's `replacement` holds `rewritten` too, and its
+// `abandoned` the abandoned snapshots with their parents as rewritten.
+// Parents that would lose their last visible child stay visible as heads.
+// Deterministic: planning again on the same view writes the same snapshots.
+Result<RebasePlan> PlanDescendants(Repo& repo, const View& view, const std::map<SnapshotId, SnapshotId>& rewritten,
+                                   const std::vector<SnapshotId>& abandoned);
 
 // `old` rewritten onto `parents`: its root becomes old + (merge of `parents`
 // - merge of its old parents), simplified; everything else is kept (change id,

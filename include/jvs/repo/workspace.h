@@ -32,6 +32,13 @@ struct ScanSummary {
 struct SnapshotOptions {
   std::string note;
   std::vector<std::string> tags;
+  // Replace the head with the current content instead of adding a snapshot
+  // on top (Jujutsu's amend): the new version keeps the head's change id,
+  // parents and author; the head is recorded as rewritten into it and its
+  // visible descendants (other lines, other worktrees' heads) are rebased
+  // onto it. Refused without a head.
+  bool amend = false;
+  bool keep_note = false;  // with `amend`: keep the head's note (no new note given)
 };
 
 struct SnapshotOutcome {
@@ -40,6 +47,15 @@ struct SnapshotOutcome {
   OperationId op;
   ScanSummary scan;
   std::vector<std::string> warnings;
+  // `amend`: the head that was replaced, the descendants rebased onto the new
+  // version (old -> new, parents first; `conflicted` of them now record a
+  // conflict) and the other worktrees whose head moved. `unchanged`: the
+  // files and note already were the head's; nothing was written or published.
+  std::optional<SnapshotId> amended;
+  std::vector<std::pair<SnapshotId, SnapshotId>> rebased;
+  size_t conflicted = 0;
+  std::vector<std::string> worktrees_moved;
+  bool unchanged = false;
 };
 
 struct StatusReport {
@@ -146,11 +162,13 @@ class Workspace {
 
   Result<SnapshotOutcome> TakeSnapshot(const SnapshotOptions& options);
   Result<StatusReport> Status();
-  // Writes the working copy as a snapshot object whose parent is the head,
-  // without publishing it or moving the head (the caller records it, e.g. as
-  // an operation's `captured_snapshot`); none when the files are the head's.
-  // The caller holds the worktree lock.
-  Result<std::optional<SnapshotId>> SaveDirty(const std::string& note);
+  // Writes the working copy as a snapshot object whose parent is the head
+  // (or `base`, the head the files are based on when it differs: a stale
+  // worktree), without publishing it or moving the head (the caller records
+  // it, e.g. as an operation's `captured_snapshot`); none when the files are
+  // that snapshot's. The caller holds the worktree lock.
+  Result<std::optional<SnapshotId>> SaveDirty(const std::string& note,
+                                              const std::optional<SnapshotId>& base = std::nullopt);
   // Merges the lines of `others` into this worktree: a new snapshot whose
   // parents are the head and every other (dirty files are saved first and
   // become the first parent, so that they are part of the merge), whose root
@@ -175,7 +193,10 @@ class Workspace {
   // has since moved the head (e.g. `op restore` run from another worktree).
   Result<std::optional<SnapshotId>> StaleFrom();
   // Brings a stale worktree's files to its head, saving local changes first
-  // (as a snapshot whose parent is the head the files were based on).
+  // (as a snapshot whose parent is the head the files were based on). When
+  // the new head is a rewrite of that one (same change id: amend, rebase,
+  // abandon of an ancestor run elsewhere), the local changes are also
+  // carried onto it, so the files become the new head plus the same changes.
   Result<RestoreOutcome> UpdateStale(const SnapshotId& old_head);
   // An update of this worktree (restore, undo, redo, op restore, stale
   // update) that did not finish: its `checkout_pending` marker.
