@@ -25,6 +25,8 @@ void RegisterMerge(CLI::App& app, Context& ctx);
 void RegisterRebase(CLI::App& app, Context& ctx);
 // describe (cmd_describe.cc).
 void RegisterDescribe(CLI::App& app, Context& ctx);
+// evolog (cmd_evolog.cc).
+void RegisterEvolog(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);
 void RegisterVerify(CLI::App& app, Context& ctx);

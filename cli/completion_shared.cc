@@ -21,6 +21,7 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"resolve", {"files"}},
       {"rebase", {}},
       {"describe", {"refs"}},
+      {"evolog", {"refs"}},
       {"tag set", {"tags", "refs"}},
       {"tag delete", {"tags"}},
       {"op restore", {"ops"}},

@@ -109,6 +109,7 @@ int main(int argc, char** argv) {
   RegisterMerge(app, ctx);
   RegisterRebase(app, ctx);
   RegisterDescribe(app, ctx);
+  RegisterEvolog(app, ctx);
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);
   RegisterWorktree(app, ctx);
