@@ -10,11 +10,7 @@ namespace {
 
 constexpr uint64_t kMaxTextDiffBytes = 32u << 20;
 
-// Where the content of one side of a diff comes from.
-struct Side {
-  bool working_copy = false;
-  fs::path root;  // workspace root when working_copy
-};
+using Side = DiffSide;
 
 std::optional<std::string> ReadContent(Repo& repo, const Side& side, const RepoPath& path, const TreeEntry& e) {
   if (e.kind == EntryKind::kTree) return std::string();
@@ -60,6 +56,73 @@ std::string ModeText(uint32_t mode) {
 char StatusLetter(const TreeChange& c) { return c.added() ? 'A' : c.removed() ? 'D' : 'M'; }
 
 }  // namespace
+
+std::string DiffText(Repo& repo, const DiffSide& from_side, const DiffSide& to_side,
+                     const std::vector<TreeChange>& changes, bool stat) {
+  std::string out;
+  size_t ins = 0, del = 0;
+  size_t width = 0;
+  for (const auto& c : changes) width = std::max(width, DisplayPath(c).size());
+  for (const auto& c : changes) {
+    std::optional<std::string> a, b;
+    const TreeEntry& any = c.new_entry ? *c.new_entry : *c.old_entry;
+    if (c.old_entry) a = ReadContent(repo, from_side, c.path, *c.old_entry);
+    else a = std::string();
+    if (c.new_entry) b = ReadContent(repo, to_side, c.path, *c.new_entry);
+    else b = std::string();
+    bool binary = !a || !b || LooksBinary(*a) || LooksBinary(*b);
+    uint64_t old_size = c.old_entry ? c.old_entry->size : 0, new_size = c.new_entry ? c.new_entry->size : 0;
+    if (stat) {
+      std::string name = DisplayPath(c);
+      name.resize(width, ' ');
+      if (binary) {
+        out += " " + name + " | Bin " + std::to_string(old_size) + " -> " + std::to_string(new_size) + " bytes\n";
+      } else {
+        auto n = CountLineChanges(*a, *b);
+        ins += n.added;
+        del += n.removed;
+        out += " " + name + " | " + std::to_string(n.added + n.removed) + " " + std::string(std::min<size_t>(n.added, 40), '+') +
+               std::string(std::min<size_t>(n.removed, 40), '-') + "\n";
+      }
+      continue;
+    }
+    std::string ap = c.old_entry ? QuoteName("a/" + c.path.str()) : "/dev/null";
+    std::string bp = c.new_entry ? QuoteName("b/" + c.path.str()) : "/dev/null";
+    out += "diff --jvs " + QuoteName("a/" + c.path.str()) + " " + QuoteName("b/" + c.path.str()) + "\n";
+    const bool mode_changed = c.old_entry && c.new_entry && c.old_entry->kind != EntryKind::kSymlink &&
+                              (c.old_entry->kind == EntryKind::kTree) == (c.new_entry->kind == EntryKind::kTree) &&
+                              c.old_entry->EffectiveMode() != c.new_entry->EffectiveMode();
+    const std::string mode_line = mode_changed ? "mode changed: " + ModeText(c.old_entry->EffectiveMode()) + " -> " +
+                                                     ModeText(c.new_entry->EffectiveMode()) + "\n"
+                                               : std::string();
+    if (any.kind == EntryKind::kTree && !TreeTypeChange(c)) {
+      if (mode_changed) out += mode_line;
+      else out += c.new_entry ? "new empty directory\n" : "deleted empty directory\n";
+      continue;
+    }
+    if (c.old_entry && c.new_entry && c.old_entry->kind != c.new_entry->kind)
+      out += "type changed: " + std::string(EntryKindName(c.old_entry->kind)) + " -> " +
+             std::string(EntryKindName(c.new_entry->kind)) + "\n";
+    out += mode_line;
+    if (!c.old_entry) out += "new " + std::string(EntryKindName(any.kind)) + "\n";
+    if (!c.new_entry) out += "deleted " + std::string(EntryKindName(any.kind)) + "\n";
+    if (c.old_entry && c.new_entry && c.old_entry->id == c.new_entry->id) continue;
+    // Between a directory and a file, the hunks show the file's content
+    // as removed or added (the directory side reads as empty).
+    if (binary) {
+      out += "Binary files " + ap + " and " + bp + " differ (" + HumanBytes(old_size) + " -> " + HumanBytes(new_size) + ")\n";
+      continue;
+    }
+    std::string hunks = UnifiedDiff(*a, *b);
+    if (hunks.empty()) continue;
+    out += "--- " + ap + "\n+++ " + bp + "\n" + hunks;
+  }
+  if (stat)
+    out += " " + std::to_string(changes.size()) + " file" + (changes.size() == 1 ? "" : "s") + " changed, " +
+           std::to_string(ins) + " insertion" + (ins == 1 ? "" : "s") + "(+), " + std::to_string(del) +
+           " deletion" + (del == 1 ? "" : "s") + "(-)\n";
+  return out;
+}
 
 void RegisterDiff(CLI::App& app, Context& ctx) {
   struct Opts {
@@ -143,67 +206,7 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       ctx.Out(out);
       return;
     }
-    size_t ins = 0, del = 0;
-    size_t width = 0;
-    for (const auto& c : changes) width = std::max(width, DisplayPath(c).size());
-    for (const auto& c : changes) {
-      std::optional<std::string> a, b;
-      const TreeEntry& any = c.new_entry ? *c.new_entry : *c.old_entry;
-      if (c.old_entry) a = ReadContent(*repo, from_side, c.path, *c.old_entry);
-      else a = std::string();
-      if (c.new_entry) b = ReadContent(*repo, to_side, c.path, *c.new_entry);
-      else b = std::string();
-      bool binary = !a || !b || LooksBinary(*a) || LooksBinary(*b);
-      uint64_t old_size = c.old_entry ? c.old_entry->size : 0, new_size = c.new_entry ? c.new_entry->size : 0;
-      if (o->stat) {
-        std::string name = DisplayPath(c);
-        name.resize(width, ' ');
-        if (binary) {
-          out += " " + name + " | Bin " + std::to_string(old_size) + " -> " + std::to_string(new_size) + " bytes\n";
-        } else {
-          auto n = CountLineChanges(*a, *b);
-          ins += n.added;
-          del += n.removed;
-          out += " " + name + " | " + std::to_string(n.added + n.removed) + " " + std::string(std::min<size_t>(n.added, 40), '+') +
-                 std::string(std::min<size_t>(n.removed, 40), '-') + "\n";
-        }
-        continue;
-      }
-      std::string ap = c.old_entry ? QuoteName("a/" + c.path.str()) : "/dev/null";
-      std::string bp = c.new_entry ? QuoteName("b/" + c.path.str()) : "/dev/null";
-      out += "diff --jvs " + QuoteName("a/" + c.path.str()) + " " + QuoteName("b/" + c.path.str()) + "\n";
-      const bool mode_changed = c.old_entry && c.new_entry && c.old_entry->kind != EntryKind::kSymlink &&
-                                (c.old_entry->kind == EntryKind::kTree) == (c.new_entry->kind == EntryKind::kTree) &&
-                                c.old_entry->EffectiveMode() != c.new_entry->EffectiveMode();
-      const std::string mode_line = mode_changed ? "mode changed: " + ModeText(c.old_entry->EffectiveMode()) + " -> " +
-                                                       ModeText(c.new_entry->EffectiveMode()) + "\n"
-                                                 : std::string();
-      if (any.kind == EntryKind::kTree && !TreeTypeChange(c)) {
-        if (mode_changed) out += mode_line;
-        else out += c.new_entry ? "new empty directory\n" : "deleted empty directory\n";
-        continue;
-      }
-      if (c.old_entry && c.new_entry && c.old_entry->kind != c.new_entry->kind)
-        out += "type changed: " + std::string(EntryKindName(c.old_entry->kind)) + " -> " +
-               std::string(EntryKindName(c.new_entry->kind)) + "\n";
-      out += mode_line;
-      if (!c.old_entry) out += "new " + std::string(EntryKindName(any.kind)) + "\n";
-      if (!c.new_entry) out += "deleted " + std::string(EntryKindName(any.kind)) + "\n";
-      if (c.old_entry && c.new_entry && c.old_entry->id == c.new_entry->id) continue;
-      // Between a directory and a file, the hunks show the file's content
-      // as removed or added (the directory side reads as empty).
-      if (binary) {
-        out += "Binary files " + ap + " and " + bp + " differ (" + HumanBytes(old_size) + " -> " + HumanBytes(new_size) + ")\n";
-        continue;
-      }
-      std::string hunks = UnifiedDiff(*a, *b);
-      if (hunks.empty()) continue;
-      out += "--- " + ap + "\n+++ " + bp + "\n" + hunks;
-    }
-    if (o->stat)
-      out += " " + std::to_string(changes.size()) + " file" + (changes.size() == 1 ? "" : "s") + " changed, " +
-             std::to_string(ins) + " insertion" + (ins == 1 ? "" : "s") + "(+), " + std::to_string(del) +
-             " deletion" + (del == 1 ? "" : "s") + "(-)\n";
+    out = DiffText(*repo, from_side, to_side, changes, o->stat);
     ctx.Out(out);
   });
 }

@@ -12,7 +12,7 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
   struct Opts {
     int n = -1;
     std::string tag, grep, revset;
-    bool all = false;
+    bool all = false, hidden = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("history", "Snapshots, newest first (the current line; every line with --all)");
@@ -21,6 +21,9 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
   cmd->add_option("--tag", o->tag, "Only snapshots with this tag");
   cmd->add_option("--grep", o->grep, "Only snapshots whose note contains TEXT");
   cmd->add_flag("--all", o->all, "Every line of history, not only the worktree's");
+  cmd->add_flag("--hidden", o->hidden,
+                "Also snapshots that were rewritten or abandoned (marked hidden; 'jvs evolog REF' shows a change's "
+                "versions)");
   cmd->add_option("-r,--revisions", o->revset, "A revset (not supported yet)");
   cmd->callback([&ctx, o] {
     if (!o->revset.empty())
@@ -29,6 +32,7 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     std::string wt = o->all ? ctx.CurrentWorktree(*repo) : ctx.ExistingWorktree(*repo);
     HistoryOptions ho;
     ho.all = o->all;
+    ho.hidden = o->hidden;
     if (o->n >= 0) ho.limit = static_cast<size_t>(o->n);
     if (!o->tag.empty()) ho.tag = o->tag;
     if (!o->grep.empty()) ho.grep = o->grep;
@@ -42,11 +46,18 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     auto entries = Check(History(*repo, wt, ho));
     auto wit = repo->view().worktrees.find(wt);
     std::optional<SnapshotId> head = wit != repo->view().worktrees.end() ? wit->second.head : std::nullopt;
+    const ChangeIndex changes = Check(ChangeIndex::Build(*repo));
+    // A visible snapshot whose change has other visible snapshots too.
+    auto divergent = [&changes](const HistoryEntry& e) {
+      return !e.hidden && changes.Snapshots(e.snapshot->change_id).size() > 1;
+    };
     if (ctx.g.json) {
       json arr = json::array();
       for (const auto& e : entries) {
         json j = SnapshotJson(*repo, e.id, *e.snapshot);
         j["is_head"] = head && *head == e.id;
+        j["hidden"] = e.hidden;
+        j["divergent"] = divergent(e);
         arr.push_back(j);
       }
       ctx.PrintJson(arr);
@@ -57,9 +68,11 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       return;
     }
     const Style& st = ctx.style();
-    const ChangeIndex changes = Check(ChangeIndex::Build(*repo));
     auto describe = [&](const HistoryEntry& e) {
-      std::string line = ctx.Id(*repo, e.id) + " " + ctx.ChangeId(changes, e.snapshot->change_id) + "  " + st.Time(ctx.Ago(e.snapshot->created_at));
+      std::string line = ctx.Id(*repo, e.id) + " " + ctx.ChangeId(changes, e.snapshot->change_id);
+      if (divergent(e)) line += " " + st.Error("divergent");
+      if (e.hidden) line += " " + st.Dim("hidden");
+      line += "  " + st.Time(ctx.Ago(e.snapshot->created_at));
       if (o->all) line += "  " + st.Worktree(QuoteName(e.snapshot->worktree));
       if (!e.tags.empty()) {
         line += "  (";
@@ -72,15 +85,16 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     };
     std::string out;
     if (!o->all) {
-      // One line of history: no graph needed, '@' marks the head.
-      for (const auto& e : entries) out += ((head && *head == e.id) ? st.Head("@") + " " : "  ") + describe(e) + "\n";
+      // One line of history: no graph needed, '@' marks the head, 'x' a hidden snapshot.
+      for (const auto& e : entries)
+        out += ((head && *head == e.id) ? st.Head("@") + " " : e.hidden ? st.Dim("x") + " " : "  ") + describe(e) + "\n";
       ctx.Out(out);
       return;
     }
     // Every line: drawn as a graph, children above their parents.
     std::vector<GraphNode> nodes;
     for (const auto& e : entries) {
-      GraphNode n{e.id.hex(), {}, (head && *head == e.id) ? '@' : 'o'};
+      GraphNode n{e.id.hex(), {}, (head && *head == e.id) ? '@' : e.hidden ? 'x' : 'o'};
       for (const auto& p : e.snapshot->parents) n.parents.push_back(p.hex());
       nodes.push_back(std::move(n));
     }

@@ -1,6 +1,7 @@
 // jvs restore: bring the worktree (or some paths) to a snapshot, in place.
 #include "commands.h"
 #include "jvs/repo/operations.h"
+#include "jvs/repo/tags.h"
 
 namespace jvs::cli {
 
@@ -51,7 +52,7 @@ void AbortRestore(Context& ctx) {
 
 void RegisterRestore(CLI::App& app, Context& ctx) {
   struct Opts {
-    std::string ref;
+    std::string ref, latest_tag;
     bool abort = false;
     bool verify = false;
   };
@@ -61,16 +62,25 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
   cmd->add_flag("--abort", o->abort,
                 "Take back a restore that was interrupted (killed, failed, disk full): the files and the head go back "
                 "to what they were before it");
+  auto* latest = cmd->add_option("--latest-tag", o->latest_tag,
+                                 "Restore to the newest snapshot with a tag matching the glob PATTERN (default: any "
+                                 "tag), instead of REF")
+                     ->expected(0, 1)
+                     ->type_name("[PATTERN]");
   cmd->add_flag("--verify", o->verify,
                 "Check cloned content against its id too (reads every byte; copied content is always checked)");
-  cmd->callback([&ctx, o] {
+  cmd->callback([&ctx, o, latest] {
+    const bool by_tag = latest->count() > 0;
     if (o->abort) {
-      if (!o->ref.empty() || ctx.has_dashdash)
-        Fail(ErrorCode::kInvalidArgument, "--abort takes no REF or paths", "run 'jvs restore --abort' alone");
+      if (!o->ref.empty() || ctx.has_dashdash || by_tag)
+        Fail(ErrorCode::kInvalidArgument, "--abort takes no REF, --latest-tag or paths", "run 'jvs restore --abort' alone");
       AbortRestore(ctx);
       return;
     }
-    if (o->ref.empty())
+    if (by_tag && !o->ref.empty())
+      Fail(ErrorCode::kInvalidArgument, "give REF or --latest-tag, not both",
+           "'jvs restore --latest-tag [PATTERN]' picks the snapshot itself; a PATTERN goes right after the option");
+    if (o->ref.empty() && !by_tag)
       Fail(ErrorCode::kInvalidArgument, "'jvs restore' needs REF",
            "usage: jvs restore REF, or jvs restore --abort after an interrupted restore; 'jvs restore --help' says "
            "more");
@@ -89,7 +99,16 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
       auto it = repo->view().worktrees.find(ws->name());
       ref = it != repo->view().worktrees.end() && it->second.latest ? "latest" : "@";
     }
-    SnapshotId target = ctx.Resolve(*repo, ws->name(), ref);
+    std::optional<TaggedSnapshot> tagged;
+    if (by_tag) {
+      auto t = LatestTagged(*repo, o->latest_tag);
+      if (!t.ok() && t.error().code() == ErrorCode::kNotFound) {
+        Error e = std::move(t).error();
+        Fail(ErrorCode::kNotFound, e.message(), e.hint() + ("; 'jvs tag set NAME' tags the head"));
+      }
+      tagged = Check(std::move(t));
+    }
+    SnapshotId target = tagged ? tagged->id : ctx.Resolve(*repo, ws->name(), ref);
     auto r = Check(ws->Restore(target, paths));
     for (const auto& w : r.warnings) ctx.Warn(w);
     if (ctx.g.json) {
@@ -98,7 +117,8 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
              {"files_written", r.files_written},
              {"files_removed", r.files_removed},
              {"bytes_written", r.bytes_written},
-             {"op_id", r.op.hex()}};
+             {"op_id", r.op.hex()},
+             {"tag", tagged ? json(tagged->tag) : json(nullptr)}};
       // The head after the command: the target, or (with PATHS) the head
       // that did not move.
       auto wt = repo->view().worktrees.find(ws->name());
@@ -114,7 +134,8 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
       out += "Saved uncommitted changes as snapshot " + ctx.Id(*repo, *r.captured) +
              " (bring them back with 'jvs restore " + repo->ShortId(*r.captured) + "' or 'jvs restore HEAD')\n";
     out += (paths.empty() ? "Restored worktree " + QuoteName(ws->name()) : "Restored " + std::to_string(paths.size()) + " path(s) in worktree " + QuoteName(ws->name())) +
-           " to " + ctx.Id(*repo, r.target) + ": " + std::to_string(r.files_written) + " written, " +
+           " to " + ctx.Id(*repo, r.target) + (tagged ? " (tag " + QuoteName(tagged->tag) + ")" : std::string()) +
+           ": " + std::to_string(r.files_written) + " written, " +
            std::to_string(r.files_removed) + " removed\n";
     ctx.Out(out);
   });

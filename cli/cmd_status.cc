@@ -33,6 +33,15 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
     }
     auto r = Check(ws->Status());
     for (const auto& w : r.warnings) ctx.Warn(w);
+    // The head's change is divergent when other visible snapshots have it too.
+    std::optional<ChangeIndex> changes;
+    std::vector<SnapshotId> same_change;
+    if (r.head && !*z) {
+      auto s = Check(repo->ReadSnapshot(*r.head));
+      changes = Check(ChangeIndex::Build(*repo));
+      same_change = changes->Snapshots(s->change_id);
+      if (same_change.size() < 2) same_change.clear();
+    }
     if (ctx.g.json) {
       json j = ChangesJson(r.changes);
       SetNameJson(j, "worktree_name", ws->name());
@@ -43,6 +52,10 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
         auto s = Check(repo->ReadSnapshot(*r.head));
         j["head_change_id"] = ChangeIdToReverseHex(s->change_id).value_or(s->change_id);
       }
+      j["head_divergent"] = !same_change.empty();
+      json divergent = json::array();
+      for (const auto& id : same_change) divergent.push_back(id.hex());
+      j["divergent_snapshot_ids"] = divergent;
       j["clean"] = r.changes.empty();
       json conflicts = json::array();
       for (const auto& c : r.conflicts) conflicts.push_back(ConflictJson(c));
@@ -65,8 +78,15 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
     std::string out = "Worktree: " + QuoteName(ws->name()) + " (" + QuoteName(ws->path().string()) + ")\n";
     if (r.head) {
       auto s = Check(repo->ReadSnapshot(*r.head));
-      out += "Head: " + ctx.Id(*repo, *r.head) + " " + ctx.ChangeId(Check(ChangeIndex::Build(*repo)), s->change_id) +
+      out += "Head: " + ctx.Id(*repo, *r.head) + " " + ctx.ChangeId(*changes, s->change_id) +
              (s->note.empty() ? "" : " \"" + NoteSummary(s->note) + "\"") + "\n";
+      if (!same_change.empty()) {
+        std::string ids;
+        for (const auto& id : same_change) ids += (ids.empty() ? "" : ", ") + ctx.Id(*repo, id);
+        out += "The head's change " + ctx.ChangeId(*changes, s->change_id) + " is divergent: " +
+               std::to_string(same_change.size()) + " visible snapshots have it (" + ids + ")\n" +
+               "  hint: abandon one of them (jvs abandon ID) or describe one as a new change\n";
+      }
       auto latest = ws->state().latest;
       if (latest && *latest != *r.head)
         out += "Latest snapshot of this worktree is " + ctx.Id(*repo, *latest) + " ('jvs restore HEAD' returns to it)\n";

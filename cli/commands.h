@@ -27,6 +27,8 @@ void RegisterRebase(CLI::App& app, Context& ctx);
 void RegisterDescribe(CLI::App& app, Context& ctx);
 // abandon (cmd_abandon.cc).
 void RegisterAbandon(CLI::App& app, Context& ctx);
+// evolog (cmd_evolog.cc).
+void RegisterEvolog(CLI::App& app, Context& ctx);
 void RegisterOp(CLI::App& app, Context& ctx);
 void RegisterWorktree(CLI::App& app, Context& ctx);
 void RegisterVerify(CLI::App& app, Context& ctx);
@@ -41,4 +43,14 @@ namespace jvs::cli {
 json ChangesJson(const std::vector<TreeChange>& changes);
 // A conflicted path with its sides and bases (merge, resolve, status; cmd_merge.cc).
 json ConflictJson(const ConflictedPath& c);
+// Where the content of one side of a diff comes from: the store, or the
+// files of a working copy.
+struct DiffSide {
+  bool working_copy = false;
+  fs::path root;  // workspace root when working_copy
+};
+// `changes` as `jvs diff` prints them: per-file hunks (git's unified form),
+// or with `stat` per-file line counts and a total (cmd_diff.cc).
+std::string DiffText(Repo& repo, const DiffSide& from, const DiffSide& to, const std::vector<TreeChange>& changes,
+                     bool stat);
 }  // namespace jvs::cli

@@ -22,6 +22,7 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"rebase", {}},
       {"describe", {"refs"}},
       {"abandon", {"refs"}},
+      {"evolog", {"refs"}},
       {"tag set", {"tags", "refs"}},
       {"tag delete", {"tags"}},
       {"op restore", {"ops"}},

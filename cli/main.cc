@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   RegisterRebase(app, ctx);
   RegisterDescribe(app, ctx);
   RegisterAbandon(app, ctx);
+  RegisterEvolog(app, ctx);
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);
   RegisterWorktree(app, ctx);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "jvs/repo/evolog.h"
 #include "repo/view_commit.h"
 
 namespace jvs {
@@ -24,8 +25,8 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
   Store& store = repo.store();
   SnapshotIndexScope index_scope(store);
   std::vector<HistoryEntry> out;
-  auto keep = [&](const SnapshotId& id, std::shared_ptr<const Snapshot> s) {
-    HistoryEntry e{id, std::move(s), TagsOf(repo.view(), id)};
+  auto keep = [&](const SnapshotId& id, std::shared_ptr<const Snapshot> s, bool hidden = false) {
+    HistoryEntry e{id, std::move(s), TagsOf(repo.view(), id), hidden};
     if (o.tag && std::find(e.tags.begin(), e.tags.end(), *o.tag) == e.tags.end()) return;
     if (o.grep && e.snapshot->note.find(*o.grep) == std::string::npos) return;
     out.push_back(std::move(e));
@@ -36,21 +37,29 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
     if (wt != repo.view().worktrees.end() && wt->second.head) {
       std::unordered_set<SnapshotId, IdHash> seen;
       for (std::optional<SnapshotId> cur = wt->second.head;
-           cur && seen.insert(*cur).second && !(o.limit && out.size() >= *o.limit);) {
+           cur && seen.insert(*cur).second && !(o.limit && !o.hidden && out.size() >= *o.limit);) {
         SnapshotId id = *cur;
         JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
         cur = s->parents.empty() ? std::nullopt : std::optional<SnapshotId>(s->parents[0]);
         keep(id, std::move(s));
       }
     }
-    return out;
+    if (!o.hidden) return out;
+  } else {
+    JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> ids, repo.AllVisibleSnapshots());
+    for (const auto& id : ids) {
+      JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
+      keep(id, std::move(s));
+    }
   }
-  JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> ids, repo.AllVisibleSnapshots());
-  for (const auto& id : ids) {
-    JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
-    keep(id, std::move(s));
+  if (o.hidden) {
+    JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> hidden, HiddenSnapshots(repo));
+    for (const auto& id : hidden) {
+      JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
+      keep(id, std::move(s), true);
+    }
   }
-  if (o.all) {
+  {
     // Newest first; among equal times (pinned clocks, fast scripts) children
     // come before their parents: order by generation (distance from a root).
     std::unordered_map<SnapshotId, size_t, IdHash> gen;
@@ -90,6 +99,7 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
     std::stable_sort(out.begin(), out.end(), [&](const HistoryEntry& a, const HistoryEntry& b) {
       if (a.snapshot->created_at != b.snapshot->created_at) return a.snapshot->created_at > b.snapshot->created_at;
       if (gen[a.id] != gen[b.id]) return gen[a.id] > gen[b.id];
+      if (a.hidden != b.hidden) return b.hidden;  // a rewrite keeps the time: the visible version first
       return a.id < b.id;
     });
   }

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fnmatch.h>
 #include <vector>
 
 #include "jvs/base/repo_path.h"
 #include "jvs/base/suggest.h"
 #include "jvs/repo/transaction.h"
+#include "repo/ancestry.h"
 
 namespace jvs {
 
@@ -60,6 +62,44 @@ Result<TagOutcome> DeleteTag(Repo& repo, const std::string& name) {
   JVS_ASSIGN_OR_RETURN(out.op, tx.Commit("delete tag " + name));
   out.changed = true;
   return out;
+}
+
+Result<TaggedSnapshot> LatestTagged(Repo& repo, const std::string& pattern) {
+  struct Candidate {
+    std::string tag;
+    SnapshotId id;
+    std::string created_at;
+  };
+  std::vector<Candidate> found;
+  std::vector<std::string> all;
+  for (const auto& [name, id] : repo.view().tags) {
+    all.push_back(name);
+    if (!pattern.empty() && fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
+    JVS_ASSIGN_OR_RETURN(auto s, repo.ReadSnapshot(id));
+    found.push_back({name, id, s->created_at});
+  }
+  if (found.empty()) {
+    std::string names;
+    for (size_t i = 0; i < all.size() && i < 20; ++i) names += (names.empty() ? "" : ", ") + all[i];
+    if (all.size() > 20) names += " and " + std::to_string(all.size() - 20) + " more";
+    if (all.empty()) return Error(ErrorCode::kNotFound, "there are no tags", "tag a snapshot first").WithRemedy(Remedy::kListReferences);
+    return Error(ErrorCode::kNotFound, "no tag matches '" + pattern + "'",
+                 "the pattern is a glob (* ? [...]) matched against whole tag names; existing tags: " + names);
+  }
+  // RFC 3339 times of one format compare as text; ties go to descendants.
+  size_t best = 0;
+  for (size_t i = 1; i < found.size(); ++i) {
+    const Candidate& c = found[i];
+    const Candidate& b = found[best];
+    if (c.created_at != b.created_at) {
+      if (c.created_at > b.created_at) best = i;
+      continue;
+    }
+    if (c.id == b.id) continue;  // the first tag name (sorted) stays
+    JVS_ASSIGN_OR_RETURN(bool below, IsAncestor(repo, b.id, c.id));
+    if (below) best = i;
+  }
+  return TaggedSnapshot{found[best].tag, found[best].id};
 }
 
 }  // namespace jvs

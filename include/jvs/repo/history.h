@@ -1,5 +1,6 @@
 // History: the snapshots of a worktree's line (or of every visible line),
-// newest first, with their tags. Stateless functions reading a Repo's
+// newest first, with their tags; with `hidden`, also the snapshots that were
+// rewritten or abandoned (jvs/repo/evolog.h). Stateless functions reading a Repo's
 // current view and store (the Repo is not owned and not thread-safe).
 #pragma once
 
@@ -14,6 +15,7 @@ namespace jvs {
 
 struct HistoryOptions {
   bool all = false;              // every line, not only the worktree's
+  bool hidden = false;           // also hidden snapshots (interleaved, newest first)
   std::optional<size_t> limit;
   std::optional<std::string> tag;
   std::optional<std::string> grep;
@@ -22,6 +24,7 @@ struct HistoryEntry {
   SnapshotId id;
   std::shared_ptr<const Snapshot> snapshot;
   std::vector<std::string> tags;
+  bool hidden = false;  // rewritten or abandoned, not visible now
 };
 Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktree,
                                           const HistoryOptions& options);

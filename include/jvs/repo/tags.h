@@ -26,6 +26,17 @@ Status ValidateNewTagName(const std::string& name);
 // nothing when it already points there. The name is validated.
 Result<TagOutcome> SetTag(Repo& repo, const std::string& name, const SnapshotId& id);
 
+// The newest snapshot a tag whose name matches the glob `pattern` (fnmatch:
+// * ? [...]; empty: any tag) names, with that tag (restore --latest-tag, as in
+// the original JVS). Newest by creation time; among equal times a descendant
+// before its ancestors, then by tag name. kNotFound when no tag matches,
+// naming the tags there are.
+struct TaggedSnapshot {
+  std::string tag;
+  SnapshotId id;
+};
+Result<TaggedSnapshot> LatestTagged(Repo& repo, const std::string& pattern);
+
 // Deletes tag `name` (one operation); its snapshot stays visible as a head.
 // kNotFound, naming the closest existing tags, when there is no such tag.
 Result<TagOutcome> DeleteTag(Repo& repo, const std::string& name);
