@@ -25,6 +25,9 @@ void RegisterMerge(CLI::App& app, Context& ctx);
 void RegisterRebase(CLI::App& app, Context& ctx);
 // describe (cmd_describe.cc).
 void RegisterDescribe(CLI::App& app, Context& ctx);
+// squash and split (cmd_squash.cc).
+void RegisterSquash(CLI::App& app, Context& ctx);
+void RegisterSplit(CLI::App& app, Context& ctx);
 // abandon (cmd_abandon.cc).
 void RegisterAbandon(CLI::App& app, Context& ctx);
 // evolog (cmd_evolog.cc).

@@ -21,6 +21,8 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"resolve", {"files"}},
       {"rebase", {}},
       {"describe", {"refs"}},
+      {"squash", {}},
+      {"split", {"refs"}},
       {"abandon", {"refs"}},
       {"evolog", {"refs"}},
       {"tag set", {"tags", "refs"}},

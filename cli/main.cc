@@ -109,6 +109,8 @@ int main(int argc, char** argv) {
   RegisterMerge(app, ctx);
   RegisterRebase(app, ctx);
   RegisterDescribe(app, ctx);
+  RegisterSquash(app, ctx);
+  RegisterSplit(app, ctx);
   RegisterAbandon(app, ctx);
   RegisterEvolog(app, ctx);
   RegisterTag(app, ctx);

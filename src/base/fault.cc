@@ -5,13 +5,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 
 namespace jvs::fault {
 namespace {
 
-enum class Action { kKill, kError };
+// kPause (`:pause`, not in the header's list: for concurrency tests) sleeps
+// two seconds at the point and goes on, so that two processes started
+// together both pass their earlier steps before either goes further.
+enum class Action { kKill, kError, kPause };
 
 struct Rule {
   std::string name;  // may end in '*'
@@ -41,7 +46,7 @@ bool IsKnown(std::string_view name) {
 Status Malformed(std::string_view spec, std::string_view why) {
   return Error(ErrorCode::kInvalidArgument,
                "malformed fault spec '" + std::string(spec) + "': " + std::string(why),
-               "use NAME[:kill|:error][@N], comma-separated");
+               "use NAME[:kill|:error|:pause][@N], comma-separated");
 }
 
 }  // namespace
@@ -73,6 +78,7 @@ Status Arm(std::string_view spec) {
       std::string_view act = item.substr(colon + 1);
       if (act == "kill") r.action = Action::kKill;
       else if (act == "error") r.action = Action::kError;
+      else if (act == "pause") r.action = Action::kPause;
       else return Malformed(spec, "unknown action '" + std::string(act) + "'");
       item = item.substr(0, colon);
     }
@@ -111,6 +117,10 @@ Status Point(std::string_view name) {
   if (fire == Action::kKill) {
     ::kill(::getpid(), SIGKILL);
     ::_exit(137);  // not reached
+  }
+  if (fire == Action::kPause) {
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    return OkStatus();
   }
   return Error(ErrorCode::kIo, "injected fault at " + std::string(name));
 }

@@ -209,6 +209,73 @@ TEST_F(AbandonTest, AmendKeepsTheChangeAndDescendantsInEveryWorktreeFollow) {
   ASSERT_OK(Run({"verify", "--all"}));
 }
 
+TEST_F(AbandonTest, ConcurrentDescribesDivergeAndAbandonResolvesIt) {
+  Write("a.txt", "a\n");
+  Snap("base");
+  fs::path tmp = Fork("tmp");
+  WriteAt(tmp / "t.txt", "t\n");
+  const std::string x = SnapIn(tmp, "x");
+  ASSERT_OK(Run({"worktree", "remove", "tmp"}));  // x stays visible, as a head
+  fs::path exp = Fork("exp");
+  const std::string change = ChangeOf(x);
+  ASSERT_FALSE(change.empty());
+  // Two processes describe x at once: both read the same operation, both
+  // wait after writing their view, both publish on it.
+  auto env = CleanEnv({{"JVS_FAULT_POINT", "publish.after_view:pause"}});
+  Child one(Ws(), {JVS_BINARY, "--json", "describe", x, "-m", "from main"}, env);
+  Child two(exp, {JVS_BINARY, "--json", "describe", x, "-m", "from exp"}, env);
+  RunResult r1 = one.Finish("", std::chrono::seconds(30)), r2 = two.Finish("", std::chrono::seconds(30));
+  ASSERT_EQ(r1.exit_code, 0) << r1.Describe();
+  ASSERT_EQ(r2.exit_code, 0) << r2.Describe();
+  const std::string x1 = r1.Json()["new_snapshot_id"].get<std::string>();
+  const std::string x2 = r2.Json()["new_snapshot_id"].get<std::string>();
+  ASSERT_NE(x1, x2);
+  // The next command merges the two operations: both versions are visible.
+  auto vis = Visible();
+  ASSERT_TRUE(vis.count(x1) && vis.count(x2)) << "both rewrites are kept";
+  EXPECT_FALSE(vis.count(x));
+  EXPECT_TRUE(vis[x1].value("divergent", false)) << vis[x1].dump(1);
+  EXPECT_TRUE(vis[x2].value("divergent", false)) << vis[x2].dump(1);
+  RunResult h = Run({"history", "--all"});
+  ASSERT_OK(h);
+  EXPECT_TRUE(Contains(h.out, "divergent")) << h.out;
+  // The change id names no single snapshot now: an error listing both.
+  RunResult amb = ExpectError(Ws(), {"describe", change, "-m", "which?"}, 1, "divergent");
+  EXPECT_TRUE(Contains(amb.err, x1.substr(0, 8)) && Contains(amb.err, x2.substr(0, 8))) << amb.err;
+  // Resolved by abandoning one version.
+  json ab = In(Ws(), {"abandon", x2});
+  ASSERT_TRUE(ab.is_object());
+  vis = Visible();
+  EXPECT_TRUE(vis.count(x1) && !vis.count(x2));
+  EXPECT_FALSE(vis[x1].value("divergent", true));
+  json d = In(Ws(), {"describe", change, "-m", "settled"});
+  ASSERT_TRUE(d.is_object());
+  EXPECT_EQ(d["old_snapshot_id"], x1);
+}
+
+TEST_F(AbandonTest, GcKeepsHiddenVersionsInsideTheHorizon) {
+  Write("a.txt", "one\n");
+  const std::string a = Snap("first");
+  Write("a.txt", "two\n");
+  const std::string b = Snap("second");
+  const std::string amended = RunJson({"snapshot", "--amend", "-m", "second, amended"})["snapshot_id"];
+  json ab = In(Ws(), {"abandon", amended});  // head back to a; the versions of b are hidden
+  ASSERT_TRUE(ab.is_object());
+  // A gc with no grace time, every operation kept: nothing hidden is deleted.
+  json plan = RunJson({"gc", "plan", "--grace-minutes", "0"});
+  ASSERT_OK(Run({"gc", "run", "--plan-id", plan["plan_id"].get<std::string>()}));
+  ASSERT_OK(Run({"diff", b, amended}));
+  ASSERT_OK(Run({"verify", "--all"}));
+  json ev = RunJson({"evolog", amended});
+  ASSERT_EQ(ev.size(), 2u) << ev.dump(1);
+  EXPECT_FALSE(ev[1]["collected"].get<bool>());
+  // Undo (of the abandon, then of the amend) still works after gc.
+  ASSERT_OK(Run({"undo"}));
+  EXPECT_EQ(Head(Ws()), amended);
+  ASSERT_OK(Run({"undo"}));
+  EXPECT_EQ(Head(Ws()), b);
+}
+
 TEST_F(AbandonTest, AmendWithoutAHeadIsRefused) {
   Write("a.txt", "one\n");
   ExpectError(Ws(), {"snapshot", "--amend"}, 1, "nothing to amend");

@@ -1,10 +1,12 @@
 // The fault injection mechanism itself: the JVS_FAULT_POINT spec parser
-// (NAME[:kill|:error][@N], comma-separated, NAME may end in '*'), hit
+// (NAME[:kill|:error|:pause][@N], comma-separated, NAME may end in '*'), hit
 // counting, the injected error, the kill, and the list of known points.
 // The points in the real flows are exercised end to end by
 // tests/e2e/crash_points_test.cc.
 
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 #include "remedy.h"
 #include <signal.h>
@@ -50,6 +52,14 @@ TEST_F(FaultSpecTest, ErrorActionReturnsAnInjectedIoError) {
   EXPECT_EQ(st.error().code(), ErrorCode::kIo);
   EXPECT_EQ(st.error().message(), std::string("injected fault at ") + kA);
   EXPECT_TRUE(fault::Point(kA).ok()) << "only the chosen hit fires";
+}
+
+TEST_F(FaultSpecTest, PauseActionWaitsAndGoesOn) {
+  ASSERT_TRUE(fault::Arm(S(kA, ":pause")).ok());
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(fault::Point(kA).ok()) << "a pause is not an error";
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1500));
+  EXPECT_TRUE(fault::Point(kA).ok());
 }
 
 TEST_F(FaultSpecTest, AtNFiresOnTheNthHitOnly) {
