@@ -28,6 +28,8 @@ void RegisterDescribe(CLI::App& app, Context& ctx);
 // squash and split (cmd_squash.cc).
 void RegisterSquash(CLI::App& app, Context& ctx);
 void RegisterSplit(CLI::App& app, Context& ctx);
+// duplicate (cmd_duplicate.cc).
+void RegisterDuplicate(CLI::App& app, Context& ctx);
 // abandon (cmd_abandon.cc).
 void RegisterAbandon(CLI::App& app, Context& ctx);
 // evolog (cmd_evolog.cc).

@@ -24,6 +24,7 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"squash", {}},
       {"split", {"refs"}},
       {"abandon", {"refs"}},
+      {"duplicate", {"refs"}},
       {"evolog", {"refs"}},
       {"tag set", {"tags", "refs"}},
       {"tag delete", {"tags"}},

@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
   RegisterSquash(app, ctx);
   RegisterSplit(app, ctx);
   RegisterAbandon(app, ctx);
+  RegisterDuplicate(app, ctx);
   RegisterEvolog(app, ctx);
   RegisterTag(app, ctx);
   RegisterOp(app, ctx);

@@ -180,5 +180,46 @@ TEST_F(SquashTest, ConflictsAreRecordedAndBadInputIsRefused) {
   ExpectError(Ws(), {"squash", "--from", "nosuchref"}, 1, "unknown reference");
 }
 
+TEST_F(SquashTest, DuplicateCopiesAsNewChangesOnTheirParentsOrOntoADestination) {
+  Write("f.txt", "1\n");
+  const std::string a = Snap("a");
+  Write("g.txt", "g\n");
+  const std::string b = Snap("b");
+  Write("h.txt", "h\n");
+  const std::string c = Snap("c");
+  auto vis = Visible();
+  // A copy of the head beside it: same tree, same parent, new change.
+  json r = RunJson({"duplicate"});
+  ASSERT_EQ(r["duplicated"].size(), 1u);
+  const std::string c2 = r["duplicated"][0]["new"].get<std::string>();
+  vis = Visible();
+  ASSERT_TRUE(vis.count(c2) && vis.count(c));
+  EXPECT_EQ(vis[c2]["parents"], json::array({b}));
+  EXPECT_NE(vis[c2]["change_id"], vis[c]["change_id"]);
+  EXPECT_EQ(vis[c2]["note"], "c");
+  EXPECT_EQ(Head(Ws()), c) << "nothing moves";
+  EXPECT_EQ(Changed(c2), Changed(c));
+  // b and c onto a: the chain keeps its shape, each change carried.
+  json two = RunJson({"duplicate", b, c, "-d", a});
+  ASSERT_EQ(two["duplicated"].size(), 2u);
+  const std::string b3 = two["duplicated"][0]["new"].get<std::string>();
+  const std::string c3 = two["duplicated"][1]["new"].get<std::string>();
+  vis = Visible();
+  EXPECT_EQ(vis[b3]["parents"], json::array({a}));
+  EXPECT_EQ(vis[c3]["parents"], json::array({b3}));
+  EXPECT_EQ(Changed(c3), (std::vector<std::string>{"h.txt"}));
+  // A hidden version comes back as a new change.
+  const std::string described = RunJson({"describe", "-m", "c, described"})["new_snapshot_id"];
+  json back = RunJson({"duplicate", c});
+  const std::string c4 = back["duplicated"][0]["new"].get<std::string>();
+  vis = Visible();
+  EXPECT_TRUE(vis.count(c4) && !vis.count(c) && vis.count(described));
+  EXPECT_EQ(vis[c4]["note"], "c");
+  ExpectError(Ws(), {"duplicate", c, "-d", c}, 1, "onto itself");
+  ASSERT_OK(Run({"undo"}));
+  EXPECT_FALSE(Visible().count(c4));
+  ASSERT_OK(Run({"verify", "--all"}));
+}
+
 }  // namespace
 }  // namespace jvs::e2e
