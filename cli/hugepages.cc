@@ -30,7 +30,8 @@ std::string& Note() {
 bool IsHeavyCommand(int argc, char** argv) {
   static const std::set<std::string_view> kHeavy = {
       "snapshot", "status", "restore", "diff", "verify", "doctor", "gc",
-      "undo",     "redo",   "fork",    "init", "history", "merge", "rebase", "resolve"};
+      "undo",     "redo",   "fork",    "init", "history", "merge", "rebase", "resolve",
+      "abandon",  "squash", "split"};
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--") break;

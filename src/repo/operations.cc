@@ -264,6 +264,13 @@ Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& here, bool whole_r
   // Newest first: an undo cancels what it undid (so repeated undos step
   // back); a redo is an operation like any other (undoing it undoes again).
   std::set<OperationId> undone;
+  // The implicit update of this worktree's files after another command moved
+  // its head (a stale worktree) is no command of its own: undo passes over
+  // it to the command that made the worktree stale, and the files go back to
+  // what they were before that update (its saved dirty files, or the head
+  // the undo brings back).
+  bool passed_stale_update = false;
+  std::optional<std::string> stale_capture;
   for (const OperationId& id : order) {
     if (undone.count(id)) continue;
     JVS_ASSIGN_OR_RETURN(Operation op, ops.ReadOperation(id));
@@ -271,11 +278,35 @@ Result<ViewUpdate> PlanUndoNow(Repo& repo, const std::string& here, bool whole_r
       undone.insert(*x);
       continue;
     }
+    const auto& attrs = op.metadata.attributes;
+    if (auto st = attrs.find("stale_update"); st != attrs.end() && op.parents.size() == 1) {
+      auto w = attrs.find("worktree");
+      if (w != attrs.end() && w->second == here) {
+        if (!passed_stale_update) {
+          auto c = attrs.find("captured_snapshot");
+          if (c != attrs.end()) stale_capture = c->second;
+        }
+        passed_stale_update = true;
+        continue;
+      }
+      if (whole_repo) continue;
+    }
     JVS_ASSIGN_OR_RETURN(Relation rel, RelationTo(ops, op, selection));
     if (rel == Relation::kNone) continue;
     if (op.parents.empty()) break;
-    return Revert(repo, id, op, rel, selection, here, "undo operation " + Short(id) + ": " + op.metadata.description,
-                  {{"undo_of", id.hex()}});
+    JVS_ASSIGN_OR_RETURN(ViewUpdate u, Revert(repo, id, op, rel, selection, here,
+                                              "undo operation " + Short(id) + ": " + op.metadata.description,
+                                              {{"undo_of", id.hex()}}));
+    if (passed_stale_update) {
+      u.keep_files = false;
+      u.files_from.reset();
+      if (stale_capture) {
+        auto c = SnapshotId::FromHex(*stale_capture);
+        if (!c.ok()) return Error(ErrorCode::kCorrupt, "an operation names a bad captured snapshot");
+        u.files_from = *c;
+      }
+    }
+    return u;
   }
   if (!ops.horizon().empty()) return PastHorizon("nothing left to undo");
   return Error(ErrorCode::kRefused, whole_repo ? "nothing left to undo"

@@ -46,6 +46,8 @@ Result<std::optional<SnapshotId>> Workspace::StaleFrom() {
 Result<RestoreOutcome> Workspace::UpdateStale(const SnapshotId& old_head) {
   ViewUpdate u;
   u.description = "update stale worktree " + name_;
+  // Implicit (no command asked for it): undo passes over it (src/repo/operations.cc).
+  u.attributes["stale_update"] = old_head.hex();
   u.capture_parent = old_head;
   u.only_if_stale_from = old_head;
   u.make_view = [](View v) -> Result<View> { return v; };

@@ -20,7 +20,9 @@
 // - redo in W re-applies what the latest run of undos in W took back;
 // - a worktree whose head another worktree's command moved is stale: its next
 //   command (here: `status`) brings its files to the new head first, saving
-//   dirty files (an operation of that worktree).
+//   dirty files (an operation of that worktree, which undo passes over: the
+//   undo takes back the command that made the worktree stale, and the files
+//   go back to what they were before the stale update).
 //
 // JVS_OPLOG_MODEL_SEED and JVS_OPLOG_MODEL_STEPS override the seed and the
 // number of steps, for exploring.
@@ -65,6 +67,7 @@ struct ModelOp {
   std::string moved;  // the worktree whose files it moved ("" none)
   Id captured;        // dirty files of `moved` saved first
   bool kept = false;  // moved's files were left as they were
+  bool stale = false; // the implicit update of a stale worktree (undo passes over it)
   size_t target = 0;  // undo: the operation taken back; redo: the undo re-applied
 };
 
@@ -400,11 +403,20 @@ class OpLogModelTest : public RepoTest {
     std::set<size_t> undone;
     std::optional<size_t> t;
     int rel = 0;
+    // A stale update of w is passed over: the files go back to what they
+    // were before it (its saved dirty files, or the head the undo restores).
+    bool passed_stale = false;
+    Id stale_capture;
     for (size_t i = model_.ops.size(); i-- > 0;) {
       if (undone.count(i)) continue;
       const ModelOp& o = model_.ops[i];
       if (o.kind == OpKind::kUndo) {
         undone.insert(o.target);
+        continue;
+      }
+      if (o.stale && o.moved == w) {
+        if (!passed_stale) stale_capture = o.captured;
+        passed_stale = true;
         continue;
       }
       rel = Relation(i, w);
@@ -431,6 +443,10 @@ class OpLogModelTest : public RepoTest {
     bool keep;
     Id from;
     FilesRule(*t, w, &keep, &from);
+    if (passed_stale) {
+      keep = false;
+      from = stale_capture;
+    }
     ApplyRevert(w, j, op, reverted, keep, from);
   }
 
@@ -524,6 +540,7 @@ class OpLogModelTest : public RepoTest {
           }
           op.what = "stale update of " + w;
           op.from = op.moved = w;
+          op.stale = true;
           pending_stale_ = op;
         }
       }

@@ -196,5 +196,30 @@ TEST_F(UndoTest, OperationsRecordTheirWorktree) {
   EXPECT_EQ(log[1]["attributes"].value("from_worktree", ""), "main");
 }
 
+// An `op restore` run in main moves exp's head; exp's first command is `jvs
+// undo`: the implicit update of exp's stale files is passed over, and the
+// undo takes back what made exp stale, files (the committed file and the
+// dirty one) exactly as they were before.
+TEST_F(UndoTest, FirstUndoInAStaleWorktreeTakesBackWhatMadeItStale) {
+  Write("a.txt", "a\n");
+  Snap("one");
+  fs::path exp = Fork("exp");
+  WriteAt(exp / "x.txt", "x\n");
+  const std::string x = SnapIn(exp, "exp x");
+  WriteAt(exp / "dirty.txt", "dirty\n");
+  ASSERT_OK(Run({"op", "restore", "@-"}));  // as before exp's snapshot: exp's head moves back
+  RunResult u = Jvs(exp, {"undo"});
+  ASSERT_OK(u);
+  EXPECT_TRUE(jvs::testing::Contains(u.out, "restore to operation")) << u.out;
+  EXPECT_EQ(HeadIn(exp), x);
+  EXPECT_EQ(ReadAt(exp / "x.txt"), "x\n");
+  EXPECT_EQ(ReadAt(exp / "dirty.txt"), "dirty\n");
+  // main is untouched by exp's undo.
+  EXPECT_EQ(Read("a.txt"), "a\n");
+  // A redo makes exp stale's cause again; its files follow the head.
+  ASSERT_OK(Jvs(exp, {"redo"}));
+  EXPECT_FALSE(fs::exists(exp / "x.txt"));
+}
+
 }  // namespace
 }  // namespace jvs::e2e
