@@ -20,7 +20,8 @@ std::string Short(const SnapshotId& id) { return id.hex().substr(0, 12); }
 // new version of `target` first, then its visible descendants, parents before
 // children. Deterministic (the same inputs give the same snapshot ids), so
 // that planning again under a lock repeats it exactly.
-Result<RebasePlan> PlanDescribe(Repo& repo, const View& view, const SnapshotId& target, const std::string& note) {
+Result<RebasePlan> PlanDescribe(Repo& repo, const View& view, const SnapshotId& target, const std::string& note,
+                                const std::string& change_id) {
   // The visible snapshots (heads, worktrees, tags; pins do not pull snapshots
   // in, as for rebase) and their children.
   std::vector<SnapshotId> starts = view.heads;
@@ -78,6 +79,7 @@ Result<RebasePlan> PlanDescribe(Repo& repo, const View& view, const SnapshotId& 
     Snapshot s = *snaps.at(id);  // change id, root, author, time, worktree and engine stay
     if (id == target) {
       s.note = note;
+      if (!change_id.empty()) s.change_id = change_id;
     } else {
       // Only a note above changed: each parent's root is what it was, so the
       // root stays too (a rebase would compute the same).
@@ -95,14 +97,26 @@ Result<RebasePlan> PlanDescribe(Repo& repo, const View& view, const SnapshotId& 
 }  // namespace
 
 Result<DescribeOutcome> Describe(Workspace& ws, const SnapshotId& target, const std::string& note) {
+  DescribeOptions o;
+  o.note = note;
+  return Describe(ws, target, o);
+}
+
+Result<DescribeOutcome> Describe(Workspace& ws, const SnapshotId& target, const DescribeOptions& options) {
+  if (!options.note && !options.new_change_id)
+    return Error(ErrorCode::kInvalidArgument, "nothing to describe: no note and no new change id",
+                 "give the new note, or ask for a new change id");
   Repo& repo = ws.repo();
   const std::string name = ws.name();
   DescribeOutcome outcome;
   outcome.old_id = target;
+  // Drawn once: planning again under the lock gives the same snapshots.
+  const std::string change_id = options.new_change_id ? repo.NewChangeId() : std::string();
+  std::string note;
   // Plans on the latest view (the caller holds the worktree lock).
   auto replan = [&]() -> Result<ViewUpdate> {
     const View before = repo.view();
-    JVS_ASSIGN_OR_RETURN(RebasePlan plan, PlanDescribe(repo, before, target, note));
+    JVS_ASSIGN_OR_RETURN(RebasePlan plan, PlanDescribe(repo, before, target, note, change_id));
     outcome.new_id = plan.replacement.at(target);
     outcome.descendants.assign(plan.rebased.begin() + 1, plan.rebased.end());
     outcome.worktrees_moved.clear();
@@ -110,6 +124,7 @@ Result<DescribeOutcome> Describe(Workspace& ws, const SnapshotId& target, const 
       if (wt.head && plan.replacement.count(*wt.head)) outcome.worktrees_moved.push_back(n);
     ViewUpdate u;
     u.description = "describe " + Short(target) + " as " + Short(outcome.new_id);
+    if (!change_id.empty()) u.description += " (a new change)";
     if (!outcome.descendants.empty())
       u.description += " (" + std::to_string(outcome.descendants.size()) + " descendant(s) rebased)";
     u.progress_phase = "describe";
@@ -124,7 +139,8 @@ Result<DescribeOutcome> Describe(Workspace& ws, const SnapshotId& target, const 
     JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
     JVS_TRY(repo.Reload());
     JVS_ASSIGN_OR_RETURN(auto old, repo.ReadSnapshot(target));
-    if (old->note == note) {
+    note = options.note ? *options.note : old->note;
+    if (old->note == note && change_id.empty()) {
       outcome.new_id = target;
       outcome.unchanged = true;
       outcome.op = repo.op_id();

@@ -156,6 +156,9 @@ TEST_F(AbandonTest, AmendKeepsTheChangeAndDescendantsInEveryWorktreeFollow) {
   const std::string c = SnapIn(exp, "exp child");
   WriteAt(exp / "dirty.txt", "exp uncommitted\n");  // exp's dirty work
   const std::string cc = ChangeOf(c);
+  fs::path other = Fork("other");  // a second descendant, in a third worktree
+  WriteAt(other / "o.txt", "other child\n");
+  const std::string o = SnapIn(other, "other child");
 
   Write("f.txt", With5("line 5 v2\n"));
   json r = RunJson({"snapshot", "--amend"});
@@ -164,9 +167,13 @@ TEST_F(AbandonTest, AmendKeepsTheChangeAndDescendantsInEveryWorktreeFollow) {
   EXPECT_EQ(r["note"], "to amend") << "the note is kept without -m";
   EXPECT_EQ(r["change_id"], cs);
   auto moved = Rebased(r);
-  ASSERT_EQ(moved.size(), 1u) << r.dump(1);
+  ASSERT_EQ(moved.size(), 2u) << r.dump(1);
   const std::string c2 = moved[c]["new"].get<std::string>();
-  EXPECT_EQ(r["worktrees_moved"], json::array({"exp"}));
+  const std::string o2 = moved[o]["new"].get<std::string>();
+  EXPECT_EQ(r["worktrees_moved"], json::array({"exp", "other"}));
+  EXPECT_EQ(Head(other), o2);
+  EXPECT_EQ(ReadAt(other / "f.txt"), With5("line 5 v2\n"));
+  EXPECT_EQ(ReadAt(other / "o.txt"), "other child\n");
   auto vis = Visible();
   EXPECT_FALSE(vis.count(s) || vis.count(c));
   ASSERT_TRUE(vis.count(s2) && vis.count(c2));
@@ -201,7 +208,9 @@ TEST_F(AbandonTest, AmendKeepsTheChangeAndDescendantsInEveryWorktreeFollow) {
   EXPECT_EQ(Read("f.txt"), With5("line 5 v2\n")) << "undoing a snapshot leaves the files as they are";
   vis = Visible();
   EXPECT_TRUE(vis.count(s) && vis.count(c));
-  // exp follows back on its next command, its dirty work still carried.
+  // exp and other follow back on their next command, exp's dirty work still carried.
+  EXPECT_EQ(Head(other), o);
+  EXPECT_EQ(ReadAt(other / "f.txt"), With5("line 5 v1\n"));
   EXPECT_EQ(Head(exp), c);
   EXPECT_EQ(ReadAt(exp / "f.txt"), With5("line 5 v1\n"));
   EXPECT_EQ(ReadAt(exp / "e.txt"), "exp child\n");
@@ -251,6 +260,20 @@ TEST_F(AbandonTest, ConcurrentDescribesDivergeAndAbandonResolvesIt) {
   json d = In(Ws(), {"describe", change, "-m", "settled"});
   ASSERT_TRUE(d.is_object());
   EXPECT_EQ(d["old_snapshot_id"], x1);
+  // The other way out: undo the abandon, then give one version a new change.
+  ASSERT_OK(Run({"undo"}));
+  ASSERT_OK(Run({"undo"}));
+  vis = Visible();
+  ASSERT_TRUE(vis.count(x1) && vis.count(x2));
+  EXPECT_TRUE(vis[x1].value("divergent", false));
+  json nc = In(Ws(), {"describe", x2, "--new-change-id"});
+  ASSERT_TRUE(nc.is_object());
+  EXPECT_NE(nc["change_id"], change);
+  EXPECT_EQ(nc["note"], "from exp") << "the note stays";
+  vis = Visible();
+  EXPECT_FALSE(vis[x1].value("divergent", true));
+  ASSERT_TRUE(vis.count(nc["new_snapshot_id"].get<std::string>()));
+  ExpectError(Ws(), {"describe", x1}, 2, "-m NOTE");
 }
 
 TEST_F(AbandonTest, GcKeepsHiddenVersionsInsideTheHorizon) {

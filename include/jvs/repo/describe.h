@@ -12,6 +12,7 @@
 // thread-safe).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,10 +29,20 @@ struct DescribeOutcome {
   OperationId op;          // when !unchanged
 };
 
+struct DescribeOptions {
+  std::optional<std::string> note;  // absent: the note stays
+  // Give the new version a new change id (it leaves its change: resolves a
+  // divergent change, or splits a version off); its descendants keep theirs.
+  bool new_change_id = false;
+};
+
 // Rewrites `target` (a visible snapshot) with `note` from worktree `ws`. Any
 // note is accepted, the empty one too. kRefused for a snapshot that is not
 // visible (rewritten, or kept only by the op log): describe its change's
 // current version instead.
 Result<DescribeOutcome> Describe(Workspace& ws, const SnapshotId& target, const std::string& note);
+// The same with options; kInvalidArgument when they change nothing (no note,
+// no new change id).
+Result<DescribeOutcome> Describe(Workspace& ws, const SnapshotId& target, const DescribeOptions& options);
 
 }  // namespace jvs
