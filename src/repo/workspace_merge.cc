@@ -5,6 +5,7 @@
 #include <map>
 
 #include "jvs/merge/merge_base_trees.h"
+#include "jvs/repo/transaction.h"
 #include "jvs/repo/workspace.h"
 #include "repo/ancestry.h"
 #include "repo/scan_setup.h"
@@ -221,6 +222,21 @@ jvs::Status Workspace::ResolveConflict(const RepoPath& path, const PathValue& va
   for (const auto& f : it->second.side_files)
     if (f) helpers.push_back(*f);
   const fs::path dst = path.ToFsPath(path_);
+  // One operation, published before any file changes: the files as they are
+  // (edits made since the head saved, pinned) so that `jvs undo` brings back
+  // exactly what the resolution overwrites.
+  {
+    JVS_ASSIGN_OR_RETURN(std::optional<SnapshotId> saved, SaveDirty("saved before resolving " + path.str()));
+    Transaction tx(repo_);
+    tx.SetAttribute("worktree", name_);
+    tx.SetAttribute("resolved", path.str());
+    if (saved) {
+      tx.AddPin(*saved);
+      tx.SetAttribute("captured_snapshot", saved->hex());
+    }
+    JVS_ASSIGN_OR_RETURN(OperationId op, tx.Commit("resolve " + path.str() + " in worktree " + name_));
+    (void)op;
+  }
   // The content is read before anything on disk changes.
   std::string link_target;
   if (value && value->kind == EntryKind::kSymlink) {

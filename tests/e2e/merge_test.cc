@@ -168,8 +168,14 @@ TEST_F(MergeTest, WholeConflictScenario) {
   EXPECT_TRUE(In(Ws(), {"status"})["clean"].get<bool>());
   ASSERT_OK(Run({"verify", "--all"}));
 
-  // Undo the resolution, the unresolved snapshot and the merge: both workspaces as before.
+  // Undo the resolved snapshot and the three resolutions (each an operation:
+  // the conflicts come back in the files, the edit of text.txt too), then the
+  // unresolved snapshot and the merge: both workspaces as before.
   ASSERT_OK(Run({"undo"}));
+  for (int i = 0; i < 3; ++i) ASSERT_OK(Run({"undo"}));
+  EXPECT_EQ(In(Ws(), {"resolve", "--list"})["conflicts"].size(), 3u) << "text.txt stays resolved by the edit";
+  EXPECT_TRUE(fs::exists(Ws() / "bin.dat.jvs-side-2"));
+  EXPECT_EQ(Read("text.txt"), Lines(1, 9) + "line 10 both\n" + Lines(11, 30));
   ASSERT_OK(Run({"undo"}));
   ASSERT_OK(Run({"undo"}));
   EXPECT_EQ(ManifestDiff(main_before, TakeManifest(Ws())), "");
