@@ -252,7 +252,11 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     if (auto now = FilesystemClockAfterWrites(env, repo_.WorktreeControlDir(name_)); now.ok()) clock_after_stage = *now;
   // 3. Until the tree state is saved, the working copy may be half-updated: a
   //    marker, written before the operation is published, makes the next
-  //    command say so instead of snapshotting a mix.
+  //    command say so instead of snapshotting a mix. When no file changes
+  //    (the files are kept, or already are the target) there is nothing to
+  //    finish: without a marker, a process killed after publishing leaves
+  //    only an old tree state, which the next command brings up to date.
+  const bool needs_marker = !changes.empty();
   PendingMarker marker;
   marker.target = out.target.hex();
   if (u.publish) {
@@ -262,9 +266,11 @@ Result<RestoreOutcome> Workspace::Update(const ViewUpdate& planned) {
     marker.pid = static_cast<int64_t>(::getpid());
     marker.host = repo_.settings().host;
   }
-  if (jvs::Status st = env->WriteFileAtomic(PendingCheckoutPath(), EncodeMarker(marker)); !st.ok()) {
-    checkout.Abandon();
-    return st.error();
+  if (needs_marker) {
+    if (jvs::Status st = env->WriteFileAtomic(PendingCheckoutPath(), EncodeMarker(marker)); !st.ok()) {
+      checkout.Abandon();
+      return st.error();
+    }
   }
   if (jvs::Status f = fault_point("after_marker"); !f.ok()) {
     checkout.Abandon();

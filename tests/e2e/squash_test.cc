@@ -180,6 +180,28 @@ TEST_F(SquashTest, ConflictsAreRecordedAndBadInputIsRefused) {
   ExpectError(Ws(), {"squash", "--from", "nosuchref"}, 1, "unknown reference");
 }
 
+// A split killed right after publishing (the head moved, no file to change):
+// the next command needs no finishing step, only the tree state catches up.
+TEST_F(SquashTest, SplitKilledAfterPublishingNeedsNoRepair) {
+  Write("a.txt", "a\n");
+  Snap("base");
+  Write("b.txt", "b\n");
+  Write("c.txt", "c\n");
+  Snap("two files");
+  Write("dirty.txt", "dirty\n");
+  Child kid(Ws(), {JVS_BINARY, "split", "--", "b.txt"}, CleanEnv({{"JVS_FAULT_POINT", "restore.after_publish:kill"}}));
+  RunResult k = kid.Finish("", std::chrono::seconds(30));
+  EXPECT_NE(k.exit_code, 0) << k.Describe();
+  json st = RunJson({"status"});
+  EXPECT_EQ(st["added"].size(), 1u) << st.dump(1);  // dirty.txt, nothing else
+  json line = RunJson({"history"});
+  ASSERT_EQ(line.size(), 3u) << line.dump(1);
+  EXPECT_EQ(Read("dirty.txt"), "dirty\n");
+  RunResult doc = Run({"doctor"});
+  ASSERT_OK(doc);
+  EXPECT_FALSE(Contains(doc.out + doc.err, "partly updated")) << doc.out;
+}
+
 TEST_F(SquashTest, DuplicateCopiesAsNewChangesOnTheirParentsOrOntoADestination) {
   Write("f.txt", "1\n");
   const std::string a = Snap("a");
