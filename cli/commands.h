@@ -30,6 +30,10 @@ void RegisterSquash(CLI::App& app, Context& ctx);
 void RegisterSplit(CLI::App& app, Context& ctx);
 // duplicate (cmd_duplicate.cc).
 void RegisterDuplicate(CLI::App& app, Context& ctx);
+// show, cat and file list (cmd_show.cc).
+void RegisterShow(CLI::App& app, Context& ctx);
+void RegisterCat(CLI::App& app, Context& ctx);
+void RegisterFile(CLI::App& app, Context& ctx);
 // abandon (cmd_abandon.cc).
 void RegisterAbandon(CLI::App& app, Context& ctx);
 // evolog (cmd_evolog.cc).

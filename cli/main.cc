@@ -104,6 +104,9 @@ int main(int argc, char** argv) {
   RegisterStatus(app, ctx);
   RegisterSnapshot(app, ctx);
   RegisterHistory(app, ctx);
+  RegisterShow(app, ctx);
+  RegisterCat(app, ctx);
+  RegisterFile(app, ctx);
   RegisterDiff(app, ctx);
   RegisterRestore(app, ctx);
   RegisterMerge(app, ctx);

@@ -220,7 +220,7 @@ TEST_F(CompletionTest, BashScriptLoadsAndRegistersTheFunction) {
 
 TEST_F(CompletionTest, BashCompletesCommandsOptionsAndNames) {
   EXPECT_EQ(Bash({"sna"}), Words({"snapshot"}));
-  EXPECT_EQ(Bash({"s"}), Words({"snapshot", "split", "squash", "status"}));
+  EXPECT_EQ(Bash({"s"}), Words({"show", "snapshot", "split", "squash", "status"}));
   EXPECT_EQ(Bash({"tag", "s"}), Words({"set"}));
   EXPECT_EQ(Bash({"wt", "f"}), Words({"fork"}));  // through the alias
   EXPECT_EQ(Bash({"op", ""}), Words({"log", "restore"}));
