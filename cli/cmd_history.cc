@@ -44,8 +44,8 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       ro.worktree = wt;
       RevsetFailure failure;
       auto ids = EvaluateRevset(*repo, ro, o->revset, &failure);
-      if (!ids.ok() && failure.located) {
-        // The expression with a caret under the offending part.
+      if (!ids.ok() && failure.located && !ctx.g.json) {
+        // The expression with a caret under the offending part (text output only).
         revset::RevsetError drawn = *failure.located;
         drawn.hint.clear();
         Error e = ids.error();
