@@ -5,6 +5,7 @@
 #include "graph.h"
 #include "jvs/base/suggest.h"
 #include "jvs/repo/history.h"
+#include "jvs/repo/revset_eval.h"
 
 namespace jvs::cli {
 
@@ -24,13 +25,38 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
   cmd->add_flag("--hidden", o->hidden,
                 "Also snapshots that were rewritten or abandoned (marked hidden; 'jvs evolog REF' shows a change's "
                 "versions)");
-  cmd->add_option("-r,--revisions", o->revset, "A revset (not supported yet)");
-  cmd->callback([&ctx, o] {
-    if (!o->revset.empty())
-      Fail(ErrorCode::kUnsupported, "revsets are not supported yet", "use --all, --tag, --grep and -n");
+  auto* rev_opt = cmd->add_option("-r,--revisions", o->revset,
+                                  "Exactly the snapshots of this revset, newest first (docs/revsets.md); "
+                                  "combines with -n, --tag and --grep");
+  cmd->callback([&ctx, o, rev_opt] {
+    const bool revset = rev_opt->count() > 0;
+    if (revset && o->all)
+      Fail(ErrorCode::kInvalidArgument, "-r and --all cannot be used together",
+           "-r lists exactly its revset; every visible snapshot is -r 'all()'");
+    if (revset && o->hidden)
+      Fail(ErrorCode::kInvalidArgument, "-r and --hidden cannot be used together",
+           "add the hidden snapshots to the revset: -r 'all() | hidden()'");
     auto repo = ctx.OpenRepo();
-    std::string wt = o->all ? ctx.CurrentWorktree(*repo) : ctx.ExistingWorktree(*repo);
+    std::string wt = (o->all || revset) ? ctx.CurrentWorktree(*repo) : ctx.ExistingWorktree(*repo);
     HistoryOptions ho;
+    if (revset) {
+      RevsetOptions ro;
+      ro.worktree = wt;
+      RevsetFailure failure;
+      auto ids = EvaluateRevset(*repo, ro, o->revset, &failure);
+      if (!ids.ok() && failure.located && !ctx.g.json) {
+        // The expression with a caret under the offending part (text output only).
+        revset::RevsetError drawn = *failure.located;
+        drawn.hint.clear();
+        Error e = ids.error();
+        Error shown(e.code(), e.message() + "\n" + revset::RenderRevsetError(o->revset, drawn),
+                    e.hint().empty() ? "the revset language is described in docs/revsets.md" : e.hint());
+        for (const auto& r : e.remedies()) shown = shown.WithRemedy(r.what, r.arg);
+        throw CommandError{shown};
+      }
+      ho.revisions = Check(std::move(ids));
+    }
+    const bool graph = o->all || revset;
     ho.all = o->all;
     ho.hidden = o->hidden;
     if (o->n >= 0) ho.limit = static_cast<size_t>(o->n);
@@ -73,7 +99,7 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       if (divergent(e)) line += " " + st.Error("divergent");
       if (e.hidden) line += " " + st.Dim("hidden");
       line += "  " + st.Time(ctx.Ago(e.snapshot->created_at));
-      if (o->all) line += "  " + st.Worktree(QuoteName(e.snapshot->worktree));
+      if (graph) line += "  " + st.Worktree(QuoteName(e.snapshot->worktree));
       if (!e.tags.empty()) {
         line += "  (";
         for (size_t i = 0; i < e.tags.size(); ++i) line += (i ? ", " : "") + st.Tag(QuoteName(e.tags[i]));
@@ -84,7 +110,7 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       return line;
     };
     std::string out;
-    if (!o->all) {
+    if (!graph) {
       // One line of history: no graph needed, '@' marks the head, 'x' a hidden snapshot.
       for (const auto& e : entries)
         out += ((head && *head == e.id) ? st.Head("@") + " " : e.hidden ? st.Dim("x") + " " : "  ") + describe(e) + "\n";

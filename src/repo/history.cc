@@ -31,6 +31,16 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
     if (o.grep && e.snapshot->note.find(*o.grep) == std::string::npos) return;
     out.push_back(std::move(e));
   };
+  if (o.revisions) {
+    JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> all, repo.AllVisibleSnapshots());
+    std::unordered_set<SnapshotId, IdHash> visible(all.begin(), all.end());
+    for (const auto& id : *o.revisions) {
+      if (o.limit && out.size() >= *o.limit) break;
+      JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
+      keep(id, std::move(s), !visible.count(id));
+    }
+    return out;
+  }
   if (!o.all) {
     // The worktree's line, newest first: stop reading once `limit` matched.
     auto wt = repo.view().worktrees.find(worktree);

@@ -19,6 +19,11 @@ struct HistoryOptions {
   std::optional<size_t> limit;
   std::optional<std::string> tag;
   std::optional<std::string> grep;
+  // Exactly these snapshots, in this order (a revset's result, see
+  // jvs/repo/revset_eval.h), instead of a line or `all`; `hidden` is then
+  // ignored and an entry is marked hidden when the view does not reach it.
+  // `tag`, `grep` and `limit` still apply.
+  std::optional<std::vector<SnapshotId>> revisions;
 };
 struct HistoryEntry {
   SnapshotId id;
