@@ -12,14 +12,22 @@ void RegisterAbandon(CLI::App& app, Context& ctx) {
   auto refs = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand("abandon", "Hide snapshots from the history; their descendants move onto their "
                                             "parents");
-  cmd->add_option("REFS", *refs, "The snapshots to abandon (default: @, the worktree's head)");
+  cmd->add_option("REFS", *refs, "The snapshots to abandon: references or revsets (default: @, the worktree's head)");
   cmd->callback([&ctx, refs] {
     auto repo = ctx.OpenRepo(false);
     auto ws = ctx.OpenWorkspace(*repo);
     std::vector<std::string> names = *refs;
     if (names.empty()) names.push_back("@");
     std::vector<SnapshotId> targets;
-    for (const auto& r : names) targets.push_back(ctx.Resolve(*repo, ws->name(), r));
+    // Each argument is a revset (a plain reference is one): every snapshot it names.
+    for (const auto& r : names) {
+      const std::vector<SnapshotId> ids = EvaluateRevsetOrFail(ctx, *repo, ws->name(), r);
+      if (ids.empty())
+        Fail(ErrorCode::kNotFound, "the revset '" + r + "' names no snapshot",
+             "'jvs history -r REVSET' shows what a revset names");
+      for (const auto& id : ids)
+        if (std::find(targets.begin(), targets.end(), id) == targets.end()) targets.push_back(id);
+    }
     // Read before: what each abandoned snapshot was (for the report).
     std::vector<std::shared_ptr<const Snapshot>> snaps;
     for (const auto& t : targets) snaps.push_back(Check(repo->ReadSnapshot(t)));

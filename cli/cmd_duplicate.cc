@@ -14,7 +14,7 @@ void RegisterDuplicate(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("duplicate", "Copy snapshots as new changes (default: the head), on their own "
                                               "parents or onto -d DEST");
-  cmd->add_option("REFS", o->refs, "The snapshots to copy (default: @); a hidden version works too");
+  cmd->add_option("REFS", o->refs, "The snapshots to copy: references or revsets (default: @); a hidden version works too");
   cmd->add_option("-d,--destination", o->destinations, "The copies' new parents (repeatable)");
   cmd->callback([&ctx, o] {
     auto repo = ctx.OpenRepo(false);
@@ -22,7 +22,15 @@ void RegisterDuplicate(CLI::App& app, Context& ctx) {
     std::vector<std::string> names = o->refs;
     if (names.empty()) names.push_back("@");
     std::vector<SnapshotId> targets, dests;
-    for (const auto& r : names) targets.push_back(ctx.Resolve(*repo, ws->name(), r));
+    // Each argument is a revset (a plain reference is one): every snapshot it names.
+    for (const auto& r : names) {
+      const std::vector<SnapshotId> ids = EvaluateRevsetOrFail(ctx, *repo, ws->name(), r);
+      if (ids.empty())
+        Fail(ErrorCode::kNotFound, "the revset '" + r + "' names no snapshot",
+             "'jvs history -r REVSET' shows what a revset names");
+      for (const auto& id : ids)
+        if (std::find(targets.begin(), targets.end(), id) == targets.end()) targets.push_back(id);
+    }
     for (const auto& d : o->destinations) dests.push_back(ctx.Resolve(*repo, ws->name(), d));
     DuplicateOutcome out = Check(Duplicate(*ws, targets, dests));
     for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);

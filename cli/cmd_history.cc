@@ -9,6 +9,25 @@
 
 namespace jvs::cli {
 
+std::vector<SnapshotId> EvaluateRevsetOrFail(Context& ctx, Repo& repo, const std::string& worktree,
+                                             const std::string& text) {
+  RevsetOptions ro;
+  ro.worktree = worktree;
+  RevsetFailure failure;
+  auto ids = EvaluateRevset(repo, ro, text, &failure);
+  if (!ids.ok() && failure.located && !ctx.g.json) {
+    // The expression with a caret under the offending part (text output only).
+    revset::RevsetError drawn = *failure.located;
+    drawn.hint.clear();
+    Error e = ids.error();
+    Error shown(e.code(), e.message() + "\n" + revset::RenderRevsetError(text, drawn),
+                e.hint().empty() ? "the revset language is described in docs/revsets.md" : e.hint());
+    for (const auto& r : e.remedies()) shown = shown.WithRemedy(r.what, r.arg);
+    throw CommandError{shown};
+  }
+  return Check(std::move(ids));
+}
+
 void RegisterHistory(CLI::App& app, Context& ctx) {
   struct Opts {
     int n = -1;
@@ -40,21 +59,7 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     std::string wt = (o->all || revset) ? ctx.CurrentWorktree(*repo) : ctx.ExistingWorktree(*repo);
     HistoryOptions ho;
     if (revset) {
-      RevsetOptions ro;
-      ro.worktree = wt;
-      RevsetFailure failure;
-      auto ids = EvaluateRevset(*repo, ro, o->revset, &failure);
-      if (!ids.ok() && failure.located && !ctx.g.json) {
-        // The expression with a caret under the offending part (text output only).
-        revset::RevsetError drawn = *failure.located;
-        drawn.hint.clear();
-        Error e = ids.error();
-        Error shown(e.code(), e.message() + "\n" + revset::RenderRevsetError(o->revset, drawn),
-                    e.hint().empty() ? "the revset language is described in docs/revsets.md" : e.hint());
-        for (const auto& r : e.remedies()) shown = shown.WithRemedy(r.what, r.arg);
-        throw CommandError{shown};
-      }
-      ho.revisions = Check(std::move(ids));
+      ho.revisions = EvaluateRevsetOrFail(ctx, *repo, wt, o->revset);
     }
     const bool graph = o->all || revset;
     ho.all = o->all;

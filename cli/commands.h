@@ -13,6 +13,10 @@ void RegisterInfo(CLI::App& app, Context& ctx);
 void RegisterStatus(CLI::App& app, Context& ctx);
 void RegisterSnapshot(CLI::App& app, Context& ctx);
 void RegisterHistory(CLI::App& app, Context& ctx);
+// The snapshots revset `text` names (history order), as `@` means in
+// `worktree`; errors drawn with a caret in text output (cmd_history.cc).
+std::vector<SnapshotId> EvaluateRevsetOrFail(Context& ctx, Repo& repo, const std::string& worktree,
+                                             const std::string& text);
 void RegisterDiff(CLI::App& app, Context& ctx);
 void RegisterRestore(CLI::App& app, Context& ctx);
 // Applies a planned view update (undo, redo, op restore, restore --abort) to

@@ -79,7 +79,7 @@ const std::vector<std::pair<std::string, std::vector<Example>>>& CommandExamples
       {"abandon",
        {{"jvs abandon", "hide the worktree's head: it stands at the parent, uncommitted changes kept"},
         {"jvs abandon @~1", "hide a middle snapshot; its children move onto its parent"},
-        {"jvs abandon 3f2a91c0 zyxwvuts", "several at once, by snapshot or change id"}}},
+        {"jvs abandon 'note(\"wip\") & ::@'", "every snapshot of this line whose note says wip"}}},
       {"duplicate",
        {{"jvs duplicate", "a copy of the head, as a new change beside it"},
         {"jvs duplicate exp@~2 exp@~1 -d main@", "copy two snapshots of exp onto main's head"},

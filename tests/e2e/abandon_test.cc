@@ -6,6 +6,7 @@
 // in every worktree (another worktree's files follow on its next command,
 // its dirty files kept), and undo of either brings everything back exactly.
 #include <map>
+#include <set>
 
 #include "e2e_util.h"
 
@@ -297,6 +298,30 @@ TEST_F(AbandonTest, GcKeepsHiddenVersionsInsideTheHorizon) {
   EXPECT_EQ(Head(Ws()), amended);
   ASSERT_OK(Run({"undo"}));
   EXPECT_EQ(Head(Ws()), b);
+}
+
+TEST_F(AbandonTest, RevsetsNameWhatToAbandon) {
+  Write("a.txt", "a\n");
+  const std::string base = Snap("base");
+  Write("b.txt", "b\n");
+  const std::string w1 = Snap("wip: one");
+  Write("c.txt", "c\n");
+  const std::string keep = Snap("keep");
+  Write("d.txt", "d\n");
+  const std::string w2 = Snap("wip: two");
+  json r = In(Ws(), {"abandon", "note(\"wip\") & ::@"});
+  ASSERT_TRUE(r.is_object());
+  std::set<std::string> gone;
+  for (const auto& id : r["abandoned"]) gone.insert(id.get<std::string>());
+  EXPECT_EQ(gone, (std::set<std::string>{w1, w2}));
+  json line = In(Ws(), {"history"});
+  ASSERT_EQ(line.size(), 2u) << line.dump(1);
+  EXPECT_EQ(line[0]["note"], "keep");
+  EXPECT_EQ(line[1]["snapshot_id"], base);
+  EXPECT_EQ(Read("c.txt"), "c\n");
+  EXPECT_FALSE(fs::exists(Ws() / "b.txt")) << "the abandoned change leaves the files";
+  ExpectError(Ws(), {"abandon", "none()"}, 1, "names no snapshot");
+  (void)keep;
 }
 
 TEST_F(AbandonTest, AmendWithoutAHeadIsRefused) {

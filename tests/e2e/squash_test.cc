@@ -238,6 +238,8 @@ TEST_F(SquashTest, DuplicateCopiesAsNewChangesOnTheirParentsOrOntoADestination) 
   EXPECT_TRUE(vis.count(c4) && !vis.count(c) && vis.count(described));
   EXPECT_EQ(vis[c4]["note"], "c");
   ExpectError(Ws(), {"duplicate", c, "-d", c}, 1, "onto itself");
+  ExpectError(Ws(), {"duplicate", "none()"}, 1, "names no snapshot");
+  ExpectError(Ws(), {"duplicate", "all("}, 2, "revset");
   ASSERT_OK(Run({"undo"}));
   EXPECT_FALSE(Visible().count(c4));
   ASSERT_OK(Run({"verify", "--all"}));
