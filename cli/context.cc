@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "commands.h"
 #include "jvs/base/change_id.h"
 #include "jvs/base/fault.h"
 #include "remedy.h"
@@ -265,7 +266,25 @@ RepoPath Context::ToRepoPath(const Workspace& ws, const std::string& arg) {
 }
 
 SnapshotId Context::Resolve(Repo& repo, const std::string& worktree, const std::string& ref) {
-  return Check(ResolveRef(repo, worktree, ref));
+  auto plain = ResolveRef(repo, worktree, ref);
+  if (plain.ok()) return *plain;
+  // A revset expression (docs/revsets.md) works wherever one snapshot is
+  // meant, when it names exactly one. Only text with revset syntax is taken
+  // for one, so a mistyped reference keeps its own message.
+  const bool revset_syntax = ref.find_first_of("()|&") != std::string::npos ||
+                             ref.find("::") != std::string::npos || ref.find("..") != std::string::npos;
+  if (!revset_syntax) return Check(std::move(plain));
+  const std::vector<SnapshotId> ids = EvaluateRevsetOrFail(*this, repo, worktree, ref);
+  if (ids.size() == 1) return ids.front();
+  if (ids.empty())
+    Fail(ErrorCode::kNotFound, "the revset '" + ref + "' names no snapshot",
+         "'jvs history -r REVSET' shows what a revset names");
+  std::string list;
+  for (size_t i = 0; i < ids.size() && i < 5; ++i) list += (i ? ", " : "") + repo.ShortId(ids[i]);
+  if (ids.size() > 5) list += ", ...";
+  Fail(ErrorCode::kAmbiguous,
+       "the revset '" + ref + "' names " + std::to_string(ids.size()) + " snapshots where one is needed: " + list,
+       "narrow it down, for example with latest(...) or heads(...)");
 }
 
 void Context::Out(const std::string& text) const {

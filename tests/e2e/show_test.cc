@@ -92,5 +92,25 @@ TEST_F(ShowTest, ShowPrintsTheDescriptorTheWholeNoteAndTheChanges) {
   ExpectError(Ws(), {"show", "nosuchref"}, 1, "unknown reference");
 }
 
+// A revset names the snapshot wherever a REF is taken, when it names exactly
+// one; several are listed, none is said; a mistyped plain reference keeps its
+// own message.
+TEST_F(ShowTest, ARevsetThatNamesOneSnapshotIsAReference) {
+  Write("a.txt", "one\n");
+  const std::string first = Snap("first");
+  Write("a.txt", "two\n");
+  const std::string second = Snap("second");
+  EXPECT_EQ(RunJson({"show", "roots(all())"})["snapshot_id"], first);
+  EXPECT_EQ(Run({"cat", "note(\"first\") & all()", "a.txt"}).out, "one\n");
+  json d = RunJson({"diff", "roots(all())", "heads(all())"});
+  EXPECT_EQ(d["from_snapshot_id"], first);
+  EXPECT_EQ(d["to_snapshot_id"], second);
+  RunResult many = ExpectError(Ws(), {"show", "all()"}, 1, "names 2 snapshots");
+  EXPECT_TRUE(Contains(many.err, first.substr(0, 8)) && Contains(many.err, second.substr(0, 8))) << many.err;
+  ExpectError(Ws(), {"restore", "none()"}, 1, "names no snapshot");
+  ExpectError(Ws(), {"show", "nosuchref"}, 1, "unknown reference");
+  ExpectError(Ws(), {"show", "all("}, 2, "revset");
+}
+
 }  // namespace
 }  // namespace jvs::e2e
