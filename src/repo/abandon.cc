@@ -62,24 +62,14 @@ Result<AbandonOutcome> Abandon(Workspace& ws, const std::vector<SnapshotId>& tar
     }
     return u;
   };
-  {
-    JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
-    JVS_TRY(repo.Reload());
-    JVS_ASSIGN_OR_RETURN(ViewUpdate u, replan(false));
+  auto moves_here = [&]() {
     const auto& moved = outcome.worktrees_moved;
-    if (std::find(moved.begin(), moved.end(), name) == moved.end()) {
-      JVS_ASSIGN_OR_RETURN(outcome.op, CommitWithoutFiles(repo, u));
-      return outcome;
-    }
-  }
-  // This worktree's head moves and its files follow, planned again by Update
-  // under the lock it takes (same inputs, same snapshot ids).
-  ViewUpdate update;
-  update.make_view = [](View v) -> Result<View> { return v; };
-  update.replan = [&replan]() { return replan(true); };
-  JVS_ASSIGN_OR_RETURN(outcome.update, ws.Update(update));
-  outcome.files_updated = true;
-  outcome.op = outcome.update.op;
+    return std::find(moved.begin(), moved.end(), name) != moved.end();
+  };
+  JVS_ASSIGN_OR_RETURN(RewriteRun run, PublishRewrite(ws, replan, moves_here));
+  outcome.op = run.op;
+  outcome.files_updated = run.files_updated;
+  outcome.update = std::move(run.update);
   return outcome;
 }
 

@@ -386,25 +386,14 @@ Result<RebaseOutcome> Rebase(Workspace& ws, const RebaseRequest& request) {
     outcome.captured = saved;
     return u;
   };
-  // Whether this worktree's head moves is known only under the lock: when it
-  // does not, one plain transaction and no file is touched.
-  {
-    JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
-    JVS_TRY(repo.Reload());
-    JVS_ASSIGN_OR_RETURN(ViewUpdate u, replan(false));
+  auto moves_here = [&]() {
     const auto& moved = outcome.worktrees_moved;
-    if (std::find(moved.begin(), moved.end(), name) == moved.end()) {
-      JVS_ASSIGN_OR_RETURN(outcome.op, CommitWithoutFiles(repo, u));
-      return outcome;
-    }
-  }
-  // Re-planned by Update under the lock it takes (same inputs, same snapshot ids).
-  ViewUpdate plan;
-  plan.make_view = [](View v) -> Result<View> { return v; };
-  plan.replan = [&replan]() { return replan(true); };
-  JVS_ASSIGN_OR_RETURN(outcome.update, ws.Update(plan));
-  outcome.files_updated = true;
-  outcome.op = outcome.update.op;
+    return std::find(moved.begin(), moved.end(), name) != moved.end();
+  };
+  JVS_ASSIGN_OR_RETURN(RewriteRun run, PublishRewrite(ws, replan, moves_here));
+  outcome.op = run.op;
+  outcome.files_updated = run.files_updated;
+  outcome.update = std::move(run.update);
   return outcome;
 }
 

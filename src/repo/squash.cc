@@ -138,26 +138,14 @@ Result<RewriteOutcome> RunRewrite(Workspace& ws, const Planner& planner, const s
     }
     return u;
   };
-  {
-    JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
-    JVS_TRY(repo.Reload());
-    JVS_ASSIGN_OR_RETURN(ViewUpdate u, replan(false));
+  auto moves_here = [&]() {
     const auto& moved = outcome.worktrees_moved;
-    if (std::find(moved.begin(), moved.end(), name) == moved.end()) {
-      JVS_ASSIGN_OR_RETURN(outcome.op, CommitWithoutFiles(repo, u));
-      return outcome;
-    }
-  }
-  // This worktree's head moves: planned again by Update under the lock it
-  // takes (the same inputs give the same snapshots).
-  ViewUpdate update;
-  update.make_view = [](View v) -> Result<View> { return v; };
-  update.replan = [&replan]() { return replan(true); };
-  RestoreOutcome r;
-  JVS_ASSIGN_OR_RETURN(r, ws.Update(update));
-  outcome.update = std::move(r);
-  outcome.files_updated = !outcome.update.files_kept;
-  outcome.op = outcome.update.op;
+    return std::find(moved.begin(), moved.end(), name) != moved.end();
+  };
+  JVS_ASSIGN_OR_RETURN(RewriteRun run, PublishRewrite(ws, replan, moves_here));
+  outcome.op = run.op;
+  outcome.files_updated = run.files_updated;
+  outcome.update = std::move(run.update);
   return outcome;
 }
 

@@ -14,6 +14,28 @@ Result<OperationId> CommitWithoutFiles(Repo& repo, const ViewUpdate& u) {
   return tx.Commit(u.description);
 }
 
+Result<RewriteRun> PublishRewrite(Workspace& ws, const std::function<Result<ViewUpdate>(bool with_files)>& replan,
+                                  const std::function<bool()>& moves_here) {
+  Repo& repo = ws.repo();
+  RewriteRun run;
+  {
+    JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(ws.name()));
+    JVS_TRY(repo.Reload());
+    JVS_ASSIGN_OR_RETURN(ViewUpdate u, replan(false));
+    if (!moves_here()) {
+      JVS_ASSIGN_OR_RETURN(run.op, CommitWithoutFiles(repo, u));
+      return run;
+    }
+  }
+  ViewUpdate update;
+  update.make_view = [](View v) -> Result<View> { return v; };
+  update.replan = [&replan]() { return replan(true); };
+  JVS_ASSIGN_OR_RETURN(run.update, ws.Update(update));
+  run.files_updated = !run.update.files_kept;
+  run.op = run.update.op;
+  return run;
+}
+
 Status CarryDirty(Workspace& ws, const std::optional<SnapshotId>& new_head, ViewUpdate* u,
                   std::optional<SnapshotId>* saved, std::optional<SnapshotId>* carried, TreeMergeStats* stats,
                   const std::optional<SnapshotId>& base) {

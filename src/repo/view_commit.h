@@ -3,6 +3,8 @@
 // (not thread-safe).
 #pragma once
 
+#include <functional>
+
 #include "jvs/repo/repo.h"
 #include "jvs/repo/transaction.h"
 #include "jvs/repo/workspace.h"
@@ -27,6 +29,22 @@ Result<OperationId> CommitWithoutFiles(Repo& repo, const ViewUpdate& u);
 Status CarryDirty(Workspace& ws, const std::optional<SnapshotId>& new_head, ViewUpdate* u,
                   std::optional<SnapshotId>* saved, std::optional<SnapshotId>* carried, TreeMergeStats* stats,
                   const std::optional<SnapshotId>& base = std::nullopt);
+
+// What PublishRewrite did.
+struct RewriteRun {
+  OperationId op;
+  bool files_updated = false;  // the calling worktree's head moved and its files followed
+  RestoreOutcome update;       // when the files were updated (or kept) by Workspace::Update
+};
+
+// The publishing step every rewrite shares (rebase, describe, abandon,
+// squash, split): `replan(with_files)` plans on the current view, and
+// `moves_here()` (asked after a plan) says whether it moves the calling
+// worktree's head. Under the worktree lock: when it does not, one plain
+// transaction and no file touched; when it does, Workspace::Update plans
+// again under the lock it takes (`with_files` true) and brings the files.
+Result<RewriteRun> PublishRewrite(Workspace& ws, const std::function<Result<ViewUpdate>(bool with_files)>& replan,
+                                  const std::function<bool()>& moves_here);
 
 // Reads snapshot descriptors through the store's snapshot index while alive;
 // on leaving, files what the index lacked (a cache: a failure to write it on
