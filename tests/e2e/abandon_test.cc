@@ -17,13 +17,6 @@ using jvs::testing::Contains;
 
 class AbandonTest : public RepoTest {
  protected:
-  // Every visible snapshot, by id.
-  std::map<std::string, json> Visible() const {
-    std::map<std::string, json> out;
-    for (const auto& s : In(Ws(), {"history", "--all"})) out[s["snapshot_id"].get<std::string>()] = s;
-    return out;
-  }
-  std::string Head(const fs::path& dir) const { return In(dir, {"status"}).value("head_snapshot_id", ""); }
   std::string ChangeOf(const std::string& id) const {
     auto vis = Visible();
     return vis.count(id) ? vis[id]["change_id"].get<std::string>() : "";

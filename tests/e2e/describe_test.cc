@@ -33,13 +33,6 @@ class DescribeTest : public RepoTest {
     while (!path.empty() && path.back() == '\n') path.pop_back();
     return path;
   }
-  // Every visible snapshot, by id.
-  std::map<std::string, json> Visible() const {
-    std::map<std::string, json> out;
-    for (const auto& s : In(Ws(), {"history", "--all"})) out[s["snapshot_id"].get<std::string>()] = s;
-    return out;
-  }
-  std::string Head(const fs::path& dir) const { return In(dir, {"status"}).value("head_snapshot_id", ""); }
   // The change id (reverse hex) of a visible snapshot.
   std::string ChangeOf(const std::string& id) const {
     auto vis = Visible();

@@ -510,6 +510,17 @@ fs::path RepoTest::Fork(const std::string& name) const {
 std::string RepoTest::ReadAt(const fs::path& p) { return jvs::testing::ReadFile(p); }
 void RepoTest::WriteAt(const fs::path& p, const std::string& s) { jvs::testing::WriteFile(p, s); }
 
+std::map<std::string, json> RepoTest::Visible() const {
+  std::map<std::string, json> out;
+  for (const auto& s : In(Ws(), {"history", "--all"})) out[s["snapshot_id"].get<std::string>()] = s;
+  return out;
+}
+
+std::string RepoTest::Head(const fs::path& dir) const {
+  json j = In(dir, {"status"});
+  return j.is_object() && j["head_snapshot_id"].is_string() ? j["head_snapshot_id"].get<std::string>() : "";
+}
+
 }  // namespace jvs::e2e
 
 namespace jvs::e2e {

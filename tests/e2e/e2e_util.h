@@ -168,6 +168,10 @@ class RepoTest : public ::testing::Test {
   fs::path Fork(const std::string& name) const;
   static std::string ReadAt(const fs::path& p);
   static void WriteAt(const fs::path& p, const std::string& s);
+  // Every visible snapshot (history --all), by id.
+  std::map<std::string, json> Visible() const;
+  // The head of the worktree at `dir` ("" when it has none).
+  std::string Head(const fs::path& dir) const;
 
   jvs::testing::TempDir tmp_;
 };

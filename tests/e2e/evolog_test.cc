@@ -14,7 +14,6 @@ using jvs::testing::Contains;
 
 class EvologTest : public RepoTest {
  protected:
-  std::string Head(const fs::path& dir) const { return In(dir, {"status"}).value("head_snapshot_id", ""); }
   // The snapshots history lists with `args`, by id.
   std::map<std::string, json> Listed(std::vector<std::string> args) const {
     args.insert(args.begin(), "history");

@@ -14,13 +14,6 @@ using jvs::testing::Contains;
 
 class RebaseTest : public RepoTest {
  protected:
-  // Every visible snapshot, by id.
-  std::map<std::string, json> Visible() const {
-    std::map<std::string, json> out;
-    for (const auto& s : In(Ws(), {"history", "--all"})) out[s["snapshot_id"].get<std::string>()] = s;
-    return out;
-  }
-  std::string Head(const fs::path& dir) const { return In(dir, {"status"}).value("head_snapshot_id", ""); }
   static std::string Lines(int from, int to, const std::string& tag = "") {
     std::string s;
     for (int i = from; i <= to; ++i) s += "line " + std::to_string(i) + tag + "\n";

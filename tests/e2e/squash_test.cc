@@ -15,12 +15,6 @@ using jvs::testing::Contains;
 
 class SquashTest : public RepoTest {
  protected:
-  std::map<std::string, json> Visible() const {
-    std::map<std::string, json> out;
-    for (const auto& s : In(Ws(), {"history", "--all"})) out[s["snapshot_id"].get<std::string>()] = s;
-    return out;
-  }
-  std::string Head(const fs::path& dir) const { return In(dir, {"status"}).value("head_snapshot_id", ""); }
   // The names of the files a snapshot's diff from its parent touches.
   std::vector<std::string> Changed(const std::string& id) const {
     json d = RunJson({"diff", "-r", id});
