@@ -1,4 +1,7 @@
 // Revset evaluation (see jvs/repo/revset_eval.h, docs/revsets.md).
+// Over 400 lines on purpose: the Evaluator is one class whose cases (every
+// operator and function of the language) share its graph, universe and
+// error spans; split by case they would only pass that state around.
 #include "jvs/repo/revset_eval.h"
 
 #include <fmt/format.h>
