@@ -113,24 +113,25 @@ void RegisterConfig(CLI::App& app, Context& ctx) {
   AddScopeFlags(get, go->scope, "Only read");
   get->callback([&ctx, go] {
     ctx.RejectPaths();
-    const ConfigKey& key = KnownKey(go->key);
+    (void)KnownKey(go->key);
+    const std::string& name = go->key;
     std::optional<ConfigSetting> setting;
     Scope scope = go->scope.scope();
     if (scope == Scope::kDefault) {
       Check(ctx.LoadConfig());
-      setting = ctx.config.Get(key.name);
+      setting = ctx.config.Get(name);
     } else {
       fs::path file = FileFor(ctx, scope);
       auto f = Check(ConfigFile::Load(Env::Default(), file));
-      if (auto v = f.Get(key.name))
+      if (auto v = f.Get(name))
         setting = ConfigSetting{
             *v, scope == Scope::kUser ? ConfigOrigin::kUser : ConfigOrigin::kRepo, file.string()};
     }
     if (!setting)
-      Fail(ErrorCode::kNotFound, std::string(key.name) + " is not set",
-           "set it with 'jvs config set " + std::string(key.name) + " VALUE'");
+      Fail(ErrorCode::kNotFound, name + " is not set",
+           "set it with 'jvs config set " + name + " VALUE'");
     if (ctx.g.json) {
-      ctx.PrintJson({{"key", key.name},
+      ctx.PrintJson({{"key", name},
                      {"value", ValueJson(setting->value)},
                      {"origin", ConfigOriginName(setting->origin)},
                      {"source", setting->source}});
@@ -159,7 +160,7 @@ void RegisterConfig(CLI::App& app, Context& ctx) {
     Scope scope = Resolved(ctx, so->scope.scope());
     fs::path file = FileFor(ctx, scope);
     auto f = Check(ConfigFile::Load(Env::Default(), file));
-    Check(f.Set(key, value));
+    Check(f.Set(key, value, so->key));
     Check(f.Save(Env::Default()));
     for (const auto& w : f.warnings()) ctx.Warn(w);
     if (!key.env_var.empty()) {
@@ -170,19 +171,19 @@ void RegisterConfig(CLI::App& app, Context& ctx) {
     if (scope == Scope::kUser) {
       if (auto repo_file = ctx.RepoConfigPath()) {
         auto rf = ConfigFile::Load(Env::Default(), *repo_file);
-        if (rf.ok() && rf->Get(key.name))
+        if (rf.ok() && rf->Get(so->key))
           ctx.Warn("the repository file " + repo_file->string() + " also sets " +
-                   std::string(key.name) + " and overrides this value here");
+                   so->key + " and overrides this value here");
       }
     }
     if (ctx.g.json) {
-      ctx.PrintJson({{"key", key.name},
+      ctx.PrintJson({{"key", so->key},
                      {"value", ValueJson(value)},
                      {"scope", ScopeName(scope)},
                      {"file", file.string()}});
       return;
     }
-    ctx.Out("Set " + std::string(key.name) + " = " + ConfigValueToml(value) + " in " +
+    ctx.Out("Set " + so->key + " = " + ConfigValueToml(value) + " in " +
             file.string() + " (" + ScopeName(scope) + ")\n");
   });
 

@@ -13,6 +13,7 @@ std::vector<SnapshotId> EvaluateRevsetOrFail(Context& ctx, Repo& repo, const std
                                              const std::string& text) {
   RevsetOptions ro;
   ro.worktree = worktree;
+  ro.aliases = ctx.config.Table("revset-aliases");
   RevsetFailure failure;
   auto ids = EvaluateRevset(repo, ro, text, &failure);
   if (!ids.ok() && failure.located && !ctx.g.json) {
@@ -48,7 +49,12 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
                                   "Exactly the snapshots of this revset, newest first (docs/revsets.md); "
                                   "combines with -n, --tag and --grep");
   cmd->callback([&ctx, o, rev_opt] {
-    const bool revset = rev_opt->count() > 0;
+    ctx.paths_used = true;
+    // revsets.history: what history lists when neither -r nor --all says.
+    std::optional<std::string> configured;
+    if (rev_opt->count() == 0 && !o->all && !o->hidden) configured = ctx.config.String("revsets.history");
+    if (configured) o->revset = *configured;
+    const bool revset = rev_opt->count() > 0 || configured.has_value();
     if (revset && o->all)
       Fail(ErrorCode::kInvalidArgument, "-r and --all cannot be used together",
            "-r lists exactly its revset; every visible snapshot is -r 'all()'");
@@ -58,6 +64,13 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     auto repo = ctx.OpenRepo();
     std::string wt = (o->all || revset) ? ctx.CurrentWorktree(*repo) : ctx.ExistingWorktree(*repo);
     HistoryOptions ho;
+    if (!ctx.paths.empty()) {
+      // Paths after '--' are relative to the current directory, in this worktree.
+      auto ws = ctx.OpenWorkspace(*repo);
+      PathMatch m;
+      for (const auto& p : ctx.paths) m.prefixes.push_back(ctx.ToRepoPath(*ws, p));
+      ho.paths = std::move(m);
+    }
     if (revset) {
       ho.revisions = EvaluateRevsetOrFail(ctx, *repo, wt, o->revset);
     }
@@ -95,7 +108,11 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       return;
     }
     if (entries.empty()) {
-      ctx.Out(head ? "No snapshots match.\n" : "No snapshots yet. Create one with 'jvs snapshot'.\n");
+      if (ho.paths)
+        ctx.Out("No snapshot changed " + (ctx.paths.size() == 1 ? "'" + ctx.paths[0] + "'" : std::string("these paths")) +
+                (o->all || revset ? "" : " on this line (--all: every line)") + ".\n");
+      else
+        ctx.Out(head ? "No snapshots match.\n" : "No snapshots yet. Create one with 'jvs snapshot'.\n");
       return;
     }
     const Style& st = ctx.style();

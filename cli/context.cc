@@ -146,7 +146,7 @@ Status Context::LoadConfig() {
 void Context::RejectPaths() const {
   if (has_dashdash && !paths_used)
     Fail(ErrorCode::kInvalidArgument, "this command takes no paths after '--'",
-         "only 'diff' and 'restore' accept '-- PATHS'");
+         "diff, restore, history, file list, squash and split accept '-- PATHS'");
 }
 
 std::unique_ptr<Repo> Context::OpenRepo(bool allow_at_op) {

@@ -81,6 +81,14 @@ std::optional<bool> Config::Bool(std::string_view key) const {
   return std::nullopt;
 }
 
+std::map<std::string, std::string> Config::Table(std::string_view section) const {
+  std::map<std::string, std::string> out;
+  const std::string prefix = std::string(section) + ".";
+  for (auto it = settings_.lower_bound(prefix); it != settings_.end() && it->first.starts_with(prefix); ++it)
+    if (auto v = std::get_if<std::string>(&it->second.value)) out[it->first.substr(prefix.size())] = *v;
+  return out;
+}
+
 std::vector<std::string> Config::ignore_patterns() const {
   auto s = Get("ignore.patterns");
   if (!s) return {};

@@ -158,14 +158,15 @@ std::optional<ConfigValue> ConfigFile::Get(std::string_view key) const {
   return it->second;
 }
 
-Status ConfigFile::Set(const ConfigKey& key, const ConfigValue& value) {
+Status ConfigFile::Set(const ConfigKey& key, const ConfigValue& value, std::string_view name) {
+  if (name.empty()) name = key.name;
   std::string problem = Problem(key, value);
   if (!problem.empty()) return Error(ErrorCode::kInvalidArgument, problem);
-  auto [section, leaf] = SplitKey(key.name);
+  auto [section, leaf] = SplitKey(name);
   toml::node* existing = table_->t.get(section);
   if (existing && !existing->is_table())
     return Error(ErrorCode::kInvalidArgument,
-                 "cannot set " + std::string(key.name) + ": '" + section + "' in '" +
+                 "cannot set " + std::string(name) + ": '" + section + "' in '" +
                      path_.string() + "' is not a table",
                  "edit the file by hand: '" + section + "' must be a [" + section + "] table");
   if (!existing) table_->t.insert(section, toml::table{});
@@ -181,7 +182,7 @@ Status ConfigFile::Set(const ConfigKey& key, const ConfigValue& value) {
     for (const auto& e : std::get<std::vector<std::string>>(value)) arr.push_back(e);
     sub.insert_or_assign(leaf, std::move(arr));
   }
-  values_[std::string(key.name)] = value;
+  values_[std::string(name)] = value;
   EditText(section, leaf, ConfigValueToml(value));
   return OkStatus();
 }
@@ -219,11 +220,26 @@ std::optional<std::string> TableHeader(const std::string& line) {
   return Trim(std::string_view(t).substr(1, close - 1));
 }
 
-bool IsKeyLine(const std::string& line, const std::string& leaf) {
+// A key as TOML writes it: bare when it can be ("name"), else quoted
+// ("'mine()'" is written "\"mine()\"").
+std::string TomlKey(const std::string& leaf) {
+  bool bare = !leaf.empty();
+  for (unsigned char c : leaf) bare = bare && (std::isalnum(c) || c == '_' || c == '-');
+  if (bare) return leaf;
+  std::ostringstream os;
+  os << toml::value<std::string>(leaf);
+  return os.str();
+}
+
+bool IsKeyLine(const std::string& line, const std::string& bare_leaf) {
   std::string t = Trim(line);
-  if (t.rfind(leaf, 0) != 0) return false;
-  std::string rest = Trim(std::string_view(t).substr(leaf.size()));
-  return !rest.empty() && rest[0] == '=';
+  // The key as written: bare, "quoted" or 'literal'.
+  for (const std::string& leaf : {TomlKey(bare_leaf), "'" + bare_leaf + "'"}) {
+    if (t.rfind(leaf, 0) != 0) continue;
+    std::string rest = Trim(std::string_view(t).substr(leaf.size()));
+    if (!rest.empty() && rest[0] == '=') return true;
+  }
+  return false;
 }
 
 bool IsContent(const std::string& line) {
@@ -258,7 +274,7 @@ void ConfigFile::EditText(const std::string& section, const std::string& leaf,
     }
     if (header && current == section && !key_line && IsKeyLine(lines[i], leaf)) key_line = i;
   }
-  std::string edited_line = toml ? leaf + " = " + *toml : std::string();
+  std::string edited_line = toml ? TomlKey(leaf) + " = " + *toml : std::string();
   if (toml) {
     if (key_line) {
       lines[*key_line] = edited_line;

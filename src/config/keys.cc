@@ -30,7 +30,9 @@ std::string Problem(const ConfigKey& key, const ConfigValue& value) {
     case ConfigType::kString: {
       const auto& s = std::get<std::string>(value);
       if (s.empty()) return std::string(key.name) + " must not be empty";
-      if (!single_line(s)) return std::string(key.name) + " must be a single line";
+      // Named templates may span lines; everything else is one line.
+      if (!single_line(s) && key.name != "templates.*")
+        return std::string(key.name) + " must be a single line";
       if (key.name == "user.name" && s.find_first_of("<>") != std::string::npos)
         return "user.name must not contain '<' or '>'";
       if (key.name == "user.email" &&
@@ -161,6 +163,24 @@ const std::vector<ConfigKey>& ConfigKeys() {
        {},
        "true",
        "JVS_PROGRESS"},
+      {"revsets.history",
+       ConfigType::kString,
+       "The revset history lists without -r or --all (default: the worktree's line)",
+       {},
+       "",
+       ""},
+      {"revset-aliases.*",
+       ConfigType::kString,
+       "A revset alias: [revset-aliases] 'NAME' or 'NAME(ARGS)' = \"EXPRESSION\" (docs/revsets.md)",
+       {},
+       "",
+       ""},
+      {"templates.*",
+       ConfigType::kString,
+       "A named template: [templates] NAME = \"TEMPLATE\"",
+       {},
+       "",
+       ""},
   };
   return keys;
 }
@@ -168,8 +188,15 @@ const std::vector<ConfigKey>& ConfigKeys() {
 const ConfigKey* FindConfigKey(std::string_view name) {
   for (const auto& k : ConfigKeys())
     if (k.name == name) return &k;
+  // An open table ("revset-aliases.*"): any non-empty leaf of its section.
+  size_t dot = name.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return nullptr;
+  for (const auto& k : ConfigKeys())
+    if (IsOpenTableKey(k) && k.name.substr(0, k.name.size() - 1) == name.substr(0, dot + 1)) return &k;
   return nullptr;
 }
+
+bool IsOpenTableKey(const ConfigKey& key) { return key.name.size() > 2 && key.name.ends_with(".*"); }
 
 std::vector<std::string> SuggestConfigKeys(std::string_view name) {
   std::vector<std::pair<size_t, std::string>> scored;

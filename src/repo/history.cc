@@ -25,11 +25,16 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
   Store& store = repo.store();
   SnapshotIndexScope index_scope(store);
   std::vector<HistoryEntry> out;
-  auto keep = [&](const SnapshotId& id, std::shared_ptr<const Snapshot> s, bool hidden = false) {
+  auto keep = [&](const SnapshotId& id, std::shared_ptr<const Snapshot> s, bool hidden = false) -> Status {
     HistoryEntry e{id, std::move(s), TagsOf(repo.view(), id), hidden};
-    if (o.tag && std::find(e.tags.begin(), e.tags.end(), *o.tag) == e.tags.end()) return;
-    if (o.grep && e.snapshot->note.find(*o.grep) == std::string::npos) return;
+    if (o.tag && std::find(e.tags.begin(), e.tags.end(), *o.tag) == e.tags.end()) return OkStatus();
+    if (o.grep && e.snapshot->note.find(*o.grep) == std::string::npos) return OkStatus();
+    if (o.paths) {
+      JVS_ASSIGN_OR_RETURN(bool changed, SnapshotChangesPath(repo, *e.snapshot, *o.paths));
+      if (!changed) return OkStatus();
+    }
     out.push_back(std::move(e));
+    return OkStatus();
   };
   if (o.revisions) {
     JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> all, repo.AllVisibleSnapshots());
@@ -37,7 +42,7 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
     for (const auto& id : *o.revisions) {
       if (o.limit && out.size() >= *o.limit) break;
       JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
-      keep(id, std::move(s), !visible.count(id));
+      JVS_TRY(keep(id, std::move(s), !visible.count(id)));
     }
     return out;
   }
@@ -51,7 +56,7 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
         SnapshotId id = *cur;
         JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
         cur = s->parents.empty() ? std::nullopt : std::optional<SnapshotId>(s->parents[0]);
-        keep(id, std::move(s));
+        JVS_TRY(keep(id, std::move(s)));
       }
     }
     if (!o.hidden) return out;
@@ -59,14 +64,14 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
     JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> ids, repo.AllVisibleSnapshots());
     for (const auto& id : ids) {
       JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
-      keep(id, std::move(s));
+      JVS_TRY(keep(id, std::move(s)));
     }
   }
   if (o.hidden) {
     JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> hidden, HiddenSnapshots(repo));
     for (const auto& id : hidden) {
       JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
-      keep(id, std::move(s), true);
+      JVS_TRY(keep(id, std::move(s), true));
     }
   }
   {

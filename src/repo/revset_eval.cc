@@ -4,6 +4,8 @@
 // error spans; split by case they would only pass that state around.
 #include "jvs/repo/revset_eval.h"
 
+#include <regex.h>
+
 #include <fmt/format.h>
 #include <fnmatch.h>
 
@@ -14,6 +16,7 @@
 
 #include "jvs/base/timeutil.h"
 #include "jvs/repo/evolog.h"
+#include "jvs/repo/path_changes.h"
 #include "jvs/repo/refs.h"
 #include "jvs/revset/optimize.h"
 #include "repo/view_commit.h"
@@ -84,18 +87,37 @@ void ForEachRevsetNode(const Node& n, F&& f) {
   for (const Node& c : n.args) ForEachRevsetNode(c, f);
 }
 
-// A string pattern of tags(), note(), author(): exact:, glob: (fnmatch, `*`
-// matches `/` and newlines), substring: or a plain string (substring).
+// A string pattern of tags(), note(), author(), files(): exact:, glob:
+// (fnmatch, `*` matches `/` and newlines), substring:, regex: (POSIX
+// extended, unanchored) or a plain string (substring).
 struct Matcher {
-  enum class Kind { kExact, kGlob, kSubstring } kind = Kind::kSubstring;
+  enum class Kind { kExact, kGlob, kSubstring, kRegex } kind = Kind::kSubstring;
   std::string value;
+  std::shared_ptr<regex_t> regex;  // kRegex: compiled
   bool Matches(const std::string& s) const {
     switch (kind) {
       case Kind::kExact: return s == value;
       case Kind::kGlob: return fnmatch(value.c_str(), s.c_str(), 0) == 0;
       case Kind::kSubstring: return s.find(value) != std::string::npos;
+      case Kind::kRegex: return regexec(regex.get(), s.c_str(), 0, nullptr, 0) == 0;
     }
     return false;
+  }
+  // The message of an invalid regular expression, empty when it compiled.
+  std::string Compile() {
+    auto* re = new regex_t;
+    int rc = regcomp(re, value.c_str(), REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+      char buf[256];
+      regerror(rc, re, buf, sizeof buf);
+      delete re;
+      return buf;
+    }
+    regex = std::shared_ptr<regex_t>(re, [](regex_t* r) {
+      regfree(r);
+      delete r;
+    });
+    return {};
   }
 };
 
@@ -318,11 +340,41 @@ class Evaluator {
       m.kind = Matcher::Kind::kGlob;
     } else if (a->text == "substring") {
       m.kind = Matcher::Kind::kSubstring;
+    } else if (a->text == "regex") {
+      m.kind = Matcher::Kind::kRegex;
+      std::string problem = m.Compile();
+      if (!problem.empty())
+        return Invalid(*a, "invalid regular expression '" + m.value + "': " + problem,
+                       "regex: takes a POSIX extended regular expression, e.g. regex:\"^epoch [0-9]+$\"");
     } else {
-      return Located(*a, Error(ErrorCode::kUnsupported, "string pattern '" + a->text + ":' is not supported yet",
-                               "use exact:, glob: or substring:"));
+      return Located(*a, Error(ErrorCode::kUnsupported, "string pattern '" + a->text + ":' is not supported here",
+                               "use exact:, glob:, substring: or regex:"));
     }
     return m;
+  }
+
+  // The argument of files(): a plain string or exact: names a path (a file,
+  // or a directory and everything below it) from the workspace root; glob:,
+  // substring: and regex: match the changed paths themselves.
+  Result<PathMatch> FilesArg(const Node& call) {
+    const Node* a = ArgOf(call, 0, "pattern");
+    JVS_ASSIGN_OR_RETURN(Matcher m, PatternArg(call, 0, "pattern"));
+    PathMatch pm;
+    const bool plain = a->kind != NodeKind::kPattern || m.kind == Matcher::Kind::kExact;
+    if (plain) {
+      std::string text = m.value;
+      while (text.size() > 1 && text.back() == '/') text.pop_back();
+      if (text.empty() || text == "." || text == "/") return pm;  // the whole tree
+      auto path = RepoPath::Parse(text);
+      if (!path.ok())
+        return Invalid(*a, "invalid path '" + m.value + "' in files(): " + path.error().message(),
+                       "give a path from the workspace root, e.g. files(\"data/train.csv\"), or a pattern: "
+                       "files(glob:\"*.csv\")");
+      pm.prefixes.push_back(*path);
+      return pm;
+    }
+    pm.predicate = [m](const std::string& path) { return m.Matches(path); };
+    return pm;
   }
 
   Result<Set> Function(const Node& n) {
@@ -409,6 +461,16 @@ class Evaluator {
     if (f == "note" || f == "author") {
       JVS_ASSIGN_OR_RETURN(Matcher m, PatternArg(n, 0, "pattern"));
       return VisibleWhere([&](uint32_t i) { return m.Matches(f == "note" ? g_.snaps[i]->note : g_.snaps[i]->author); });
+    }
+    if (f == "files") {
+      JVS_ASSIGN_OR_RETURN(PathMatch pm, FilesArg(n));
+      Set out = Empty();
+      for (uint32_t i = 0; i < g_.size(); ++i) {
+        if (!g_.visible[i]) continue;
+        JVS_ASSIGN_OR_RETURN(bool changed, SnapshotChangesPath(repo_, *g_.snaps[i], pm));
+        out[i] = changed ? 1 : 0;
+      }
+      return out;
     }
     if (f == "worktree") {
       const std::string name = ArgOf(n, 0, "name")->text;

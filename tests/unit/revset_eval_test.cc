@@ -195,17 +195,18 @@ TEST_F(RevsetEvalCases, ErrorsPointAtTheExpression) {
   ASSERT_TRUE(f.located);
 
   f = {};
-  r = EvaluateRevset(*repo, o, "@ | files(a)", &f);
+  r = EvaluateRevset(*repo, o, "@ | note(regex:\"(\")", &f);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnsupported);
-  EXPECT_NE(r.error().message().find("not supported yet"), std::string::npos);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("invalid regular expression"), std::string::npos);
   ASSERT_TRUE(f.located);
-  EXPECT_EQ(f.located->offset, 4u);
+  EXPECT_EQ(f.located->offset, 9u);
 
   f = {};
-  r = EvaluateRevset(*repo, o, "note(regex:\"^f\")", &f);
+  r = EvaluateRevset(*repo, o, "files(\"../x\")", &f);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnsupported);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(f.located);
 
   f = {};
   r = EvaluateRevset(*repo, o, "date(after:\"yesterday\")", &f);

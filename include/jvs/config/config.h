@@ -38,7 +38,12 @@ struct ConfigKey {
 
 // Every key, in documentation order.
 const std::vector<ConfigKey>& ConfigKeys();
+// The key `name` names: a fixed key, or an open table's entry
+// ("revset-aliases.mine()" finds "revset-aliases.*").
 const ConfigKey* FindConfigKey(std::string_view name);
+// Keys named "SECTION.*": tables whose entries the user names (revset
+// aliases, named templates); every entry has the key's type.
+bool IsOpenTableKey(const ConfigKey& key);
 // Keys close to a misspelt `name` (edit distance, shared section), best first.
 std::vector<std::string> SuggestConfigKeys(std::string_view name);
 // "unknown configuration key 'X'" with a did-you-mean hint listing valid keys.
@@ -81,7 +86,9 @@ class ConfigFile {
   // so are comments and layout where the edit is a simple line change (the
   // edited text is re-parsed and checked; otherwise the file is rewritten
   // from the parsed document, without comments).
-  Status Set(const ConfigKey& key, const ConfigValue& value);
+  // `name` is the key's full name (an open table's entry: "SECTION.LEAF";
+  // empty: key.name).
+  Status Set(const ConfigKey& key, const ConfigValue& value, std::string_view name = {});
   // False when the key was not set.
   bool Unset(std::string_view key);
 
@@ -152,6 +159,9 @@ class Config {
   std::optional<std::string> String(std::string_view key) const;
   std::optional<int64_t> Int(std::string_view key) const;
   std::optional<bool> Bool(std::string_view key) const;
+  // The entries of an open table (`section` "revset-aliases"): leaf -> value,
+  // each from the source that wins for it.
+  std::map<std::string, std::string> Table(std::string_view section) const;
 
  private:
   std::map<std::string, ConfigSetting> settings_;

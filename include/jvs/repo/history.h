@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "jvs/repo/path_changes.h"
 #include "jvs/repo/repo.h"
 
 namespace jvs {
@@ -24,6 +25,8 @@ struct HistoryOptions {
   // ignored and an entry is marked hidden when the view does not reach it.
   // `tag`, `grep` and `limit` still apply.
   std::optional<std::vector<SnapshotId>> revisions;
+  // Only snapshots that changed these paths (jvs/repo/path_changes.h).
+  std::optional<PathMatch> paths;
 };
 struct HistoryEntry {
   SnapshotId id;
