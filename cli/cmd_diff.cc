@@ -127,12 +127,15 @@ std::string DiffText(Repo& repo, const DiffSide& from_side, const DiffSide& to_s
 void RegisterDiff(CLI::App& app, Context& ctx) {
   struct Opts {
     std::vector<std::string> refs;
-    std::string revision;
+    std::string revision, from, to;
     bool stat = false, name_only = false, name_status = false, z = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("diff", "Changes between snapshots, or between a snapshot and the working copy");
-  cmd->add_option("FROM TO", o->refs, "FROM (default @) and TO (default: the working copy)")->expected(0, 2);
+  auto* refs_opt =
+      cmd->add_option("FROM TO", o->refs, "FROM (default @) and TO (default: the working copy)")->expected(0, 2);
+  cmd->add_option("--from", o->from, "Compare from this snapshot (default @), as FROM")->excludes(refs_opt);
+  cmd->add_option("--to", o->to, "Compare to this snapshot (default: the working copy), as TO")->excludes(refs_opt);
   cmd->add_option("-r,--revision", o->revision,
                   "REV against the merge of its parents (a merge snapshot shows only what it changed itself)");
   cmd->add_flag("--stat", o->stat, "Per-file line counts");
@@ -147,7 +150,7 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
     if (o->z && !o->name_only && !o->name_status)
       Fail(ErrorCode::kInvalidArgument, "-z only works with --name-only or --name-status",
            "for example: jvs diff --name-only -z");
-    if (!o->revision.empty() && !o->refs.empty())
+    if (!o->revision.empty() && (!o->refs.empty() || !o->from.empty() || !o->to.empty()))
       Fail(ErrorCode::kInvalidArgument, "-r REV cannot be combined with FROM or TO",
            "'jvs diff -r REV' compares REV with its parents; 'jvs diff FROM TO' compares two snapshots");
     auto repo = ctx.OpenRepo();
@@ -163,6 +166,8 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       auto snap = Check(repo->ReadSnapshot(*to_id));
       if (!snap->parents.empty()) from_id = snap->parents[0];
       from_tree = Check(ParentsTreeOf(*repo, *snap));
+    } else if (!o->from.empty()) {
+      from_id = ctx.Resolve(*repo, wt, o->from);
     } else if (!o->refs.empty()) {
       from_id = ctx.Resolve(*repo, wt, o->refs[0]);
     } else if (ws->state().head) {
@@ -174,8 +179,8 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
     TreeGetter getter = ws->StoreGetter();
     if (!o->revision.empty()) {
       to_tree = Check(MaterializedTreeOf(*repo, *to_id));
-    } else if (o->refs.size() == 2) {
-      to_id = ctx.Resolve(*repo, wt, o->refs[1]);
+    } else if (o->refs.size() == 2 || !o->to.empty()) {
+      to_id = ctx.Resolve(*repo, wt, o->to.empty() ? o->refs[1] : o->to);
       to_tree = Check(MaterializedTreeOf(*repo, *to_id));
     } else {
       if (repo->read_only())

@@ -52,13 +52,16 @@ void AbortRestore(Context& ctx) {
 
 void RegisterRestore(CLI::App& app, Context& ctx) {
   struct Opts {
-    std::string ref, latest_tag;
+    std::string ref, latest_tag, revision;
     bool abort = false;
     bool verify = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("restore", "Bring the worktree (or only PATHS) to REF in place; dirty changes are saved first");
-  cmd->add_option("REF", o->ref, "Snapshot to restore (HEAD: the worktree's latest snapshot)");
+  auto* ref_opt = cmd->add_option("REF", o->ref, "Snapshot to restore (HEAD: the worktree's latest snapshot)");
+  cmd->add_option("-r,--revision", o->revision,
+                  "Snapshot to restore, as REF: a reference or a revset naming exactly one snapshot")
+      ->excludes(ref_opt);
   cmd->add_flag("--abort", o->abort,
                 "Take back a restore that was interrupted (killed, failed, disk full): the files and the head go back "
                 "to what they were before it");
@@ -70,6 +73,7 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
   cmd->add_flag("--verify", o->verify,
                 "Check cloned content against its id too (reads every byte; copied content is always checked)");
   cmd->callback([&ctx, o, latest] {
+    if (!o->revision.empty()) o->ref = o->revision;
     const bool by_tag = latest->count() > 0;
     if (o->abort) {
       if (!o->ref.empty() || ctx.has_dashdash || by_tag)

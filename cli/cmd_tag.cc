@@ -10,13 +10,17 @@ void RegisterTag(CLI::App& app, Context& ctx) {
   auto* tag = app.add_subcommand("tag", "Tags: movable names for snapshots");
   tag->require_subcommand(1);
   struct Opts {
-    std::string name, ref = "@";
+    std::string name, ref = "@", revision;
   };
   auto o = std::make_shared<Opts>();
   auto* set = tag->add_subcommand("set", "Point tag NAME at REF (default @), creating or moving it");
   set->add_option("NAME", o->name, "Tag name")->required();
-  set->add_option("REF", o->ref, "Snapshot (default @)");
+  auto* ref_opt = set->add_option("REF", o->ref, "Snapshot (default @)");
+  set->add_option("-r,--revision", o->revision,
+                  "Snapshot, as REF: a reference or a revset naming exactly one snapshot")
+      ->excludes(ref_opt);
   set->callback([&ctx, o] {
+    if (!o->revision.empty()) o->ref = o->revision;
     Check(ValidateNewTagName(o->name));
     auto repo = ctx.OpenRepo(false);
     std::string wt = ctx.ExistingWorktree(*repo);

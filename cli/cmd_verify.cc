@@ -99,6 +99,7 @@ std::string VerifySummary(const VerifyReport& r, bool all, double seconds) {
 void RegisterVerifyCommand(CLI::App& app, Context& ctx) {
   auto ref = std::make_shared<std::string>();
   auto all = std::make_shared<bool>(false);
+  auto revset = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("verify",
                                  "Recompute and check the descriptor checksum and payload hash of "
                                  "REF (or of everything with --all)");
@@ -106,7 +107,12 @@ void RegisterVerifyCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag(
       "--all", *all,
       "Every snapshot, every object they reach and the operation log (each object hashed once)");
-  cmd->callback([&ctx, ref, all] {
+  auto* rev_opt = cmd->add_option("-r,--revisions", *revset,
+                                  "Every snapshot of this revset (docs/revsets.md), e.g. -r 'tags()'");
+  cmd->callback([&ctx, ref, all, revset, rev_opt] {
+    if (rev_opt->count() && (*all || !ref->empty()))
+      Fail(ErrorCode::kInvalidArgument, "-r cannot be combined with REF or --all",
+           "-r REVSET checks every snapshot of the revset; --all checks everything");
     VerifyOptions options;
     options.progress = ctx.settings.progress;
     auto start = std::chrono::steady_clock::now();
@@ -119,6 +125,13 @@ void RegisterVerifyCommand(CLI::App& app, Context& ctx) {
         Fail(ErrorCode::kInvalidArgument, "--at-op cannot be combined with verify --all",
              "--all checks every operation already; drop --at-op");
       report = Check(VerifyAll(Env::Default(), FindRoot(ctx), options));
+    } else if (rev_opt->count()) {
+      auto repo = ctx.OpenRepo();
+      std::vector<SnapshotId> ids = EvaluateRevsetOrFail(ctx, *repo, ctx.CurrentWorktree(*repo), *revset);
+      if (ids.empty())
+        Fail(ErrorCode::kNotFound, "the revset '" + *revset + "' names no snapshot",
+             "'jvs history -r REVSET' shows what a revset names");
+      report = Check(VerifySnapshots(*repo, ids, options));
     } else {
       auto repo = ctx.OpenRepo();
       SnapshotId id = ctx.Resolve(*repo, ctx.CurrentWorktree(*repo), ref->empty() ? "@" : *ref);

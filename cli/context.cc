@@ -272,7 +272,8 @@ SnapshotId Context::Resolve(Repo& repo, const std::string& worktree, const std::
   // meant, when it names exactly one. Only text with revset syntax is taken
   // for one, so a mistyped reference keeps its own message.
   const bool revset_syntax = ref.find_first_of("()|&") != std::string::npos ||
-                             ref.find("::") != std::string::npos || ref.find("..") != std::string::npos;
+                             ref.find("::") != std::string::npos || ref.find("..") != std::string::npos ||
+                             (ref.size() > 1 && (ref.back() == '-' || ref.back() == '+'));
   if (!revset_syntax) return Check(std::move(plain));
   const std::vector<SnapshotId> ids = EvaluateRevsetOrFail(*this, repo, worktree, ref);
   if (ids.size() == 1) return ids.front();

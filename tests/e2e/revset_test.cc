@@ -110,3 +110,55 @@ TEST_F(RevsetTest, ErrorsPointAtTheExpression) {
 
 }  // namespace
 }  // namespace jvs::e2e
+
+namespace jvs::e2e {
+namespace {
+
+// -r on the commands that take one snapshot (restore, tag set) or a set
+// (verify), and diff --from/--to: references and revsets alike; a revset
+// naming several where one is needed lists them.
+TEST_F(RevsetTest, RevisionOptionsOnOtherCommands) {
+  Write("a.txt", "1\n");
+  const std::string a = Snap("first epoch");
+  Write("a.txt", "2\n");
+  const std::string b = Snap("second");
+  Write("a.txt", "3\n");
+  const std::string c = Snap("third");
+
+  json t = RunJson({"tag", "set", "ep", "-r", "latest(note(epoch))"});
+  EXPECT_EQ(t["snapshot_id"], a);
+  RunResult r = Run({"tag", "set", "two", "-r", "::@"});
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "names 3 snapshots where one is needed")) << r.err;
+  r = Run({"tag", "set", "two", "@", "-r", "@"});
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+
+  json v = RunJson({"verify", "-r", "::@ ~ @"});
+  EXPECT_EQ(v["snapshots"].size(), 2u) << v.dump();
+  r = Run({"verify", "-r", "none()"});
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "names no snapshot")) << r.err;
+  r = Run({"verify", "--all", "-r", "@"});
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+
+  json d = RunJson({"diff", "--from", "ep", "--to", "@-"});
+  EXPECT_EQ(d["from_snapshot_id"], a);
+  EXPECT_EQ(d["to_snapshot_id"], b);
+  d = RunJson({"diff", "--from", "latest(note(epoch))"});
+  EXPECT_EQ(d["from_snapshot_id"], a);
+  EXPECT_TRUE(d["to_snapshot_id"].is_null());
+  r = Run({"diff", "--from", "@", "@-"});
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+
+  json rs = RunJson({"restore", "-r", "parents(@)"});
+  EXPECT_EQ(Read("a.txt"), "2\n");
+  EXPECT_EQ(Head(Ws()), b);
+  r = Run({"restore", "-r", "all()"});
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "where one is needed")) << r.err;
+  (void)c;
+  (void)rs;
+}
+
+}  // namespace
+}  // namespace jvs::e2e
