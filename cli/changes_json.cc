@@ -47,9 +47,14 @@ json ChangeJson(const TreeChange& c) {
 }  // namespace
 
 json ChangesJson(const std::vector<TreeChange>& changes) {
-  json added = json::array(), removed = json::array(), modified = json::array();
+  json added = json::array(), removed = json::array(), modified = json::array(), renamed = json::array();
   for (const auto& c : changes) {
-    if (c.added()) added.push_back(ChangeJson(c));
+    if (c.renamed()) {
+      json r = ChangeJson(c);
+      SetNameJson(r, "old_path", c.old_path->str());
+      r["similarity"] = c.similarity;
+      renamed.push_back(std::move(r));
+    } else if (c.added()) added.push_back(ChangeJson(c));
     else if (c.removed()) removed.push_back(ChangeJson(c));
     else modified.push_back(ChangeJson(c));
   }
@@ -57,9 +62,11 @@ json ChangesJson(const std::vector<TreeChange>& changes) {
   j["added"] = added;
   j["removed"] = removed;
   j["modified"] = modified;
+  j["renamed"] = renamed;
   j["total_added"] = added.size();
   j["total_removed"] = removed.size();
   j["total_modified"] = modified.size();
+  j["total_renamed"] = renamed.size();
   return j;
 }
 

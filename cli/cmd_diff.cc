@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "commands.h"
+#include "jvs/merge/renames.h"
 #include "jvs/merge/text_diff.h"
 
 namespace jvs::cli {
@@ -53,27 +54,42 @@ std::string ModeText(uint32_t mode) {
   return buf;
 }
 
-char StatusLetter(const TreeChange& c) { return c.added() ? 'A' : c.removed() ? 'D' : 'M'; }
+char StatusLetter(const TreeChange& c) { return c.renamed() ? 'R' : c.added() ? 'A' : c.removed() ? 'D' : 'M'; }
 
 }  // namespace
+
+std::vector<TreeChange> WithRenames(Repo& repo, const DiffSide& from, const DiffSide& to,
+                                    std::vector<TreeChange> changes) {
+  return DetectRenames(std::move(changes), [&](const RepoPath& p, const TreeEntry& e, bool new_side) {
+    return ReadContent(repo, new_side ? to : from, p, e);
+  });
+}
+
+std::string RenameText(const TreeChange& c) {
+  return QuoteName(c.old_path->str()) + " -> " + QuoteName(c.path.str());
+}
 
 std::string DiffText(Repo& repo, const DiffSide& from_side, const DiffSide& to_side,
                      const std::vector<TreeChange>& changes, bool stat) {
   std::string out;
   size_t ins = 0, del = 0;
   size_t width = 0;
-  for (const auto& c : changes) width = std::max(width, DisplayPath(c).size());
+  auto stat_name = [](const TreeChange& c) {
+    return c.renamed() ? QuoteName(c.old_path->str()) + " => " + QuoteName(c.path.str()) : DisplayPath(c);
+  };
+  for (const auto& c : changes) width = std::max(width, stat_name(c).size());
   for (const auto& c : changes) {
     std::optional<std::string> a, b;
     const TreeEntry& any = c.new_entry ? *c.new_entry : *c.old_entry;
-    if (c.old_entry) a = ReadContent(repo, from_side, c.path, *c.old_entry);
+    const RepoPath& old_path = c.old_path ? *c.old_path : c.path;
+    if (c.old_entry) a = ReadContent(repo, from_side, old_path, *c.old_entry);
     else a = std::string();
     if (c.new_entry) b = ReadContent(repo, to_side, c.path, *c.new_entry);
     else b = std::string();
     bool binary = !a || !b || LooksBinary(*a) || LooksBinary(*b);
     uint64_t old_size = c.old_entry ? c.old_entry->size : 0, new_size = c.new_entry ? c.new_entry->size : 0;
     if (stat) {
-      std::string name = DisplayPath(c);
+      std::string name = stat_name(c);
       name.resize(width, ' ');
       if (binary) {
         out += " " + name + " | Bin " + std::to_string(old_size) + " -> " + std::to_string(new_size) + " bytes\n";
@@ -86,9 +102,12 @@ std::string DiffText(Repo& repo, const DiffSide& from_side, const DiffSide& to_s
       }
       continue;
     }
-    std::string ap = c.old_entry ? QuoteName("a/" + c.path.str()) : "/dev/null";
+    std::string ap = c.old_entry ? QuoteName("a/" + old_path.str()) : "/dev/null";
     std::string bp = c.new_entry ? QuoteName("b/" + c.path.str()) : "/dev/null";
-    out += "diff --jvs " + QuoteName("a/" + c.path.str()) + " " + QuoteName("b/" + c.path.str()) + "\n";
+    out += "diff --jvs " + QuoteName("a/" + old_path.str()) + " " + QuoteName("b/" + c.path.str()) + "\n";
+    if (c.renamed())
+      out += "similarity index " + std::to_string(c.similarity) + "%\nrename from " + QuoteName(old_path.str()) +
+             "\nrename to " + QuoteName(c.path.str()) + "\n";
     const bool mode_changed = c.old_entry && c.new_entry && c.old_entry->kind != EntryKind::kSymlink &&
                               (c.old_entry->kind == EntryKind::kTree) == (c.new_entry->kind == EntryKind::kTree) &&
                               c.old_entry->EffectiveMode() != c.new_entry->EffectiveMode();
@@ -128,6 +147,7 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
   struct Opts {
     std::vector<std::string> refs;
     std::string revision, from, to;
+    bool no_renames = false;
     bool stat = false, name_only = false, name_status = false, z = false;
   };
   auto o = std::make_shared<Opts>();
@@ -139,6 +159,9 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
   cmd->add_option("-r,--revision", o->revision,
                   "REV against the merge of its parents (a merge snapshot shows only what it changed itself)");
   cmd->add_flag("--stat", o->stat, "Per-file line counts");
+  cmd->add_flag("--no-renames", o->no_renames,
+                "Show a moved file as removed and added (default: a rename when the content is the same or, for "
+                "text, at least 50% similar)");
   cmd->add_flag("--name-only", o->name_only, "Only the changed paths");
   cmd->add_flag("--name-status", o->name_status, "The changed paths, each after A, D or M");
   cmd->add_flag("-z", o->z, "With --name-only or --name-status: end each path with NUL, unquoted (for scripts)");
@@ -194,6 +217,7 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       to_side.root = ws->path();
     }
     auto changes = Check(DiffTrees(getter, from_tree, to_tree, paths));
+    if (!o->no_renames) changes = WithRenames(*repo, from_side, to_side, std::move(changes));
     if (ctx.g.json) {
       json j = ChangesJson(changes);
       j["from_snapshot_id"] = from_id ? json(from_id->hex()) : json(nullptr);
@@ -206,6 +230,9 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
       // -z: raw names ended by NUL (git's -z: "M\0path\0" with --name-status).
       for (const auto& c : changes) {
         if (o->name_status) out += std::string(1, StatusLetter(c)) + (o->z ? std::string(1, '\0') : std::string("\t"));
+        // A rename: "R\told\tnew" (-z: "R\0old\0new\0"), as git writes it.
+        if (o->name_status && c.renamed())
+          out += o->z ? c.old_path->str() + std::string(1, '\0') : QuoteName(c.old_path->str()) + "\t";
         out += o->z ? RawPath(c) + std::string(1, '\0') : DisplayPath(c) + "\n";
       }
       ctx.Out(out);

@@ -61,13 +61,14 @@ void StreamBlob(Repo& repo, const BlobId& id, const std::string& what) {
 void RegisterShow(CLI::App& app, Context& ctx) {
   struct Opts {
     std::string ref;
-    bool stat = false;
+    bool stat = false, no_renames = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("show", "A snapshot in full: its ids, parents, author, time, tags and whole note, "
                                          "then what it changed");
   cmd->add_option("REF", o->ref, "The snapshot (default: @, the worktree's head)");
   cmd->add_flag("--stat", o->stat, "Per-file line counts instead of the changes themselves");
+  cmd->add_flag("--no-renames", o->no_renames, "Show a moved file as removed and added");
   cmd->callback([&ctx, o] {
     auto repo = ctx.OpenRepo(true);
     auto ws = ctx.OpenWorkspace(*repo);
@@ -76,6 +77,7 @@ void RegisterShow(CLI::App& app, Context& ctx) {
     const TreeId from = Check(ParentsTreeOf(*repo, *snap));
     const TreeId to = Check(MaterializedTreeOf(*repo, id));
     auto changes = Check(DiffTrees(ws->StoreGetter(), from, to, {}));
+    if (!o->no_renames) changes = WithRenames(*repo, DiffSide{}, DiffSide{}, std::move(changes));
     if (ctx.g.json) {
       json j = SnapshotJson(*repo, id, *snap);
       j["changes"] = ChangesJson(changes);

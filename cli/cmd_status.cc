@@ -8,8 +8,12 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("status", "The worktree, its head snapshot, and what changed since it");
   cmd->alias("st");
   auto z = std::make_shared<bool>(false);
-  cmd->add_flag("-z", *z, "Only the changes, as 'X NAME' ended by NUL, names unquoted (for scripts)");
-  cmd->callback([&ctx, z] {
+  auto no_renames = std::make_shared<bool>(false);
+  cmd->add_flag("-z", *z,
+                "Only the changes, as 'X NAME' ended by NUL, names unquoted (for scripts; a rename is 'R NEW' then "
+                "'OLD')");
+  cmd->add_flag("--no-renames", *no_renames, "Show a moved file as removed and added");
+  cmd->callback([&ctx, z, no_renames] {
     auto repo = ctx.OpenRepo();
     auto ws = ctx.OpenWorkspace(*repo);
     if (repo->read_only()) {
@@ -33,6 +37,12 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
     }
     auto r = Check(ws->Status());
     for (const auto& w : r.warnings) ctx.Warn(w);
+    if (!*no_renames) {
+      DiffSide working;
+      working.working_copy = true;
+      working.root = ws->path();
+      r.changes = WithRenames(*repo, DiffSide{}, working, std::move(r.changes));
+    }
     // The head's change is divergent when other visible snapshots have it too.
     std::optional<ChangeIndex> changes;
     std::vector<SnapshotId> same_change;
@@ -67,10 +77,11 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
       // Scripts: every change as "X NAME" ended by NUL, the name raw (as git status -z).
       std::string out;
       for (const auto& c : r.changes) {
-        char letter = c.added() ? 'A' : c.removed() ? 'D' : 'M';
+        char letter = c.renamed() ? 'R' : c.added() ? 'A' : c.removed() ? 'D' : 'M';
         const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
         out += std::string(1, letter) + " " + c.path.str() + (e.kind == EntryKind::kTree ? "/" : "");
         out += '\0';
+        if (c.renamed()) out += c.old_path->str() + '\0';  // as git status --porcelain -z
       }
       ctx.Out(out);
       return;
@@ -103,6 +114,11 @@ void RegisterStatus(CLI::App& app, Context& ctx) {
     } else {
       out += "Changes:\n";
       for (const auto& c : r.changes) {
+        if (c.renamed()) {
+          out += "  R " + RenameText(c) + (c.similarity < 100 ? " (" + std::to_string(c.similarity) + "% similar)" : "") +
+                 "\n";
+          continue;
+        }
         char letter = c.added() ? 'A' : c.removed() ? 'D' : 'M';
         const TreeEntry& e = c.new_entry ? *c.new_entry : *c.old_entry;
         out += std::string("  ") + letter + " " + QuoteName(c.path.str() + (e.kind == EntryKind::kTree ? "/" : "")) + "\n";

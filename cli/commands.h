@@ -66,4 +66,10 @@ struct DiffSide {
 // or with `stat` per-file line counts and a total (cmd_diff.cc).
 std::string DiffText(Repo& repo, const DiffSide& from, const DiffSide& to, const std::vector<TreeChange>& changes,
                      bool stat);
+// `changes` with renames paired (jvs/merge/renames.h), contents read from
+// the given sides (cmd_diff.cc).
+std::vector<TreeChange> WithRenames(Repo& repo, const DiffSide& from, const DiffSide& to,
+                                    std::vector<TreeChange> changes);
+// "old -> new", each quoted as needed.
+std::string RenameText(const TreeChange& c);
 }  // namespace jvs::cli

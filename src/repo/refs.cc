@@ -184,6 +184,9 @@ Result<RefExpr> ParseRefExpr(std::string_view ref) {
 Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::string_view ref) {
   JVS_ASSIGN_OR_RETURN(RefExpr e, ParseRefExpr(ref));
   JVS_ASSIGN_OR_RETURN(SnapshotId id, ResolveBase(repo, worktree, e.base));
+  // A malformed suffix ("@~abc", "@~-1") is named as such, before any walk
+  // could report going past the first snapshot.
+  if (e.suffix_error) return *e.suffix_error;
   for (uint32_t n : e.steps) {
     for (uint32_t i = 0; i < n; ++i) {
       JVS_ASSIGN_OR_RETURN(auto s, repo.store().ReadSnapshot(id));
@@ -194,7 +197,6 @@ Result<SnapshotId> ResolveRef(Repo& repo, const std::string& worktree, std::stri
       id = s->parents[0];
     }
   }
-  if (e.suffix_error) return *e.suffix_error;
   return id;
 }
 

@@ -59,7 +59,12 @@ TEST_F(ErrorTest, BadReferenceExitOne) {
   ExpectError(Ws(), {"diff", "nosuchref"}, 1);
   ExpectError(Ws(), {"diff", "@", "nosuchref"}, 1);
   ExpectError(Ws(), {"tag", "set", "t", "nosuchref"}, 1);
-  ExpectError(Ws(), {"restore", "@~5"}, 1);
+  ExpectError(Ws(), {"restore", "@~5"}, 1, "goes past the first snapshot");
+  // A malformed ~ suffix is named as such, however long the line is.
+  for (const std::string bad : {"@~abc", "@~-1", "@~1x", "@~~z"}) {
+    RunResult m = ExpectError(Ws(), {"show", bad}, 1, "unknown reference '" + bad + "'");
+    EXPECT_FALSE(Contains(m.err, "goes past")) << m.Describe();
+  }
   EXPECT_EQ(Read("a.txt"), "a2\n");
 }
 
@@ -265,7 +270,7 @@ TEST_F(ErrorTest, EveryErrorHasAHint) {
       {"status", "--", "x"},
       {"history", "-r", "heads(@ &"},
       {"history", "-r", "@ | nosuchref"},
-      {"history", "-r", "files(x)"},
+      {"history", "-r", "note(regex:\"(\")"},
       {"history", "-r", "@", "--all"},
       {"-R", (Tmp() / "nope").string(), "status"},
       {"init"},

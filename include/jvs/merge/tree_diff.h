@@ -21,6 +21,11 @@ struct TreeChange {
   RepoPath path;
   std::optional<TreeEntry> old_entry;
   std::optional<TreeEntry> new_entry;
+  // A rename (jvs/merge/renames.h): the path old_entry had; `path` is the
+  // new one. `similarity` is 100 when the content is the same.
+  std::optional<RepoPath> old_path;
+  int similarity = 0;
+  bool renamed() const { return old_path.has_value(); }
   bool added() const { return !old_entry && new_entry; }
   bool removed() const { return old_entry && !new_entry; }
 };
