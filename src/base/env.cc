@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <ctime>
 #include <random>
 #include <thread>
@@ -19,6 +20,19 @@ namespace jvs {
 namespace {
 
 std::string Q(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// "WHAT 'PATH'" for a failure on a descriptor, so that an error (a full
+// disk while writing, say) names the file: the path the kernel knows for
+// the descriptor, or WHAT alone when it has none.
+std::string OnFd(std::string_view what, int fd) {
+  const int saved = errno;
+  char link[64], target[4096];
+  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = ::readlink(link, target, sizeof target - 1);
+  errno = saved;
+  if (n <= 0 || target[0] != '/') return std::string(what);
+  return std::string(what) + " '" + std::string(target, static_cast<size_t>(n)) + "'";
+}
 
 class PosixEnv final : public Env {};
 
@@ -49,7 +63,7 @@ Result<size_t> Env::Read(int fd, void* buf, size_t n) {
   while (true) {
     ssize_t r = ::read(fd, buf, n);
     if (r >= 0) return static_cast<size_t>(r);
-    if (errno != EINTR) return ErrnoError(errno, "read failed");
+    if (errno != EINTR) return ErrnoError(errno, OnFd("cannot read", fd));
   }
 }
 
@@ -59,7 +73,7 @@ Status Env::Write(int fd, const void* buf, size_t n) {
     ssize_t r = ::write(fd, p, n);
     if (r < 0) {
       if (errno == EINTR) continue;
-      return ErrnoError(errno, "write failed");
+      return ErrnoError(errno, OnFd("cannot write", fd));
     }
     p += r;
     n -= static_cast<size_t>(r);
@@ -69,7 +83,7 @@ Status Env::Write(int fd, const void* buf, size_t n) {
 
 Result<struct stat> Env::Fstat(int fd) {
   struct stat st;
-  if (::fstat(fd, &st) != 0) return ErrnoError(errno, "fstat failed");
+  if (::fstat(fd, &st) != 0) return ErrnoError(errno, OnFd("cannot stat", fd));
   return st;
 }
 
@@ -93,7 +107,7 @@ Result<struct stat> Env::LstatAt(int dirfd, const char* name) {
 }
 
 Status Env::Fsync(int fd) {
-  if (::fsync(fd) != 0) return ErrnoError(errno, "fsync failed");
+  if (::fsync(fd) != 0) return ErrnoError(errno, OnFd("cannot sync", fd));
   return OkStatus();
 }
 
@@ -103,7 +117,7 @@ Status Env::SyncFs(int fd) {
 }
 
 Status Env::Fchmod(int fd, mode_t mode) {
-  if (::fchmod(fd, mode) != 0) return ErrnoError(errno, "chmod failed");
+  if (::fchmod(fd, mode) != 0) return ErrnoError(errno, OnFd("cannot chmod", fd));
   return OkStatus();
 }
 
@@ -117,7 +131,7 @@ Status Env::SetMtime(int fd, const struct timespec& mtime) {
   ts[0].tv_sec = 0;
   ts[0].tv_nsec = UTIME_OMIT;
   ts[1] = mtime;
-  if (::futimens(fd, ts) != 0) return ErrnoError(errno, "cannot set file time");
+  if (::futimens(fd, ts) != 0) return ErrnoError(errno, OnFd("cannot set the time of", fd));
   return OkStatus();
 }
 
@@ -132,7 +146,7 @@ Result<size_t> Env::CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_
       if (out_off) *out_off = oo;
       return static_cast<size_t>(r);
     }
-    if (errno != EINTR) return ErrnoError(errno, "copy_file_range failed");
+    if (errno != EINTR) return ErrnoError(errno, OnFd("cannot copy into", out_fd));
   }
 }
 

@@ -121,6 +121,8 @@ class DiskFullTest : public ::testing::Test {
     EXPECT_NE(r.err.find("jvs: error: "), std::string::npos) << r.Describe();
     EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.Describe();
     EXPECT_NE(r.err.find("\nhint: free some space"), std::string::npos) << r.Describe();
+    // The message names the file that could not be written.
+    EXPECT_NE(r.err.find(" '/"), std::string::npos) << r.Describe();
   }
 
   // Nothing of a failed command is left behind.
@@ -186,6 +188,11 @@ TEST_F(DiskFullTest, SnapshotAndRestoreFailCleanlyAndWorkOnceSpaceIsFreed) {
     EXPECT_EQ(j.exit_code, kExitFailed);
     json err = e2e::ParseJson(j.out);
     EXPECT_EQ(err["error"]["code"], "E_NO_SPACE") << j.Describe();
+    ExpectUnchanged(history, heads, dirty);
+  }
+  {
+    SCOPED_TRACE("fork on a full disk");
+    ExpectNoSpace(Jvs(ws_, {"worktree", "fork", s1, "full"}));
     ExpectUnchanged(history, heads, dirty);
   }
   {
