@@ -319,6 +319,10 @@ class OpLogModelTest : public RepoTest {
     ModelOp op;
     op.id = j["op_id"].get<std::string>();
     op.view = model_.view();
+    // As the repository does: the new snapshot replaces its parent among the
+    // heads (it stays visible through it). An undo's three-way revert of the
+    // heads depends on it.
+    if (const Id parent = model_.Head(w)) op.view.heads.erase(*parent);
     op.view.heads.insert(id);
     op.view.wts[w].head = op.view.wts[w].latest = id;
     op.what = "snapshot in " + w;
