@@ -132,7 +132,19 @@ void RegisterVerifyCommand(CLI::App& app, Context& ctx) {
     if (ctx.g.json) {
       ctx.PrintJson(VerifyJson(report, *all));
     } else {
+      // As the original JVS: one line per snapshot checked ("<id>  OK", or
+      // "<id>  TAMPERED: <the first problem>"); verify REF also says which
+      // of the two checks passed.
       std::string out;
+      for (const auto& s : report.snapshots) {
+        std::string verdict = !s.tamper_detected() ? "OK"
+                              : s.error.empty()    ? "TAMPERED"
+                                                   : "TAMPERED: " + EscapeText(s.error);
+        out += s.id.hex() + "  " + verdict + "\n";
+        if (!*all)
+          out += std::string("  Checksum: ") + (s.checksum_valid ? "true" : "false") + "\n" +
+                 "  Payload hash: " + (s.payload_hash_valid ? "true" : "false") + "\n";
+      }
       for (const auto& p : report.problems) {
         out += EscapeText(p.message);
         if (p.snapshots_affected > 1)

@@ -53,5 +53,91 @@ TEST_F(CompatTest, HelpOfAnUnknownCommandIsAUsageError) {
   EXPECT_EQ(Run({"snapshot", "note words", "--help"}).exit_code, 0);
 }
 
+// ---- 1: verify output a script reads
+
+TEST_F(CompatTest, VerifyPrintsOneLinePerSnapshotAndTheTwoChecks) {
+  Write("a.txt", "one\n");
+  std::string first = Snap("first");
+  Write("a.txt", "two\n");
+  std::string second = Snap("second");
+
+  RunResult one = Run({"verify", first.substr(0, 8)});
+  ASSERT_OK(one);
+  std::vector<std::string> lines = Lines(one.out);
+  ASSERT_GE(lines.size(), 4u) << one.out;
+  EXPECT_EQ(lines[0], first + "  OK");
+  EXPECT_EQ(lines[1], "  Checksum: true");
+  EXPECT_EQ(lines[2], "  Payload hash: true");
+  EXPECT_TRUE(Has(lines.back(), "everything is intact")) << one.out;
+
+  RunResult all = Run({"verify", "--all"});
+  ASSERT_OK(all);
+  EXPECT_TRUE(Has(all.out, first + "  OK\n")) << all.out;
+  EXPECT_TRUE(Has(all.out, second + "  OK\n")) << all.out;
+  EXPECT_FALSE(Has(all.out, "Checksum:")) << all.out;
+  EXPECT_TRUE(Has(all.out, "Verified 2 snapshots")) << all.out;
+
+  // JSON keeps the per-snapshot keys.
+  json j = RunJson({"verify", "--all"});
+  ASSERT_EQ(j["snapshots"].size(), 2u);
+  for (const auto& s : j["snapshots"]) {
+    EXPECT_EQ(s["checksum_valid"], true);
+    EXPECT_EQ(s["payload_hash_valid"], true);
+    EXPECT_EQ(s["tamper_detected"], false);
+  }
+}
+
+TEST_F(CompatTest, VerifyMarksATamperedSnapshotWithItsReason) {
+  Write("data.bin", std::string(5000, 'd'));
+  std::string id = Snap("data");
+  FlipByte(StoreObject(Root(), "blobs", HexOf(std::string(5000, 'd'))));
+  RunResult r = Run({"verify", id});
+  EXPECT_EQ(r.exit_code, 3) << r.Describe();
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_GE(lines.size(), 3u) << r.out;
+  EXPECT_EQ(lines[0].rfind(id + "  TAMPERED: ", 0), 0u) << r.out;
+  EXPECT_TRUE(Has(lines[0], "data.bin")) << r.out;
+  EXPECT_EQ(lines[1], "  Checksum: true");
+  EXPECT_EQ(lines[2], "  Payload hash: false");
+  RunResult all = Run({"verify", "--all"});
+  EXPECT_EQ(all.exit_code, 3);
+  EXPECT_TRUE(Has(all.out, id + "  TAMPERED: ")) << all.out;
+  json j = Run({"--json", "verify", id}).Json();
+  ASSERT_EQ(j["snapshots"].size(), 1u);
+  EXPECT_EQ(j["snapshots"][0]["checksum_valid"], true);
+  EXPECT_EQ(j["snapshots"][0]["payload_hash_valid"], false);
+  EXPECT_EQ(j["snapshots"][0]["tamper_detected"], true);
+}
+
+// ---- 2: restore says whether the worktree is detached
+
+TEST_F(CompatTest, RestoreSaysDetachedOrHead) {
+  Write("a.txt", "1\n");
+  std::string first = Snap("first");
+  Write("a.txt", "2\n");
+  std::string second = Snap("second");
+
+  RunResult back = Run({"restore", first});
+  ASSERT_OK(back);
+  std::vector<std::string> lines = Lines(back.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back(), "Worktree is now in DETACHED state.") << back.out;
+  EXPECT_TRUE(Has(back.out, "Restored worktree")) << back.out;  // today's line stays
+  EXPECT_EQ(RunJson({"status"})["head_snapshot_id"], first);
+  EXPECT_EQ(RunJson({"restore", first})["detached"], true);
+
+  RunResult head = Run({"restore", "HEAD"});
+  ASSERT_OK(head);
+  EXPECT_EQ(Lines(head.out).back(), "Worktree is now at HEAD state.") << head.out;
+  EXPECT_EQ(Read("a.txt"), "2\n");
+
+  // Restoring the latest snapshot by id is the HEAD state too.
+  Run({"restore", first});
+  RunResult by_id = Run({"restore", second.substr(0, 10)});
+  ASSERT_OK(by_id);
+  EXPECT_TRUE(Has(by_id.out, "Worktree is now at HEAD state.\n")) << by_id.out;
+  EXPECT_EQ(RunJson({"restore", "HEAD"})["detached"], false);
+}
+
 }  // namespace
 }  // namespace jvs::e2e
