@@ -139,5 +139,43 @@ TEST_F(CompatTest, RestoreSaysDetachedOrHead) {
   EXPECT_EQ(RunJson({"restore", "HEAD"})["detached"], false);
 }
 
+// ---- 5: worktree create NAME [--from REF]
+
+TEST_F(CompatTest, WorktreeCreateEmptyOrFromARef) {
+  Write("a.txt", "1\n");
+  std::string first = Snap("first", {"v1"});
+  Write("a.txt", "2\n");
+  Snap("second");
+
+  RunResult empty = Run({"worktree", "create", "scratch"});
+  ASSERT_OK(empty);
+  EXPECT_EQ(empty.out.rfind("Created worktree ", 0), 0u) << empty.out;
+  fs::path scratch = Root() / "worktrees" / "scratch";
+  ASSERT_TRUE(fs::is_directory(scratch)) << empty.out;
+  EXPECT_TRUE(TakeManifest(scratch).empty()) << ManifestDiff({}, TakeManifest(scratch));
+  // Its first snapshot starts a new line (no parent).
+  WriteAt(scratch / "new.txt", "fresh\n");
+  json snap = In(scratch, {"snapshot", "-m", "first of scratch"});
+  EXPECT_TRUE(snap["parents"].empty()) << snap.dump(2);
+
+  RunResult from = Run({"worktree", "create", "eval", "--from", "v1"});
+  ASSERT_OK(from);
+  EXPECT_EQ(from.out.rfind("Created worktree ", 0), 0u) << from.out;
+  EXPECT_EQ(ReadAt(Root() / "worktrees" / "eval" / "a.txt"), "1\n");
+  EXPECT_EQ(Head(Root() / "worktrees" / "eval"), first);
+
+  json list = RunJson({"worktree", "list"});
+  std::set<std::string> names;
+  for (const auto& w : list) names.insert(w["name"].get<std::string>());
+  EXPECT_EQ(names, (std::set<std::string>{"eval", "main", "scratch"}));
+
+  json j = RunJson({"worktree", "create", "third", "--from", first.substr(0, 8)});
+  EXPECT_EQ(j["name"], "third");
+  EXPECT_EQ(j["head_snapshot_id"], first);
+  // An existing name is refused; an unknown ref too.
+  EXPECT_EQ(Run({"worktree", "create", "eval"}).exit_code, 1);
+  EXPECT_EQ(Run({"worktree", "create", "other", "--from", "nosuchtag"}).exit_code, 1);
+}
+
 }  // namespace
 }  // namespace jvs::e2e
