@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   RegisterVerify(app, ctx);
   RegisterDoctor(app, ctx);
   RegisterGc(app, ctx);
+  RegisterPin(app, ctx);
   RegisterConfig(app, ctx);
   RegisterCompletion(app, ctx);
   RegisterHelpCommands(app, ctx);

@@ -139,6 +139,43 @@ TEST_F(CompatTest, RestoreSaysDetachedOrHead) {
   EXPECT_EQ(RunJson({"restore", "HEAD"})["detached"], false);
 }
 
+// ---- 3: gc plan output a script reads
+
+TEST_F(CompatTest, GcPlanStartsWithItsIdAndCarriesTheOriginalKeys) {
+  Write("a.txt", "1\n");
+  std::string first = Snap("first");
+  Write("a.txt", "2\n");
+  std::string second = Snap("second");
+
+  RunResult text = Run({"gc", "plan"});
+  ASSERT_OK(text);
+  ASSERT_EQ(text.out.rfind("GC Plan: ", 0), 0u) << text.out;
+  std::string plan_id = Lines(text.out)[0].substr(9, 16);
+
+  json j = RunJson({"gc", "plan"});
+  EXPECT_EQ(j["plan_id"].get<std::string>().size(), 16u);
+  EXPECT_EQ(plan_id.size(), 16u);
+  EXPECT_EQ(j["candidate_count"], 0);
+  EXPECT_EQ(j["protected_by_pin"], 0);
+  EXPECT_EQ(j["protected_by_lineage"], 2);
+  EXPECT_EQ(j["protected_by_retention"], 0);
+  ASSERT_TRUE(j["protected_set"].is_array());
+  std::vector<std::string> kept = j["protected_set"].get<std::vector<std::string>>();
+  std::vector<std::string> both = {first, second};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(kept, both);
+
+  // An abandoned snapshot is kept by the retention window only; once the
+  // window lets it go it is a candidate.
+  ASSERT_OK(Run({"abandon", second}));
+  json kept_by_window = RunJson({"gc", "plan"});
+  EXPECT_EQ(kept_by_window["protected_by_lineage"], 1);
+  EXPECT_EQ(kept_by_window["protected_by_retention"], 1);
+  json cut = RunJson({"gc", "plan", "--keep-last", "1", "--grace-minutes", "0"});
+  EXPECT_EQ(cut["candidate_count"], 1);
+  EXPECT_EQ(cut["protected_set"], json::array({first}));
+}
+
 // ---- 5: worktree create NAME [--from REF]
 
 TEST_F(CompatTest, WorktreeCreateEmptyOrFromARef) {
@@ -175,6 +212,114 @@ TEST_F(CompatTest, WorktreeCreateEmptyOrFromARef) {
   // An existing name is refused; an unknown ref too.
   EXPECT_EQ(Run({"worktree", "create", "eval"}).exit_code, 1);
   EXPECT_EQ(Run({"worktree", "create", "other", "--from", "nosuchtag"}).exit_code, 1);
+}
+
+// ---- 6: pins keep snapshots from gc until they expire
+
+class PinTest : public CompatTest {
+ protected:
+  // Two snapshots; `old_` is abandoned, so only the op log keeps it.
+  void SetUp() override {
+    CompatTest::SetUp();
+    Write("a.txt", "1\n");
+    keep_ = Snap("keep");
+    Write("a.txt", "2\n");
+    old_ = Snap("old");
+    ASSERT_OK(Run({"restore", keep_}));
+    ASSERT_OK(Run({"abandon", old_}));
+  }
+  // The snapshot ids gc plan --keep-last 1 would delete.
+  json Plan() const { return RunJson({"gc", "plan", "--keep-last", "1", "--grace-minutes", "0"}); }
+  std::string keep_, old_;
+};
+
+TEST_F(PinTest, APinKeepsASnapshotFromGcAndIsListed) {
+  EXPECT_EQ(Plan()["candidate_count"], 1);  // old_ would go
+  RunResult add = Run({"pin", "add", old_, "--reason", "audit 2026"});
+  ASSERT_OK(add);
+  EXPECT_EQ(add.out.rfind("Pinned ", 0), 0u) << add.out;
+  json plan = Plan();
+  EXPECT_EQ(plan["candidate_count"], 0);
+  EXPECT_EQ(plan["protected_by_pin"], 1);
+  bool listed = false;
+  for (const auto& id : plan["protected_set"]) listed |= id == old_;
+  EXPECT_TRUE(listed) << plan.dump(2);
+  // Shown by gc plan and pin list.
+  RunResult text = Run({"gc", "plan"});
+  EXPECT_TRUE(Has(text.out, "pins:")) << text.out;
+  EXPECT_TRUE(Has(text.out, "audit 2026")) << text.out;
+  json pins = RunJson({"pin", "list"});
+  ASSERT_EQ(pins.size(), 1u);
+  EXPECT_EQ(pins[0]["snapshot_id"], old_);
+  EXPECT_EQ(pins[0]["reason"], "audit 2026");
+  EXPECT_TRUE(pins[0]["expires_at"].is_null());
+  EXPECT_EQ(pins[0]["pinned_at"], "2026-01-01T00:00:00.000Z");
+  RunResult list = Run({"pin", "list"});
+  EXPECT_TRUE(Has(list.out, "no expiry  audit 2026")) << list.out;
+  // A gc run keeps it: it can still be restored.
+  ASSERT_OK(Run({"gc", "run", "--plan-id", Plan()["plan_id"].get<std::string>()}));
+  ASSERT_OK(Run({"restore", old_}));
+  EXPECT_EQ(Read("a.txt"), "2\n");
+  ASSERT_OK(Run({"verify", "--all"}));
+
+  // Removed: gc may collect it again once nothing else needs it.
+  ASSERT_OK(Run({"restore", keep_}));
+  RunResult rm = Run({"pin", "remove", old_.substr(0, 10)});
+  ASSERT_OK(rm);
+  EXPECT_EQ(rm.out.rfind("Unpinned ", 0), 0u) << rm.out;
+  EXPECT_TRUE(RunJson({"pin", "list"}).empty());
+  EXPECT_EQ(Run({"pin", "remove", old_}).exit_code, 1);
+  RunResult none = Run({"pin", "list"});
+  EXPECT_TRUE(Has(none.out, "No pins")) << none.out;
+}
+
+TEST_F(PinTest, AnExpiredPinNoLongerProtects) {
+  // Pinned until a time that has passed by the time gc runs.
+  ASSERT_OK(Run({"pin", "add", old_, "--until", "2026-01-01T00:00:10Z"}));
+  json pins = RunJson({"pin", "list"});
+  ASSERT_EQ(pins.size(), 1u);
+  EXPECT_EQ(pins[0]["expires_at"], "2026-01-01T00:00:10.000Z");
+  EXPECT_EQ(pins[0]["expired"], false);
+  EXPECT_EQ(Plan()["protected_by_pin"], 1);
+
+  const EnvOverrides later = {{"JVS_TIMESTAMP", "2026-01-02T00:00:00Z"}};
+  json expired = ParseJson(JvsEnv(Ws(), {"--json", "pin", "list"}, later).out);
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0]["expired"], true);
+  json plan = ParseJson(JvsEnv(Ws(), {"--json", "gc", "plan", "--keep-last", "1", "--grace-minutes", "0"}, later).out);
+  EXPECT_EQ(plan["protected_by_pin"], 0);
+  // The run drops the expired pin; the next plan (the op log window past it)
+  // lets the snapshot go.
+  RunResult run = JvsEnv(Ws(), {"gc", "run", "--plan-id", plan["plan_id"].get<std::string>()}, later);
+  ASSERT_OK(run);
+  EXPECT_TRUE(ParseJson(JvsEnv(Ws(), {"--json", "pin", "list"}, later).out).empty());
+  json next = ParseJson(JvsEnv(Ws(), {"--json", "gc", "plan", "--keep-last", "1", "--grace-minutes", "0"}, later).out);
+  EXPECT_EQ(next["candidate_count"], 1);
+  ASSERT_OK(JvsEnv(Ws(), {"gc", "run", "--plan-id", next["plan_id"].get<std::string>()}, later));
+  EXPECT_NE(Run({"restore", old_}).exit_code, 0);
+  ASSERT_OK(Run({"verify", "--all"}));
+}
+
+TEST_F(PinTest, BadExpiryIsRefused) {
+  RunResult past = Run({"pin", "add", old_, "--until", "2020-01-01T00:00:00Z"});
+  EXPECT_EQ(past.exit_code, 2) << past.Describe();
+  EXPECT_TRUE(Has(past.err, "already passed")) << past.Describe();
+  RunResult junk = Run({"pin", "add", old_, "--until", "next tuesday"});
+  EXPECT_EQ(junk.exit_code, 2) << junk.Describe();
+  EXPECT_TRUE(Has(junk.err, "hint: ")) << junk.Describe();
+  EXPECT_EQ(Run({"pin", "add", "nosuchref"}).exit_code, 1);
+  EXPECT_TRUE(RunJson({"pin", "list"}).empty());
+}
+
+TEST_F(PinTest, LaterCommandsKeepPinsAndTheViewVerifies) {
+  ASSERT_OK(Run({"pin", "add", old_}));
+  // Later commands carry the pin; the view that holds it is format 2 and
+  // verify accepts it.
+  Write("b.txt", "b\n");
+  Snap("after the pin");
+  ASSERT_EQ(RunJson({"pin", "list"}).size(), 1u);
+  ASSERT_OK(Run({"verify", "--all"}));
+  ASSERT_OK(Run({"doctor"}));
 }
 
 }  // namespace
