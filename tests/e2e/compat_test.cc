@@ -139,6 +139,25 @@ TEST_F(CompatTest, RestoreSaysDetachedOrHead) {
   EXPECT_EQ(RunJson({"restore", "HEAD"})["detached"], false);
 }
 
+// A snapshot in a detached worktree starts a new line (the original JVS
+// refuses it), and says so.
+TEST_F(CompatTest, SnapshotWhenDetachedSaysItStartsANewLine) {
+  Write("a.txt", "1\n");
+  std::string first = Snap("first");
+  Write("a.txt", "2\n");
+  std::string second = Snap("second");
+  ASSERT_OK(Run({"restore", first}));
+  Write("a.txt", "3\n");
+  RunResult r = Run({"snapshot", "-m", "branch"});
+  ASSERT_OK(r);
+  EXPECT_TRUE(Has(r.out, "Started a new line from " + first.substr(0, 8))) << r.out;
+  // Now at HEAD again: no such line.
+  Write("a.txt", "4\n");
+  RunResult next = Run({"snapshot", "-m", "on"});
+  EXPECT_FALSE(Has(next.out, "Started a new line")) << next.out;
+  EXPECT_TRUE(Visible().count(second));
+}
+
 // ---- 3: gc plan output a script reads
 
 TEST_F(CompatTest, GcPlanStartsWithItsIdAndCarriesTheOriginalKeys) {
@@ -320,6 +339,132 @@ TEST_F(PinTest, LaterCommandsKeepPinsAndTheViewVerifies) {
   ASSERT_EQ(RunJson({"pin", "list"}).size(), 1u);
   ASSERT_OK(Run({"verify", "--all"}));
   ASSERT_OK(Run({"doctor"}));
+}
+
+// ---- 8: options a script calls
+
+TEST_F(CompatTest, SnapshotNoteFromAFile) {
+  WriteAt(Tmp() / "note.txt", "trained 3 epochs\n\nloss 0.12\n");
+  Write("a.txt", "1\n");
+  json j = RunJson({"snapshot", "-F", (Tmp() / "note.txt").string()});
+  EXPECT_EQ(j["note"], "trained 3 epochs\n\nloss 0.12");
+  json from_stdin = ParseJson(Run({"--json", "snapshot", "--file", "-"}, "from stdin\n").out);
+  EXPECT_EQ(from_stdin["note"], "from stdin");
+  EXPECT_EQ(Run({"snapshot", "-F", (Tmp() / "note.txt").string(), "-m", "x"}).exit_code, 2);
+  RunResult missing = Run({"snapshot", "-F", "no-such-file.txt"});
+  EXPECT_EQ(missing.exit_code, 1) << missing.Describe();
+  EXPECT_TRUE(Has(missing.err, "no-such-file.txt")) << missing.Describe();
+}
+
+TEST_F(CompatTest, SnapshotCompressIsValidatedAndRecorded) {
+  Write("a.txt", "1\n");
+  json j = RunJson({"snapshot", "--compress", "max", "-m", "packed"});
+  EXPECT_EQ(j["compression"], "max");
+  // Recorded with the operation, for when storage compresses.
+  json ops = RunJson({"op", "log", "-n", "1"});
+  ASSERT_FALSE(ops.empty());
+  EXPECT_EQ(ops[0]["attributes"]["compression"], "max") << ops[0].dump(2);
+  for (const char* level : {"none", "fast", "default"}) EXPECT_OK(Run({"snapshot", "--compress", level}));
+  RunResult bad = Run({"snapshot", "--compress", "ultra"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.Describe();
+  EXPECT_TRUE(RunJson({"snapshot"})["compression"].is_null());
+}
+
+TEST_F(CompatTest, PartialSnapshotTakesOnlyThePathsGiven) {
+  Write("data/a.txt", "a1\n");
+  Write("data/b.txt", "b1\n");
+  Write("models/m.bin", "m1\n");
+  Write("notes.txt", "n1\n");
+  std::string base = Snap("base");
+  Write("data/a.txt", "a2\n");
+  Write("models/m.bin", "m2\n");
+  Write("notes.txt", "n2\n");
+  Write("new.txt", "new\n");
+  json j = RunJson({"snapshot", "--paths", "data,new.txt", "-m", "partial"});
+  EXPECT_EQ(j["parents"], json::array({base}));
+  EXPECT_EQ(j["paths"], json::array({"data", "new.txt"}));
+  std::string partial = j["snapshot_id"];
+  // In the snapshot: the paths from the files, the rest as the parent had it.
+  EXPECT_EQ(Run({"cat", partial, "data/a.txt"}).out, "a2\n");
+  EXPECT_EQ(Run({"cat", partial, "new.txt"}).out, "new\n");
+  EXPECT_EQ(Run({"cat", partial, "models/m.bin"}).out, "m1\n");
+  EXPECT_EQ(Run({"cat", partial, "notes.txt"}).out, "n1\n");
+  // The files are untouched; what was left out is still a change.
+  EXPECT_EQ(Read("models/m.bin"), "m2\n");
+  json st = RunJson({"status"});
+  std::set<std::string> modified;
+  for (const auto& m : st["modified"]) modified.insert(m["path"].get<std::string>());
+  EXPECT_EQ(modified, (std::set<std::string>{"models/m.bin", "notes.txt"})) << st.dump(2);
+  // A removed file named in --paths is removed from the snapshot.
+  fs::remove(Ws() / "data" / "b.txt");
+  json rm = RunJson({"snapshot", "--paths", "data/b.txt"});
+  EXPECT_NE(Run({"cat", rm["snapshot_id"].get<std::string>(), "data/b.txt"}).exit_code, 0);
+  EXPECT_EQ(Run({"cat", rm["snapshot_id"].get<std::string>(), "notes.txt"}).out, "n1\n");
+  ASSERT_OK(Run({"verify", "--all"}));
+}
+
+TEST_F(CompatTest, GcPlanKeepDaily) {
+  // Operations on three days; --keep-daily 2 keeps the newest of the last two days.
+  for (const char* day : {"2026-01-01T10:00:00Z", "2026-01-02T10:00:00Z", "2026-01-03T10:00:00Z"}) {
+    Write("a.txt", day);
+    ASSERT_OK(JvsEnv(Ws(), {"snapshot", "-m", day}, {{"JVS_TIMESTAMP", day}}));
+  }
+  const EnvOverrides now = {{"JVS_TIMESTAMP", "2026-01-03T12:00:00Z"}};
+  json two = ParseJson(JvsEnv(Ws(), {"--json", "gc", "plan", "--keep-daily", "2", "--grace-minutes", "0"}, now).out);
+  EXPECT_EQ(two["keep_daily"], 2);
+  json one = ParseJson(JvsEnv(Ws(), {"--json", "gc", "plan", "--keep-daily", "1", "--grace-minutes", "0"}, now).out);
+  json all = ParseJson(JvsEnv(Ws(), {"--json", "gc", "plan", "--keep-daily", "9", "--grace-minutes", "0"}, now).out);
+  // init (day 1) and three snapshots: 1 day keeps 1 operation, 2 days 2, every day all 4 minus
+  // day 1's older one.
+  EXPECT_EQ(one["operations_kept"], 1);
+  EXPECT_EQ(two["operations_kept"], 2);
+  EXPECT_EQ(all["operations_kept"], 3);
+  EXPECT_EQ(all["operations_to_cut"], 1);
+  EXPECT_EQ(Run({"gc", "plan", "--keep-daily", "0"}).exit_code, 2);
+}
+
+TEST_F(CompatTest, ConfigShowAndDoctorRepairOptions) {
+  RunResult show = Run({"config", "show"});
+  ASSERT_OK(show);
+  EXPECT_EQ(show.out, Run({"config", "list"}).out);
+  EXPECT_TRUE(Has(show.out, "merge.conflict_style = ")) << show.out;
+
+  RunResult list = Run({"doctor", "--repair-list"});
+  ASSERT_OK(list);
+  EXPECT_TRUE(Has(list.out, "temp_file: ")) << list.out;
+  EXPECT_TRUE(Has(list.out, "op_heads: ")) << list.out;
+  json repairs = RunJson({"doctor", "--repair-list"});
+  ASSERT_TRUE(repairs["repairs"].is_array());
+  EXPECT_GE(repairs["repairs"].size(), 2u);
+  EXPECT_EQ(Run({"doctor", "--repair-list", "--repair"}).exit_code, 2);
+
+  // --repair-runtime is --repair: a stray temp file of a dead command goes.
+  fs::path stray = Root() / ".jvs" / "store" / "tmp" / ("obj-" + std::to_string(DeadPid()) + "-3-12345");
+  WriteAt(stray, "partial");
+  json before = RunJson({"doctor"});
+  EXPECT_EQ(before["healthy"], false) << before.dump(2);
+  RunResult fixed = Run({"doctor", "--repair-runtime"});
+  EXPECT_OK(fixed);
+  EXPECT_TRUE(Has(fixed.out, "repaired: temp_file")) << fixed.out;
+  EXPECT_FALSE(fs::exists(stray));
+  json after = RunJson({"doctor"});
+  EXPECT_EQ(after["healthy"], true) << after.dump(2);
+}
+
+TEST_F(CompatTest, HistoryTagAndRestoreLatestTagExist) {
+  Write("a.txt", "1\n");
+  std::string v1 = Snap("one", {"v1.0"});
+  Write("a.txt", "2\n");
+  std::string v2 = Snap("two", {"v2.0"});
+  Write("a.txt", "3\n");
+  Snap("three");
+  json tagged = RunJson({"history", "--tag", "v1.0"});
+  ASSERT_EQ(tagged.size(), 1u);
+  EXPECT_EQ(tagged[0]["snapshot_id"], v1);
+  RunResult latest = Run({"restore", "--latest-tag", "v*"});
+  ASSERT_OK(latest);
+  EXPECT_EQ(Read("a.txt"), "2\n");
+  EXPECT_TRUE(Has(latest.out, "Worktree is now in DETACHED state.")) << latest.out;
 }
 
 }  // namespace
