@@ -467,5 +467,56 @@ TEST_F(CompatTest, HistoryTagAndRestoreLatestTagExist) {
   EXPECT_TRUE(Has(latest.out, "Worktree is now in DETACHED state.")) << latest.out;
 }
 
+// ---- 10: installed like any command-line tool
+
+// The absolute path of `name` on PATH ("" when absent).
+std::string FindProgram(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  for (size_t start = 0; start <= dirs.size();) {
+    size_t colon = dirs.find(':', start);
+    if (colon == std::string::npos) colon = dirs.size();
+    fs::path p = fs::path(dirs.substr(start, colon - start)) / name;
+    if (!p.parent_path().empty() && ::access(p.c_str(), X_OK) == 0) return p.string();
+    start = colon + 1;
+  }
+  return "";
+}
+
+TEST(CompatInstallTest, CmakeInstallPutsProgramManPageAndCompletionsInPlace) {
+  std::string cmake = FindProgram("cmake");
+  if (cmake.empty()) GTEST_SKIP() << "cmake is not on PATH";
+  const fs::path build = fs::path(JVS_BINARY).parent_path();
+  if (!fs::exists(build / "cmake_install.cmake")) GTEST_SKIP() << "no cmake_install.cmake in " << build;
+  jvs::testing::TempDir tmp;
+  const fs::path prefix = tmp.path() / "prefix";
+  RunResult r = RunProcess(tmp.path(), {cmake, "--install", build.string(), "--prefix", prefix.string()}, CleanEnv());
+  ASSERT_OK(r);
+  // The program runs from where it was installed.
+  RunResult version = RunProcess(tmp.path(), {(prefix / "bin" / "jvs").string(), "--version"}, CleanEnv());
+  ASSERT_OK(version);
+  EXPECT_EQ(version.out.rfind("jvs ", 0), 0u) << version.out;
+  // man jvs: the page is where man looks below the prefix.
+  std::string page = jvs::testing::ReadFile(prefix / "share" / "man" / "man1" / "jvs.1");
+  EXPECT_NE(page.find(".TH JVS 1"), std::string::npos) << page.substr(0, 200);
+  EXPECT_NE(page.find("worktree create"), std::string::npos);
+  // Completions where bash-completion, zsh and fish look for them.
+  std::string bash = jvs::testing::ReadFile(prefix / "share" / "bash-completion" / "completions" / "jvs");
+  EXPECT_NE(bash.find("complete "), std::string::npos) << bash.substr(0, 200);
+  std::string zsh = jvs::testing::ReadFile(prefix / "share" / "zsh" / "site-functions" / "_jvs");
+  EXPECT_EQ(zsh.rfind("#compdef jvs", 0), 0u) << zsh.substr(0, 200);
+  std::string fish = jvs::testing::ReadFile(prefix / "share" / "fish" / "vendor_completions.d" / "jvs.fish");
+  EXPECT_NE(fish.find("complete -c jvs"), std::string::npos) << fish.substr(0, 200);
+  // bash loads it: `jvs` gets a completion function.
+  std::string bash_bin = FindProgram("bash");
+  if (!bash_bin.empty()) {
+    RunResult loaded = RunProcess(tmp.path(), {bash_bin, "-c", "source \"$1\" && complete -p jvs", "bash",
+                                               (prefix / "share" / "bash-completion" / "completions" / "jvs").string()},
+                                  CleanEnv());
+    EXPECT_OK(loaded);
+    EXPECT_NE(loaded.out.find("jvs"), std::string::npos) << loaded.Describe();
+  }
+}
+
 }  // namespace
 }  // namespace jvs::e2e
