@@ -341,6 +341,17 @@ TEST_F(PinTest, LaterCommandsKeepPinsAndTheViewVerifies) {
   ASSERT_OK(Run({"doctor"}));
 }
 
+TEST_F(PinTest, APinFollowsItsSnapshotWhenRewritten) {
+  ASSERT_OK(Run({"pin", "add", keep_, "--reason", "r"}));
+  ASSERT_OK(Run({"describe", keep_, "-m", "renamed"}));
+  json pins = RunJson({"pin", "list"});
+  ASSERT_EQ(pins.size(), 1u) << pins.dump(2);
+  EXPECT_NE(pins[0]["snapshot_id"], keep_);
+  EXPECT_EQ(pins[0]["snapshot_id"], Head(Ws()));
+  EXPECT_EQ(pins[0]["reason"], "r");
+  ASSERT_OK(Run({"verify", "--all"}));
+}
+
 // ---- 8: options a script calls
 
 TEST_F(CompatTest, SnapshotNoteFromAFile) {
