@@ -99,7 +99,7 @@ TEST(View, UserPinsAreFormat2) {
   PinRecord p{"", "2026-02-01T00:00:00Z", ""};
   EXPECT_FALSE(p.Expired(*ParseTimestamp("2026-01-31T23:59:59Z")));
   EXPECT_TRUE(p.Expired(*ParseTimestamp("2026-02-01T00:00:00Z")));
-  EXPECT_FALSE(PinRecord{}.Expired(*ParseTimestamp("2999-01-01T00:00:00Z")));
+  EXPECT_FALSE(PinRecord{}.Expired(*ParseTimestamp("2200-01-01T00:00:00Z")));
 }
 
 TEST(ViewDecode, RejectsMalformedUserPins) {
