@@ -225,6 +225,7 @@ void RegisterConfig(CLI::App& app, Context& ctx) {
   auto* list =
       config->add_subcommand("list", "Every key that has a value (defaults included), sorted");
   list->alias("ls");
+  list->alias("show");  // the original JVS's name
   list->add_flag("--show-origin", lo->show_origin,
                  "Show where each value comes from (file, variable or default)");
   AddScopeFlags(list, lo->scope, "Only list");

@@ -7,6 +7,8 @@ namespace jvs::cli {
 namespace {
 
 json PlanJson(Repo& repo, const GcPlan& p) {
+  json ids = json::array();
+  for (const auto& id : p.protected_snapshots) ids.push_back(id.hex());
   return json{{"plan_id", p.plan_id},
               {"created_at", p.created_at},
               {"to_delete", p.objects.size()},
@@ -24,8 +26,16 @@ json PlanJson(Repo& repo, const GcPlan& p) {
               {"op_head", p.op_head.hex()},
               {"keep_days", p.keep_days ? json(*p.keep_days) : json(nullptr)},
               {"keep_last", p.keep_last ? json(*p.keep_last) : json(nullptr)},
+              {"keep_daily", p.keep_daily ? json(*p.keep_daily) : json(nullptr)},
               {"grace_seconds", p.grace_seconds},
-              {"plan_path", (repo.control_dir() / "gc" / p.plan_id).string()}};
+              {"plan_path", (repo.control_dir() / "gc" / p.plan_id).string()},
+              // As the original JVS: kept snapshots by reason, and their ids.
+              {"candidate_count", p.count(GcObjectKind::kSnapshot)},
+              {"deletable_bytes_estimate", p.reclaimable_bytes},
+              {"protected_by_pin", p.protected_by_pin},
+              {"protected_by_lineage", p.protected_by_lineage},
+              {"protected_by_retention", p.protected_by_retention},
+              {"protected_set", ids}};
 }
 
 std::string Plural(uint64_t n, const std::string& word) {
@@ -40,6 +50,7 @@ void RegisterGc(CLI::App& app, Context& ctx) {
 
   auto keep_days = std::make_shared<int64_t>(-1);
   auto keep_last = std::make_shared<int64_t>(-1);
+  auto keep_daily = std::make_shared<int64_t>(-1);
   auto grace = std::make_shared<int64_t>(kGcDefaultGraceSeconds / 60);
   auto* plan = gc->add_subcommand(
       "plan",
@@ -51,18 +62,22 @@ void RegisterGc(CLI::App& app, Context& ctx) {
       ->check(CLI::NonNegativeNumber);
   plan->add_option("--keep-last", *keep_last, "Keep the newest N operations (with --keep-days: both)")
       ->check(CLI::PositiveNumber);
+  plan->add_option("--keep-daily", *keep_daily,
+                   "Keep the newest operation of each of the N latest days that have some (with the others: all)")
+      ->check(CLI::PositiveNumber);
   plan->add_option("--grace-minutes", *grace,
                    "Keep objects and operation files modified within M minutes (default " +
                        std::to_string(kGcDefaultGraceSeconds / 60) + ")")
       ->check(CLI::NonNegativeNumber);
-  plan->callback([&ctx, keep_days, keep_last, grace] {
+  plan->callback([&ctx, keep_days, keep_last, keep_daily, grace] {
     auto repo = ctx.OpenRepo(false);
     GcOptions o;
     // The options, else gc.keep_days / gc.keep_last from the configuration
     // (or JVS_GC_KEEP_DAYS / JVS_GC_KEEP_LAST), else the defaults.
-    if (*keep_days >= 0 || *keep_last >= 0) {
+    if (*keep_days >= 0 || *keep_last >= 0 || *keep_daily >= 0) {
       if (*keep_days >= 0) o.keep_days = *keep_days;
       if (*keep_last >= 0) o.keep_last = *keep_last;
+      if (*keep_daily >= 0) o.keep_daily = *keep_daily;
     } else {
       if (auto d = ctx.config.gc_keep_days()) o.keep_days = *d;
       if (auto n = ctx.config.gc_keep_last()) o.keep_last = *n;
@@ -74,7 +89,7 @@ void RegisterGc(CLI::App& app, Context& ctx) {
       ctx.PrintJson(PlanJson(*repo, p));
       return;
     }
-    std::string out = "Plan " + p.plan_id + " (nothing deleted yet):\n";
+    std::string out = "GC Plan: " + p.plan_id + " (nothing deleted yet)\n";
     if (p.objects.empty()) {
       out += "  no objects to delete\n";
     } else {
@@ -89,6 +104,10 @@ void RegisterGc(CLI::App& app, Context& ctx) {
     if (p.protected_recent) out += " and " + std::to_string(p.protected_recent) + " written in the last " +
                                    Plural(static_cast<uint64_t>(p.grace_seconds / 60), "minute");
     out += "\n";
+    out += "  keep " + Plural(p.protected_snapshots.size(), "snapshot") + ": " +
+           std::to_string(p.protected_by_pin) + " pinned, " + std::to_string(p.protected_by_lineage) +
+           " in the current lineage, " + std::to_string(p.protected_by_retention) + " by retention\n";
+    if (std::string pins = PinsText(ctx, *repo, "    "); !pins.empty()) out += "  pins:\n" + pins;
     if (p.objects.empty() && p.cut_operations.empty() && p.cut_views.empty()) {
       out += "Nothing to collect.\n";
     } else {

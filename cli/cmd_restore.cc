@@ -115,6 +115,11 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
     SnapshotId target = tagged ? tagged->id : ctx.Resolve(*repo, ws->name(), ref);
     auto r = Check(ws->Restore(target, paths));
     for (const auto& w : r.warnings) ctx.Warn(w);
+    // As the original JVS: the worktree is DETACHED when its head is not its
+    // latest snapshot (a worktree that made none yet has no line to leave).
+    auto wt = repo->view().worktrees.find(ws->name());
+    const bool detached = wt != repo->view().worktrees.end() && wt->second.latest && wt->second.head &&
+                          *wt->second.head != *wt->second.latest;
     if (ctx.g.json) {
       json j{{"snapshot_id", r.target.hex()},
              {"captured_snapshot_id", r.captured ? json(r.captured->hex()) : json(nullptr)},
@@ -122,10 +127,10 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
              {"files_removed", r.files_removed},
              {"bytes_written", r.bytes_written},
              {"op_id", r.op.hex()},
-             {"tag", tagged ? json(tagged->tag) : json(nullptr)}};
+             {"tag", tagged ? json(tagged->tag) : json(nullptr)},
+             {"detached", detached}};
       // The head after the command: the target, or (with PATHS) the head
       // that did not move.
-      auto wt = repo->view().worktrees.find(ws->name());
       j["head_snapshot_id"] = wt != repo->view().worktrees.end() && wt->second.head ? json(wt->second.head->hex())
                                                                                      : json(nullptr);
       SetNameJson(j, "worktree_name", ws->name());
@@ -141,6 +146,7 @@ void RegisterRestore(CLI::App& app, Context& ctx) {
            " to " + ctx.Id(*repo, r.target) + (tagged ? " (tag " + QuoteName(tagged->tag) + ")" : std::string()) +
            ": " + std::to_string(r.files_written) + " written, " +
            std::to_string(r.files_removed) + " removed\n";
+    out += detached ? "Worktree is now in DETACHED state.\n" : "Worktree is now at HEAD state.\n";
     ctx.Out(out);
   });
 }

@@ -10,21 +10,29 @@ namespace jvs::cli {
 
 void RegisterSnapshot(CLI::App& app, Context& ctx) {
   struct Opts {
-    std::string note_pos, note_opt;
-    std::vector<std::string> tags;
+    std::string note_pos, note_opt, note_file, compress;
+    std::vector<std::string> tags, paths;
     bool amend = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("snapshot", "Record the worktree as a new snapshot");
   auto* npos = cmd->add_option("NOTE", o->note_pos, "A note for the snapshot ('-' reads it from stdin)");
   auto* nopt = cmd->add_option("-m,--message", o->note_opt, "The note (same as NOTE)");
+  auto* nfile = cmd->add_option("-F,--file", o->note_file, "Read the note from FILE ('-': standard input)");
   cmd->add_option("--tag", o->tags, "Tag the new snapshot (repeatable)");
+  cmd->add_option("--paths", o->paths,
+                  "A partial snapshot: take only these paths (comma-separated) from the files, the rest from the head")
+      ->delimiter(',');
+  cmd->add_option("--compress", o->compress,
+                  "Compression level: none, fast, default, max (recorded with the operation; applied once storage "
+                  "compresses)")
+      ->check(CLI::IsMember({"none", "fast", "default", "max"}));
   cmd->add_flag("--amend", o->amend,
                 "Replace the head with the current files instead (same change id; keeps its note unless one is "
                 "given; its descendants follow)");
   cmd->footer("Examples:\n  jvs snapshot \"before training\" --tag baseline\n  echo \"long note\" | jvs snapshot -\n"
               "  jvs snapshot --amend");
-  cmd->callback([&ctx, o, npos, nopt] {
+  cmd->callback([&ctx, o, npos, nopt, nfile] {
     // `jvs snapshot -- "-5% loss"`: one word after "--" that starts with '-' is the note (the
     // parser would take it for an option). Other words after "--" look like paths, which
     // snapshot does not take: they stay refused (OpenRepo -> RejectPaths).
@@ -36,8 +44,25 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
     if (!o->note_pos.empty() && !o->note_opt.empty())
       Fail(ErrorCode::kInvalidArgument, "give the note either as NOTE or with -m, not both",
            "for example: jvs snapshot -m \"my note\"");
+    if (nfile->count() && (npos->count() || nopt->count()))
+      Fail(ErrorCode::kInvalidArgument, "give the note either as NOTE, with -m or with -F, not several",
+           "for example: jvs snapshot -F notes.txt");
     std::string note = o->note_opt.empty() ? o->note_pos : o->note_opt;
-    if (note == "-" && !ctx.paths_used) {  // after "--", "-" is the note itself
+    if (nfile->count()) {
+      if (o->note_file == "-") {
+        note.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+      } else {
+        fs::path p = fs::path(o->note_file).is_absolute() ? fs::path(o->note_file) : ctx.cwd / o->note_file;
+        auto text = Env::Default()->ReadFile(p, 1u << 20);
+        if (!text.ok())
+          Fail(text.error().code() == ErrorCode::kNotFound ? ErrorCode::kNotFound : text.error().code(),
+               "cannot read the note file " + QuoteName(o->note_file) + ": " + text.error().message(),
+               "give a readable text file (at most 1 MiB), or '-' for standard input");
+        note = *text;
+      }
+      while (!note.empty() && (note.back() == '\n' || note.back() == '\r')) note.pop_back();
+    }
+    if (note == "-" && !ctx.paths_used && !nfile->count()) {  // after "--", "-" is the note itself
       note.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
       while (!note.empty() && (note.back() == '\n' || note.back() == '\r')) note.pop_back();
     }
@@ -45,7 +70,18 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
     auto ws = ctx.OpenWorkspace(*repo);
     SnapshotOptions so{note, o->tags};
     so.amend = o->amend;
+    so.compression = o->compress;
+    for (const auto& p : o->paths) {
+      if (p.empty()) Fail(ErrorCode::kInvalidArgument, "an empty path in --paths", "for example: --paths data,models/a.bin");
+      so.paths.push_back(ctx.ToRepoPath(*ws, p));
+    }
     so.keep_note = o->amend && !npos->count() && !nopt->count();
+    // Detached (the head is not the worktree's latest snapshot, after a
+    // restore of an older one): the original JVS refuses to snapshot there;
+    // jvs starts a new line, and says so.
+    std::optional<SnapshotId> detached_from;
+    if (auto wt = repo->view().worktrees.find(ws->name()); wt != repo->view().worktrees.end())
+      if (wt->second.head && wt->second.latest && *wt->second.head != *wt->second.latest) detached_from = wt->second.head;
     auto r = Check(ws->TakeSnapshot(so));
     for (const auto& w : r.warnings) ctx.Warn(w);
     ctx.Debug("scanned " + std::to_string(r.scan.files) + " files in " + std::to_string(r.scan.dirs) +
@@ -66,6 +102,8 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
       j["hashed_files"] = r.scan.hashed_files;
       j["hashed_bytes"] = r.scan.hashed_bytes;
       j["warnings"] = r.warnings;
+      j["compression"] = o->compress.empty() ? json(nullptr) : json(o->compress);
+      SetNamesJson(j, "paths", o->paths);
       if (o->amend) {
         j["amended"] = r.amended ? json(r.amended->hex()) : json(nullptr);
         j["unchanged"] = r.unchanged;
@@ -98,6 +136,9 @@ void RegisterSnapshot(CLI::App& app, Context& ctx) {
       if (conflicts.size() > 5) c += " ...";
       ctx.Out(c + " ('jvs resolve --list')\n");
     }
+    if (detached_from && !r.amended)
+      ctx.Out("  Started a new line from " + ctx.Id(*repo, *detached_from) +
+              " (the worktree was detached; its other line stays in 'jvs history --all')\n");
     if (!r.rebased.empty()) {
       std::string t = "  Rebased " + std::to_string(r.rebased.size()) + " descendant(s) onto it";
       if (r.conflicted) t += " (" + std::to_string(r.conflicted) + " now record a conflict)";

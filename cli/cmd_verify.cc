@@ -145,7 +145,19 @@ void RegisterVerifyCommand(CLI::App& app, Context& ctx) {
     if (ctx.g.json) {
       ctx.PrintJson(VerifyJson(report, *all));
     } else {
+      // As the original JVS: one line per snapshot checked ("<id>  OK", or
+      // "<id>  TAMPERED: <the first problem>"); verify REF also says which
+      // of the two checks passed.
       std::string out;
+      for (const auto& s : report.snapshots) {
+        std::string verdict = !s.tamper_detected() ? "OK"
+                              : s.error.empty()    ? "TAMPERED"
+                                                   : "TAMPERED: " + EscapeText(s.error);
+        out += s.id.hex() + "  " + verdict + "\n";
+        if (!*all)
+          out += std::string("  Checksum: ") + (s.checksum_valid ? "true" : "false") + "\n" +
+                 "  Payload hash: " + (s.payload_hash_valid ? "true" : "false") + "\n";
+      }
       for (const auto& p : report.problems) {
         out += EscapeText(p.message);
         if (p.snapshots_affected > 1)
@@ -200,13 +212,31 @@ json DoctorJson(const DoctorReport& r) {
 void RegisterDoctorCommand(CLI::App& app, Context& ctx) {
   auto strict = std::make_shared<bool>(false);
   auto repair = std::make_shared<bool>(false);
+  auto repair_list = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("doctor",
                                  "Health findings: interrupted operations, temp files, locks, op "
                                  "heads, missing or orphan objects");
   cmd->add_flag("--strict", *strict, "Also re-hash every object (a full 'jvs verify --all')");
-  cmd->add_flag("--repair", *repair,
-                "Fix what is safe to fix (temp files, op heads); never deletes objects");
-  cmd->callback([&ctx, strict, repair] {
+  cmd->add_flag("--repair,--repair-runtime", *repair,
+                "Fix what is safe to fix (temp files, op heads); never deletes objects (--repair-runtime: the "
+                "original JVS's name)");
+  cmd->add_flag("--repair-list", *repair_list, "List what --repair fixes, and do nothing else");
+  cmd->callback([&ctx, strict, repair, repair_list] {
+    if (*repair_list) {
+      if (*repair || *strict)
+        Fail(ErrorCode::kInvalidArgument, "--repair-list takes no other option",
+             "run 'jvs doctor --repair-list' alone, then 'jvs doctor --repair'");
+      if (ctx.g.json) {
+        json arr = json::array();
+        for (const auto& r : DoctorRepairs()) arr.push_back({{"category", r.category}, {"description", r.description}});
+        ctx.PrintJson({{"repairs", arr}});
+        return;
+      }
+      std::string out;
+      for (const auto& r : DoctorRepairs()) out += r.category + ": " + r.description + "\n";
+      ctx.Out(out);
+      return;
+    }
     if (!ctx.g.at_op.empty())
       Fail(ErrorCode::kInvalidArgument,
            "doctor looks at the repository as it is now; --at-op does not apply", "drop --at-op");

@@ -1,4 +1,4 @@
-// worktree fork | list | path | rename | remove  (alias: wt)
+// worktree fork | create | list | path | rename | remove  (alias: wt)
 #include <unistd.h>
 #include "commands.h"
 #include "jvs/repo/worktrees.h"
@@ -49,6 +49,42 @@ void RegisterWorktree(CLI::App& app, Context& ctx) {
     }
     ctx.Out("Created worktree " + QuoteName(name) + " at " + QuoteName(path.string()) + " from " + ctx.Id(*repo, from) + " (" +
             std::to_string(r.files_written) + " files)\n");
+  });
+
+  // As the original JVS: `worktree create NAME [--from REF]`, an empty
+  // worktree or (with --from) a fork of REF.
+  struct CreateOpts {
+    std::string name, from, path;
+  };
+  auto co = std::make_shared<CreateOpts>();
+  auto* create = wt->add_subcommand("create", "Create worktree NAME: empty, or holding the files of REF with --from");
+  create->add_option("NAME", co->name, "Name of the new worktree")->required();
+  create->add_option("--from", co->from, "Snapshot whose files it starts with (as 'jvs worktree fork REF NAME')");
+  create->add_option("--path", co->path, "Directory for the worktree (default: ROOT/worktrees/NAME)");
+  create->callback([&ctx, co] {
+    auto repo = ctx.OpenRepo(false);
+    std::optional<SnapshotId> from;
+    if (!co->from.empty()) from = ctx.Resolve(*repo, ctx.ExistingWorktree(*repo), co->from);
+    fs::path path = co->path.empty() ? DefaultWorktreePath(*repo, co->name)
+                                     : (fs::path(co->path).is_absolute() ? fs::path(co->path) : ctx.cwd / co->path);
+    path = path.lexically_normal();
+    auto r = Check(from ? ForkWorktree(*repo, *from, co->name, path) : CreateEmptyWorktree(*repo, co->name, path));
+    for (const auto& w : r.warnings) ctx.Warn(w);
+    for (const auto& w : repo->TakeWarnings()) ctx.Warn(w);
+    if (ctx.g.json) {
+      json j{{"head_snapshot_id", from ? json(from->hex()) : json(nullptr)},
+             {"files_written", r.files_written},
+             {"bytes_written", r.bytes_written},
+             {"engine", std::string(repo->engine().name())},
+             {"op_id", r.op.hex()}};
+      SetNameJson(j, "name", co->name);
+      SetNameJson(j, "path", path.string());
+      ctx.PrintJson(j);
+      return;
+    }
+    ctx.Out("Created worktree " + QuoteName(co->name) + " at " + QuoteName(path.string()) +
+            (from ? " from " + ctx.Id(*repo, *from) + " (" + std::to_string(r.files_written) + " files)" : " (empty)") +
+            "\n");
   });
 
   auto* list = wt->add_subcommand("list", "Worktrees with their head and latest snapshots");

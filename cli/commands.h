@@ -47,6 +47,9 @@ void RegisterWorktree(CLI::App& app, Context& ctx);
 void RegisterVerify(CLI::App& app, Context& ctx);
 void RegisterDoctor(CLI::App& app, Context& ctx);
 void RegisterGc(CLI::App& app, Context& ctx);
+// pin add|list|remove (cmd_pin.cc); PinsText: the pins one a line (also for gc plan).
+void RegisterPin(CLI::App& app, Context& ctx);
+std::string PinsText(Context& ctx, Repo& repo, const std::string& indent);
 void RegisterConfig(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli

@@ -32,7 +32,10 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"tag set", {"tags", "refs"}},
       {"tag delete", {"tags"}},
       {"op restore", {"ops"}},
+      {"pin add", {"refs"}},
+      {"pin remove", {"refs"}},
       {"worktree fork", {"refs", ""}},
+      {"worktree create", {""}},
       {"worktree path", {"worktrees"}},
       {"worktree rename", {"worktrees", ""}},
       {"worktree remove", {"worktrees"}},
@@ -49,7 +52,7 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
 // What the value of an option is, by long name (any command).
 std::string ValueKind(const CLI::Option& o) {
   static const std::map<std::string, std::string> kinds = {
-      {"repo", "dirs"}, {"at-op", "ops"}, {"tag", "tags"}, {"path", "dirs"}};
+      {"repo", "dirs"}, {"at-op", "ops"}, {"tag", "tags"}, {"path", "dirs"}, {"from", "refs"}};
   for (const auto& l : o.get_lnames())
     if (auto it = kinds.find(l); it != kinds.end()) return it->second;
   return "";

@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   RegisterVerify(app, ctx);
   RegisterDoctor(app, ctx);
   RegisterGc(app, ctx);
+  RegisterPin(app, ctx);
   RegisterConfig(app, ctx);
   RegisterCompletion(app, ctx);
   RegisterHelpCommands(app, ctx);
@@ -142,6 +143,19 @@ int main(int argc, char** argv) {
     if (!st.ok()) throw CommandError{st.error()};
   });
 
+  // `jvs NOSUCHCOMMAND --help`: CLI11 would print the top-level help and exit
+  // 0, so a script probing for a command would be fooled. An unknown command
+  // is a usage error whatever follows it.
+  {
+    std::vector<std::string> args(ctx.argv.begin() + 1, ctx.argv.begin() + parse_argc);
+    bool asks_help = false;
+    for (const auto& a : args) asks_help |= a == "--help" || a == "-h";
+    if (asks_help)
+      if (auto typo = FindUsageTypo(app, args); typo && typo->unknown_command) {
+        PrintError(ctx, jvs::Error(jvs::ErrorCode::kInvalidArgument, typo->message, typo->hint));
+        return kExitUsage;
+      }
+  }
   InstallInterruptHandlers();
   try {
     jvs::Status st = ctx.Init();

@@ -63,7 +63,7 @@ std::optional<UsageTypo> FindUsageTypo(const CLI::App& root, const std::vector<s
     std::string help = where.empty() ? "jvs --help" : "jvs " + where + " --help";
     std::string dym = DidYouMean(ClosestNames(a, names));
     return UsageTypo{"unknown command '" + (where.empty() ? "" : where + " ") + a + "'",
-                     (dym.empty() ? "" : dym + " ") + "'" + help + "' lists the commands"};
+                     (dym.empty() ? "" : dym + " ") + "'" + help + "' lists the commands", true};
   }
   return std::nullopt;
 }

@@ -13,6 +13,7 @@ namespace jvs::cli {
 struct UsageTypo {
   std::string message;  // "unknown command 'snapshto'"
   std::string hint;     // "did you mean 'snapshot'? ..."
+  bool unknown_command = false;  // a command name (not an option) is unknown
 };
 
 // `args` are the arguments after the program name (before any "--").

@@ -253,6 +253,18 @@ void DoctorRun::CheckObjects() {
 
 }  // namespace doctor_internal
 
+const std::vector<DoctorRepair>& DoctorRepairs() {
+  static const std::vector<DoctorRepair> repairs = {
+      {"temp_file",
+       "remove temp files and staging folders of commands whose process is gone (at once when no command has "
+       "the repository open, else once old enough)"},
+      {"op_heads",
+       "remove dangling operation heads, re-create a missing one from the operations, merge several into one"},
+      {"permissions", "restrict a control folder readable by group or others to its owner (0700)"},
+  };
+  return repairs;
+}
+
 Result<DoctorReport> Doctor(Env* env, const fs::path& root, const Settings& settings,
                             const DoctorOptions& options) {
   doctor_internal::DoctorRun d(env, root, settings, options);

@@ -52,7 +52,8 @@ Result<std::vector<OperationId>> ReachableOps(Repo& repo, const std::map<Operati
 Result<std::set<OperationId>> Retain(Repo& repo, const std::map<OperationId, OpFile>& ops,
                                      const std::vector<OperationId>& reachable,
                                      std::optional<int64_t> keep_days,
-                                     std::optional<int64_t> keep_last, int64_t now_ns);
+                                     std::optional<int64_t> keep_last, std::optional<int64_t> keep_daily,
+                                     int64_t now_ns);
 
 // ---- marking (gc_mark.cc); objects are listed, stat'ed and deleted
 // through the store backend ----
@@ -93,6 +94,9 @@ struct Reachability {
   std::vector<StoredObject> garbage;  // snapshots, then trees, then blobs
   uint64_t protected_reachable = 0, protected_recent = 0;
   std::unique_ptr<Marker> marker;
+  // Stored snapshots that are kept, sorted, and why (GcPlan::protected_by_*).
+  std::vector<SnapshotId> kept_snapshots;
+  uint64_t by_pin = 0, by_lineage = 0, by_retention = 0;
 };
 
 // Marks from the views of `kept_ops` (strict), the tree states, and every

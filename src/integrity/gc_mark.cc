@@ -129,6 +129,9 @@ Result<Reachability> Mark(Repo& repo, const std::map<OperationId, OpFile>& ops,
   r.marker = std::make_unique<Marker>(repo.store(), progress);
   Marker& m = *r.marker;
   JVS_TRY(m.MarkView(repo.view(), /*strict=*/true));
+  // What the current view reaches (its lineage); the rest is kept by the
+  // retention window, the tree states or the grace period.
+  const DigestSet lineage = m.snapshots;
   std::set<ViewId> views_done{repo.operation().view};
   for (const auto& id : kept_ops) {
     const Operation& op = ops.at(id).op;
@@ -179,6 +182,21 @@ Result<Reachability> Mark(Repo& repo, const std::map<OperationId, OpFile>& ops,
     r.garbage.push_back(o);
   }
   r.protected_reachable = reachable_marked;
+  // The kept snapshots, each counted once: pinned, else the current view's
+  // lineage, else retention (window, tree states, grace period).
+  JVS_ASSIGN_OR_RETURN(auto stored, backend.List(StoreKind::kSnapshot));
+  DigestSet pinned;
+  for (const auto& id : repo.view().pins) pinned.insert(id.bytes());
+  for (const auto& [id, pin] : repo.view().user_pins)
+    if (!pin.Expired(repo.NowNanos())) pinned.insert(id.bytes());
+  for (const auto& d : stored) {
+    if (!m.snapshots.count(d)) continue;
+    r.kept_snapshots.push_back(SnapshotId(d));
+    if (pinned.count(d)) ++r.by_pin;
+    else if (lineage.count(d)) ++r.by_lineage;
+    else ++r.by_retention;
+  }
+  std::sort(r.kept_snapshots.begin(), r.kept_snapshots.end());
   return r;
 }
 

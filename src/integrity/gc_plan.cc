@@ -52,6 +52,7 @@ std::string EncodePlan(const GcPlan& p) {
   j["op_head"] = p.op_head.hex();
   j["keep_days"] = OptInt(p.keep_days);
   j["keep_last"] = OptInt(p.keep_last);
+  if (p.keep_daily) j["keep_daily"] = *p.keep_daily;
   j["grace_seconds"] = p.grace_seconds;
   json ro = json::array(), co = json::array(), cv = json::array(), objs = json::array();
   for (const auto& id : p.retained_operations) ro.push_back(id.hex());
@@ -88,6 +89,7 @@ Result<GcPlan> DecodePlan(std::string_view data) {
     JVS_ASSIGN_OR_RETURN(p.op_head, OperationId::FromHex(j.at("op_head").get<std::string>()));
     if (!j.at("keep_days").is_null()) p.keep_days = j.at("keep_days").get<int64_t>();
     if (!j.at("keep_last").is_null()) p.keep_last = j.at("keep_last").get<int64_t>();
+    if (j.contains("keep_daily")) p.keep_daily = j.at("keep_daily").get<int64_t>();
     p.grace_seconds = j.at("grace_seconds").get<int64_t>();
     for (const auto& s : j.at("retained_operations")) {
       JVS_ASSIGN_OR_RETURN(OperationId id, OperationId::FromHex(s.get<std::string>()));
@@ -139,6 +141,8 @@ Status CheckOptions(const GcOptions& o) {
     return Error(ErrorCode::kInvalidArgument,
                  "--keep-last must be 1 or more (the current operation is always kept)",
                  "e.g. --keep-last 20");
+  if (o.keep_daily && *o.keep_daily < 1)
+    return Error(ErrorCode::kInvalidArgument, "--keep-daily must be 1 or more", "e.g. --keep-daily 7");
   if (o.grace_seconds < 0)
     return Error(ErrorCode::kInvalidArgument, "the grace period cannot be negative",
                  "e.g. --grace-minutes 60");
@@ -165,7 +169,7 @@ Result<CheckedPlan> CheckPlanStillHolds(Repo& repo, const GcPlan& plan) {
   const auto& ops = checked.ops;
   JVS_ASSIGN_OR_RETURN(auto reachable, ReachableOps(repo, ops));
   JVS_ASSIGN_OR_RETURN(std::set<OperationId> retained, Retain(repo, ops, reachable, plan.keep_days,
-                                                              plan.keep_last, repo.NowNanos()));
+                                                              plan.keep_last, plan.keep_daily, repo.NowNanos()));
   std::set<OperationId> reachable_set(reachable.begin(), reachable.end());
   auto refuse = [&](const std::string& what) {
     return Error(ErrorCode::kRefused, "gc plan " + plan.plan_id + " is out of date: " + what,
@@ -211,7 +215,7 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
   if (repo.read_only())
     return Error(ErrorCode::kRefused, "gc works on the current operation", "drop --at-op");
   GcOptions options = options_in;
-  if (!options.keep_days && !options.keep_last) {
+  if (!options.keep_days && !options.keep_last && !options.keep_daily) {
     options.keep_days = kGcDefaultKeepDays;
     options.keep_last = kGcDefaultKeepLast;
   }
@@ -224,7 +228,7 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
   JVS_ASSIGN_OR_RETURN(auto reachable, ReachableOps(repo, ops));
   JVS_ASSIGN_OR_RETURN(
       std::set<OperationId> retained,
-      Retain(repo, ops, reachable, options.keep_days, options.keep_last, repo.NowNanos()));
+      Retain(repo, ops, reachable, options.keep_days, options.keep_last, options.keep_daily, repo.NowNanos()));
   std::set<OperationId> reachable_set(reachable.begin(), reachable.end());
   std::set<OperationId> cut, kept;
   for (const auto& [id, f] : ops) {
@@ -238,6 +242,7 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
   plan.op_head = repo.op_id();
   plan.keep_days = options.keep_days;
   plan.keep_last = options.keep_last;
+  plan.keep_daily = options.keep_daily;
   plan.grace_seconds = options.grace_seconds;
   for (const auto& id : reachable)
     if (retained.count(id)) plan.retained_operations.push_back(id);
@@ -270,6 +275,10 @@ Result<GcPlan> MakeGcPlan(Repo& repo, const GcOptions& options_in) {
   }
   plan.protected_reachable = r.protected_reachable;
   plan.protected_recent = r.protected_recent;
+  plan.protected_snapshots = std::move(r.kept_snapshots);
+  plan.protected_by_pin = r.by_pin;
+  plan.protected_by_lineage = r.by_lineage;
+  plan.protected_by_retention = r.by_retention;
   // The id names the content (without the id itself).
   plan.plan_id = ToHex(Sha256Of(EncodePlan(plan)).data(), 8);
   Status saved = env->MkdirAll(GcDir(repo));

@@ -62,13 +62,16 @@ Result<std::vector<OperationId>> ReachableOps(Repo& repo,
   return sorted;
 }
 
-// The head, the newest keep_last, those that ended within keep_days, and
+// The head, the newest keep_last, those that ended within keep_days, the
+// newest of each of the keep_daily latest days, and
 // every operation between the head and one of those.
 Result<std::set<OperationId>> Retain(Repo& repo, const std::map<OperationId, OpFile>& ops,
                                      const std::vector<OperationId>& reachable,
                                      std::optional<int64_t> keep_days,
-                                     std::optional<int64_t> keep_last, int64_t now_ns) {
+                                     std::optional<int64_t> keep_last, std::optional<int64_t> keep_daily,
+                                     int64_t now_ns) {
   std::set<OperationId> chosen{repo.op_id()};
+  std::set<int64_t> days;  // keep_daily: the UTC days whose newest operation is kept
   for (size_t i = 0; i < reachable.size(); ++i) {
     const auto& id = reachable[i];
     bool keep = false;
@@ -77,6 +80,18 @@ Result<std::set<OperationId>> Retain(Repo& repo, const std::map<OperationId, OpF
       auto end = ParseTimestamp(ops.at(id).op.metadata.end_time);
       // An unreadable time is kept: never cut what cannot be judged.
       if (!end.ok() || *end >= now_ns - *keep_days * kNanosPerDay) keep = true;
+    }
+    if (keep_daily) {
+      auto end = ParseTimestamp(ops.at(id).op.metadata.end_time);
+      if (!end.ok()) {
+        keep = true;
+      } else {
+        const int64_t day = *end >= 0 ? *end / kNanosPerDay : (*end - kNanosPerDay + 1) / kNanosPerDay;
+        if (!days.count(day) && static_cast<int64_t>(days.size()) < *keep_daily) {
+          days.insert(day);
+          keep = true;
+        }
+      }
     }
     if (keep) chosen.insert(id);
   }

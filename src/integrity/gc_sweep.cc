@@ -145,7 +145,13 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
   JVS_FAULT("gc.before_publish");
   // 4. The gc itself is an operation (its view is the current one), unless
   //    it changed nothing on disk.
-  const bool changed = out.objects_deleted() > 0 || out.operations_cut > 0 || out.views_deleted > 0;
+  //    Expired user pins leave the view here: from now on only the
+  //    retention window keeps what they kept.
+  View unpinned = repo.view();
+  std::erase_if(unpinned.user_pins, [&](const auto& p) { return p.second.Expired(repo.NowNanos()); });
+  const size_t expired = repo.view().user_pins.size() - unpinned.user_pins.size();
+  const bool changed =
+      out.objects_deleted() > 0 || out.operations_cut > 0 || out.views_deleted > 0 || expired > 0;
   if (changed) {
     auto count = [](uint64_t n, const char* what) {
       return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
@@ -153,7 +159,9 @@ Result<GcRunResult> RunGcPlan(Repo& repo, std::string_view plan_id_in) {
     std::string desc = "gc: deleted " + count(out.objects_deleted(), "object") + " (" +
                        FormatBytes(out.bytes_freed) + ")";
     if (out.operations_cut) desc += ", cut " + count(out.operations_cut, "operation");
+    if (expired) desc += ", dropped " + count(expired, "expired pin");
     Transaction tx(repo);
+    if (expired) tx.SetView(std::move(unpinned));
     tx.SetAttribute("gc_plan", plan.plan_id);
     tx.SetAttribute("deleted_snapshots", std::to_string(out.snapshots_deleted));
     tx.SetAttribute("deleted_trees", std::to_string(out.trees_deleted));

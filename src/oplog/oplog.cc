@@ -7,6 +7,7 @@
 #include "base/sync_set.h"
 #include "jvs/base/hash.h"
 #include "jvs/base/repo_path.h"
+#include "jvs/base/timeutil.h"
 #include "jvs/oplog/op_walk.h"
 
 namespace jvs {
@@ -28,11 +29,11 @@ Result<std::optional<SnapshotId>> ParseOptId(const json& j, const char* what) {
   return std::optional<SnapshotId>(id);
 }
 
-Result<json> ParseObject(std::string_view data, const char* what) {
+Result<json> ParseObject(std::string_view data, const char* what, int64_t max_format = 1) {
   json j = json::parse(data, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Corrupt(std::string(what) + " is not valid JSON");
   auto f = j.find("format");
-  if (f == j.end() || !f->is_number_integer() || f->get<int64_t>() != 1)
+  if (f == j.end() || !f->is_number_integer() || f->get<int64_t>() < 1 || f->get<int64_t>() > max_format)
     return Corrupt(std::string(what) + " has an unsupported format");
   return j;
 }
@@ -45,6 +46,12 @@ Result<std::string> GetString(const json& j, const char* key, const char* what) 
 }
 
 }  // namespace
+
+bool PinRecord::Expired(int64_t now_ns) const {
+  if (until.empty()) return false;
+  auto t = ParseTimestamp(until);
+  return t.ok() && *t <= now_ns;
+}
 
 std::string View::Encode() const {
   json j;
@@ -61,12 +68,42 @@ std::string View::Encode() const {
   json pin_list = json::array();
   for (const auto& p : pins) pin_list.push_back(p.hex());
   j["pins"] = pin_list;
+  if (!user_pins.empty()) {
+    j["format"] = kFormatVersionWithUserPins;
+    json up = json::object();
+    for (const auto& [id, p] : user_pins)
+      up[id.hex()] = {{"created_at", p.created_at},
+                      {"reason", p.reason},
+                      {"until", p.until.empty() ? json(nullptr) : json(p.until)}};
+    j["pinned"] = up;
+  }
   return Dump(j);
 }
 
 Result<View> View::Decode(std::string_view data) {
-  JVS_ASSIGN_OR_RETURN(json j, ParseObject(data, "view"));
+  JVS_ASSIGN_OR_RETURN(json j, ParseObject(data, "view", kFormatVersionWithUserPins));
   View v;
+  // User pins: in format 2 only, and never empty there (not canonical).
+  const bool with_user_pins = j["format"].get<int64_t>() == kFormatVersionWithUserPins;
+  auto up = j.find("pinned");
+  if ((up != j.end()) != with_user_pins) return Corrupt("view: 'pinned' does not match the format");
+  if (with_user_pins) {
+    if (!up->is_object() || up->empty()) return Corrupt("view: invalid pinned");
+    for (const auto& [hex, rec] : up->items()) {
+      JVS_ASSIGN_OR_RETURN(SnapshotId id, SnapshotId::FromHex(hex));
+      if (!rec.is_object() || rec.size() != 3) return Corrupt("view: invalid pin record");
+      PinRecord p;
+      JVS_ASSIGN_OR_RETURN(p.created_at, GetString(rec, "created_at", "view pin"));
+      JVS_ASSIGN_OR_RETURN(p.reason, GetString(rec, "reason", "view pin"));
+      auto until = rec.find("until");
+      if (until == rec.end() || !(until->is_null() || until->is_string())) return Corrupt("view: invalid pin expiry");
+      if (until->is_string()) {
+        p.until = until->get<std::string>();
+        if (p.until.empty()) return Corrupt("view: invalid pin expiry");
+      }
+      v.user_pins[id] = std::move(p);
+    }
+  }
   auto wts = j.find("worktrees");
   if (wts == j.end() || !wts->is_object()) return Corrupt("view: missing worktrees");
   for (const auto& [name, wt] : wts->items()) {
@@ -119,6 +156,7 @@ std::vector<SnapshotId> View::ReferencedSnapshots() const {
   }
   for (const auto& [name, id] : tags) add(id);
   for (const auto& p : pins) add(p);
+  for (const auto& [id, p] : user_pins) add(id);
   return out;
 }
 

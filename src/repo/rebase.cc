@@ -344,6 +344,11 @@ View ApplyRebase(View view, const RebasePlan& plan) {
     if (!plan.abandoned.count(p)) pins.push_back(map(p));
   view.pins.clear();
   for (const auto& p : pins) AddPin(&view, p);
+  // User pins likewise follow their snapshot to its new version.
+  std::map<SnapshotId, PinRecord> user_pins;
+  for (const auto& [id, rec] : view.user_pins)
+    if (!plan.abandoned.count(id)) user_pins[map(id)] = rec;
+  view.user_pins = std::move(user_pins);
   return view;
 }
 

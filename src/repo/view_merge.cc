@@ -218,6 +218,20 @@ Result<View> Repo::MergeViews(const View& base, const View& a, const View& b, st
   out.heads.assign(heads.begin(), heads.end());
   for (const auto* v : {&a, &b})
     for (const auto& p : v->pins) AddPin(&out, p);
+  // User pins: three-way per snapshot; when both sides changed one, b wins.
+  std::set<SnapshotId> pinned;
+  for (const auto* v : {&base, &a, &b})
+    for (const auto& [id, rec] : v->user_pins) pinned.insert(id);
+  auto pin = [](const View& v, const SnapshotId& id) -> std::optional<PinRecord> {
+    auto it = v.user_pins.find(id);
+    if (it == v.user_pins.end()) return std::nullopt;
+    return it->second;
+  };
+  for (const auto& id : pinned) {
+    const auto pb = pin(base, id), pa = pin(a, id), pc = pin(b, id);
+    const auto r = pa == pb ? pc : pc == pb ? pa : (pc ? pc : pa);
+    if (r) out.user_pins[id] = *r;
+  }
   return out;
 }
 

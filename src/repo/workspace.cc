@@ -13,6 +13,7 @@
 #include "jvs/base/interrupt.h"
 #include "jvs/repo/rebase.h"
 #include "jvs/repo/tags.h"
+#include "jvs/merge/tree_select.h"
 #include "jvs/repo/transaction.h"
 #include "repo/checkout_marker.h"
 #include "wc/checkout.h"
@@ -182,8 +183,14 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
                                                       old_state, so, ThreadPool::Shared()));
   Snapshot snap;
   const WorktreeView wt = state();
+  // A partial snapshot: the head's files except at the paths asked for.
+  TreeId taken = scan.root;
+  if (!options.paths.empty()) {
+    JVS_ASSIGN_OR_RETURN(TreeId head_tree, WorkingTreeOf(repo_, wt.head));
+    JVS_ASSIGN_OR_RETURN(taken, TakePaths(repo_.store(), head_tree, scan.root, options.paths));
+  }
   // A conflict still marked in the files stays a conflict (repo/working_tree.h).
-  JVS_ASSIGN_OR_RETURN(Merge<TreeId> root, RecordedRoot(repo_, wt.head, scan.root));
+  JVS_ASSIGN_OR_RETURN(Merge<TreeId> root, RecordedRoot(repo_, wt.head, taken));
   SetSnapshotRoot(&snap, root);
   std::shared_ptr<const jvs::Snapshot> amended;
   if (options.amend) {
@@ -224,7 +231,7 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   JVS_TRY(CheckInterrupt("taking the snapshot"));
   JVS_FAULT("snapshot.before_publish");
   const fs::path pending = SnapshotPendingPath();
-  JVS_TRY(env->WriteFileAtomic(pending, scan.root.hex() + "\n"));
+  JVS_TRY(env->WriteFileAtomic(pending, taken.hex() + "\n"));
   Transaction tx(repo_);
   RebasePlan plan;
   std::vector<std::string> moved;  // other worktrees whose head was rebased
@@ -249,6 +256,8 @@ Result<SnapshotOutcome> Workspace::TakeSnapshot(const SnapshotOptions& options) 
   tx.SetWorktreeHead(name_, id);
   tx.SetWorktreeLatest(name_, id);
   for (const auto& t : options.tags) tx.SetTag(t, id);
+  if (!options.compression.empty()) tx.SetAttribute("compression", options.compression);
+  if (!options.paths.empty()) tx.SetAttribute("partial", std::to_string(options.paths.size()) + " path(s)");
   std::string desc = amended ? "amend snapshot " + wt.head->hex().substr(0, 12) + " as " + id.hex().substr(0, 12) +
                                    " in worktree " + name_
                              : "snapshot " + id.hex().substr(0, 12) + " in worktree " + name_;

@@ -119,8 +119,11 @@ Status WritePointerIfOutside(Repo& repo, const fs::path& path) {
 
 }  // namespace
 
-Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name, const fs::path& path,
-                                    bool force) {
+namespace {
+
+// ForkWorktree (from a snapshot) and CreateEmptyWorktree (from nothing).
+Result<RestoreOutcome> NewWorktree(Repo& repo, const std::optional<SnapshotId>& from_opt, const std::string& name,
+                                   const fs::path& path, bool force) {
   JVS_TRY(CheckNewName(repo, name));
   JVS_TRY(CheckWorktreePlace(repo, path));
   Env* env = repo.env();
@@ -130,7 +133,10 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
   const fs::path marker = repo.WorktreeControlDir(name) / "fork_pending";
   std::optional<ForkMarker> left;
   if (auto m = env->ReadFile(marker, 4096); m.ok()) left = DecodeForkMarker(*m);
-  if (left && left->path == path) {
+  // An empty worktree has no fork to finish: a leftover directory is refused
+  // by CheckFreeDirectory below like any directory holding files.
+  if (left && left->path == path && from_opt) {
+    const SnapshotId& from = *from_opt;
     JVS_ASSIGN_OR_RETURN(UniqueFd lock, repo.LockWorktree(name));
     JVS_TRY(repo.Reload());
     JVS_TRY(CheckNewName(repo, name));
@@ -157,7 +163,7 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
     repo.AddWarning("removed the files of an interrupted fork of '" + name + "' in " + path.string());
   }
   JVS_TRY(CheckFreeDirectory(env, path));
-  JVS_ASSIGN_OR_RETURN(TreeId from_tree, WorkingTreeOf(repo, std::optional<SnapshotId>(from)));  // read errors before any directory is made
+  JVS_ASSIGN_OR_RETURN(TreeId from_tree, WorkingTreeOf(repo, from_opt));  // read errors before any directory is made
   (void)from_tree;
   bool created_dir = !env->Exists(path);
   JVS_TRY(env->MkdirAll(path));
@@ -180,10 +186,11 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
     cleanup();
     return st.error();
   }
-  if (Status st = env->WriteFileAtomic(marker, EncodeForkMarker(path, from)); !st.ok()) {
-    cleanup();
-    return st.error();
-  }
+  if (from_opt)
+    if (Status st = env->WriteFileAtomic(marker, EncodeForkMarker(path, *from_opt)); !st.ok()) {
+      cleanup();
+      return st.error();
+    }
   if (Status st = WritePointerIfOutside(repo, path); !st.ok()) {
     cleanup();
     return st.error();
@@ -195,15 +202,19 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
   auto ws = Workspace::ForNew(repo, name, path);
   ViewUpdate u;
   u.fault_flow = "fork";
-  u.files_from = from;
+  u.files_from = from_opt;
   u.fresh_directory = true;
   u.capture_dirty = false;
-  u.description = "fork worktree " + name + " from " + from.hex().substr(0, 12);
-  u.attributes["fork_of"] = from.hex();
+  if (from_opt) {
+    u.description = "fork worktree " + name + " from " + from_opt->hex().substr(0, 12);
+    u.attributes["fork_of"] = from_opt->hex();
+  } else {
+    u.description = "create empty worktree " + name;
+  }
   u.progress_phase = "fork";
-  u.make_view = [name, from](View v) -> Result<View> {
+  u.make_view = [name, from_opt](View v) -> Result<View> {
     // The fork starts at `from`: its first snapshot's parent is `from`.
-    v.worktrees[name] = WorktreeView{from, std::nullopt};
+    v.worktrees[name] = WorktreeView{from_opt, std::nullopt};
     return v;
   };
   auto r = ws->Update(u);
@@ -215,11 +226,23 @@ Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const st
       cleanup();
       return r.error();
     }
+    if (!from_opt) return r.error();
     return r.error()
         .WithHint("the worktree was created but not all of its files were written; finish from inside it")
-        .WithRemedy(Remedy::kFinishRestore, from.hex().substr(0, 12));
+        .WithRemedy(Remedy::kFinishRestore, from_opt->hex().substr(0, 12));
   }
   return r;
+}
+
+}  // namespace
+
+Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name, const fs::path& path,
+                                    bool force) {
+  return NewWorktree(repo, from, name, path, force);
+}
+
+Result<RestoreOutcome> CreateEmptyWorktree(Repo& repo, const std::string& name, const fs::path& path) {
+  return NewWorktree(repo, std::nullopt, name, path, /*force=*/false);
 }
 
 Status RenameWorktree(Repo& repo, const std::string& old_name, const std::string& new_name) {

@@ -14,6 +14,7 @@
 //   JVS_UPDATE_GOLDEN=1 ./build/tests/jvs_e2e_tests --gtest_filter='Golden*'
 // Over 400 lines on purpose: the pinned environment, the placeholder scrubbing and every scenario
 // share one runner and one golden contract.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -194,7 +195,7 @@ class GoldenTest : public ::testing::Test {
     static const std::regex disk_bytes(R"re(("op_log_bytes":\s*)[0-9]+)re");
     s = std::regex_replace(s, disk_bytes, "$1\"<disk>\"");
     // A gc plan id hashes the plan, which names operation ids.
-    static const std::regex plan_id(R"re((Plan |gc/|--plan-id |"plan_id":\s*")[0-9a-f]{16}\b)re");
+    static const std::regex plan_id(R"re((Plan:? |gc/|--plan-id |"plan_id":\s*")[0-9a-f]{16}\b)re");
     s = std::regex_replace(s, plan_id, "$1<plan>");
     // Durations (verify, gc) depend on the machine.
     static const std::regex seconds_text(R"re(\b[0-9]+\.[0-9]+ s\b)re");
@@ -240,6 +241,43 @@ class GoldenTest : public ::testing::Test {
       }
       out += s[i++];
     }
+    return SortIdRuns(out);
+  }
+
+  // Lists sorted by snapshot id (verify's "<id>  OK" lines, gc plan's
+  // protected_set) come in another order each run, since ids differ: a run
+  // of lines that hold only a label (and "  OK", or JSON's quotes and comma)
+  // is put in label order.
+  static std::string SortIdRuns(const std::string& text) {
+    static const std::regex only_id(R"re(^(\s*"?)<snap-([0-9]+)>("?,?|  OK)$)re");
+    std::vector<std::string> lines;
+    for (size_t start = 0; start <= text.size();) {
+      size_t nl = text.find('\n', start);
+      if (nl == std::string::npos) nl = text.size();
+      lines.push_back(text.substr(start, nl - start));
+      start = nl + 1;
+    }
+    for (size_t i = 0; i < lines.size();) {
+      size_t j = i;
+      std::smatch m;
+      while (j < lines.size() && std::regex_match(lines[j], m, only_id)) ++j;
+      if (j - i > 1) {
+        const bool json_list = lines[i].find('"') != std::string::npos;
+        std::vector<std::pair<int, std::string>> run;
+        for (size_t k = i; k < j; ++k) {
+          std::regex_match(lines[k], m, only_id);
+          std::string line = lines[k];
+          if (json_list && !line.empty() && line.back() == ',') line.pop_back();
+          run.emplace_back(std::stoi(m[2].str()), line);
+        }
+        std::sort(run.begin(), run.end());
+        for (size_t k = i; k < j; ++k)
+          lines[k] = run[k - i].second + (json_list && k + 1 < j ? "," : "");
+      }
+      i = std::max(j, i + 1);
+    }
+    std::string out;
+    for (size_t k = 0; k < lines.size(); ++k) out += (k ? "\n" : "") + lines[k];
     return out;
   }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "jvs/base/hash.h"
+#include "jvs/base/timeutil.h"
 #include "test_util.h"
 
 namespace jvs {
@@ -77,6 +78,53 @@ TEST(View, IdIsSha256OfCanonicalEncoding) {
   w = v;
   w.worktrees["main"].head.reset();
   EXPECT_NE(w.ComputeId(), v.ComputeId());
+}
+
+// User pins: format 2 (only then), round trip, expiry.
+TEST(View, UserPinsAreFormat2) {
+  View v = SampleView();
+  const std::string format1 = v.Encode();
+  v.user_pins[Sid("pinned")] = PinRecord{"2026-01-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z", "audit"};
+  v.user_pins[Sid("forever")] = PinRecord{"2026-01-01T00:00:00.000Z", "", ""};
+  std::string enc = v.Encode();
+  EXPECT_EQ(enc.rfind("{\"format\":2,", 0), 0u) << enc;
+  auto back = View::Decode(enc);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(*back, v);
+  EXPECT_EQ(back->Encode(), enc);
+  // Without user pins the bytes are format 1's, as before they existed.
+  v.user_pins.clear();
+  EXPECT_EQ(v.Encode(), format1);
+  // Expiry.
+  PinRecord p{"", "2026-02-01T00:00:00Z", ""};
+  EXPECT_FALSE(p.Expired(*ParseTimestamp("2026-01-31T23:59:59Z")));
+  EXPECT_TRUE(p.Expired(*ParseTimestamp("2026-02-01T00:00:00Z")));
+  EXPECT_FALSE(PinRecord{}.Expired(*ParseTimestamp("2200-01-01T00:00:00Z")));
+}
+
+TEST(ViewDecode, RejectsMalformedUserPins) {
+  View v = SampleView();
+  v.user_pins[Sid("pinned")] = PinRecord{"2026-01-01T00:00:00.000Z", "", "r"};
+  json good = json::parse(v.Encode());
+  json j = good;
+  j["format"] = 1;
+  auto one = View::Decode(j.dump());
+  EXPECT_FALSE(one.ok()) << "format 1 with pinned";
+  j = good;
+  j["pinned"] = json::object();
+  EXPECT_FALSE(View::Decode(j.dump()).ok()) << "empty pinned";
+  j = good;
+  j["pinned"][Sid("pinned").hex()].erase("until");
+  EXPECT_FALSE(View::Decode(j.dump()).ok()) << "no until";
+  j = good;
+  j["pinned"][Sid("pinned").hex()]["until"] = "";
+  EXPECT_FALSE(View::Decode(j.dump()).ok()) << "empty until";
+  j = good;
+  j["pinned"]["xyz"] = good["pinned"][Sid("pinned").hex()];
+  EXPECT_FALSE(View::Decode(j.dump()).ok()) << "bad id";
+  j = good;
+  j["format"] = 3;
+  EXPECT_FALSE(View::Decode(j.dump()).ok()) << "format 3";
 }
 
 void ExpectViewCorrupt(const json& j, const std::string& what) {

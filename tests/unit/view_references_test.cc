@@ -23,8 +23,8 @@ View FullView() {
   // if it holds a SnapshotId, return it from View::ReferencedSnapshots
   // (src/oplog/oplog.cc), set it below, and add its name here.
   {
-    auto& [worktrees, heads, tags, pins] = v;
-    (void)worktrees, (void)heads, (void)tags, (void)pins;
+    auto& [worktrees, heads, tags, pins, user_pins] = v;
+    (void)worktrees, (void)heads, (void)tags, (void)pins, (void)user_pins;
     WorktreeView probe;
     auto& [head, latest] = probe;
     (void)head, (void)latest;
@@ -36,6 +36,7 @@ View FullView() {
   std::sort(v.heads.begin(), v.heads.end());
   v.tags["v1"] = Sid("tag-1");
   v.pins = {Sid("pin-1")};
+  v.user_pins[Sid("user-pin-1")] = PinRecord{"2026-01-01T00:00:00.000Z", "", "kept"};
   return v;
 }
 
@@ -56,7 +57,7 @@ TEST(ViewReferencedSnapshots, ReturnsEveryIdTheViewHolds) {
   std::set<std::string> got;
   for (const auto& id : v.ReferencedSnapshots()) got.insert(id.hex());
   EXPECT_EQ(got, IdsInEncoding(v));
-  EXPECT_EQ(got.size(), 7u);
+  EXPECT_EQ(got.size(), 8u);
 }
 
 TEST(ViewReferencedSnapshots, FieldOrderAndEachOnce) {
@@ -65,7 +66,9 @@ TEST(ViewReferencedSnapshots, FieldOrderAndEachOnce) {
   v.worktrees["main"] = WorktreeView{Sid("h"), Sid("l")};
   v.tags["t"] = Sid("l");
   v.pins = {Sid("p"), Sid("h")};
-  std::vector<SnapshotId> want = {Sid("h"), Sid("l"), Sid("p")};
+  v.user_pins[Sid("u")] = PinRecord{};
+  v.user_pins[Sid("p")] = PinRecord{};
+  std::vector<SnapshotId> want = {Sid("h"), Sid("l"), Sid("p"), Sid("u")};
   EXPECT_EQ(v.ReferencedSnapshots(), want);
 }
 

@@ -77,4 +77,12 @@ struct DoctorReport {
 Result<DoctorReport> Doctor(Env* env, const fs::path& root, const Settings& settings,
                             const DoctorOptions& options);
 
+// What DoctorOptions::repair fixes, by finding category (the original JVS's
+// repair list). Everything else is reported, never changed.
+struct DoctorRepair {
+  std::string category;     // a DoctorFinding category
+  std::string description;  // what the repair does
+};
+const std::vector<DoctorRepair>& DoctorRepairs();
+
 }  // namespace jvs

@@ -33,7 +33,7 @@
 
 namespace jvs {
 
-// Defaults when neither keep_days nor keep_last is given: both of these apply.
+// Defaults when none of keep_days, keep_last, keep_daily is given: both of these apply.
 inline constexpr int64_t kGcDefaultKeepDays = 14;
 inline constexpr int64_t kGcDefaultKeepLast = 20;
 inline constexpr int64_t kGcDefaultGraceSeconds = 3600;
@@ -43,6 +43,9 @@ struct GcOptions {
   std::optional<int64_t> keep_days;
   // Keep the newest N operations of the log (the current one counts).
   std::optional<int64_t> keep_last;
+  // Keep the newest operation of each of the N most recent days that have
+  // operations (UTC days; the original JVS's --keep-daily).
+  std::optional<int64_t> keep_daily;
   // Objects and operation files modified within this many seconds are kept.
   int64_t grace_seconds = kGcDefaultGraceSeconds;
 };
@@ -64,6 +67,7 @@ struct GcPlan {
   std::string created_at;  // RFC 3339
   OperationId op_head;     // the operation the plan was computed at
   std::optional<int64_t> keep_days, keep_last;
+  std::optional<int64_t> keep_daily;  // in the plan file only when given
   int64_t grace_seconds = 0;
   std::vector<OperationId> retained_operations;  // kept, reachable from op_head
   std::vector<OperationId> cut_operations;       // deleted by run (outside the window, or orphans)
@@ -73,6 +77,13 @@ struct GcPlan {
   uint64_t op_log_bytes = 0;                     // st_blocks * 512 of cut operation and view files
   uint64_t protected_reachable = 0;              // stored objects kept because reachable
   uint64_t protected_recent = 0;                 // stored objects kept only by the grace period
+  // The stored snapshots the plan keeps (sorted), each counted under one
+  // reason: a pin of the current view names it, else the current view
+  // reaches it (its lineage), else only the retention window, a tree state or
+  // the grace period keeps it. Computed by MakeGcPlan; not in the plan file
+  // (LoadGcPlan leaves them empty).
+  std::vector<SnapshotId> protected_snapshots;
+  uint64_t protected_by_pin = 0, protected_by_lineage = 0, protected_by_retention = 0;
   uint64_t count(GcObjectKind k) const;
 };
 

@@ -32,19 +32,39 @@ struct WorktreeView {
   bool operator==(const WorktreeView&) const = default;
 };
 
+// A pin made by `jvs pin add`: the snapshot is kept (visible, never
+// collected by gc) until `until` passes, if given.
+struct PinRecord {
+  std::string created_at;  // RFC 3339, UTC
+  std::string until;       // RFC 3339, UTC; "" = no expiry
+  std::string reason;      // free text ("" = none)
+  // True once `until` is at or before `now_ns` (an unreadable `until` never expires).
+  bool Expired(int64_t now_ns) const;
+  bool operator==(const PinRecord&) const = default;
+};
+
 struct View {
+  // Format 2 is written only for a view with user pins, so that every other
+  // view keeps the bytes (and id) of format 1 and an older jvs, which would
+  // drop the pins it does not know, refuses a view that has some.
   static constexpr int kFormatVersion = 1;
+  static constexpr int kFormatVersionWithUserPins = 2;
   std::map<std::string, WorktreeView> worktrees;
   std::vector<SnapshotId> heads;  // visible heads: sorted, unique
   std::map<std::string, SnapshotId> tags;
   // Snapshots kept visible whatever the heads say (the dirty files saved
   // before a restore or undo); undo, redo and op restore carry them forward.
   std::vector<SnapshotId> pins;  // sorted, unique
+  // Pins made by users (`jvs pin`), with their expiry and reason. gc keeps
+  // them until they expire; an expired one is dropped by the gc run that
+  // deletes what only it kept.
+  std::map<SnapshotId, PinRecord> user_pins;
   // A field added here that holds a SnapshotId must be returned by
   // ReferencedSnapshots (the View.ReferencedSnapshots* unit tests fail until it is).
 
   // Every snapshot the view names, each once: visible heads, then each
-  // worktree's head and latest, then tags, then pins (first occurrence kept).
+  // worktree's head and latest, then tags, then pins, then user pins (first
+  // occurrence kept).
   // The one list of what a view keeps alive: gc marks from it, verify walks
   // from it, Repo::AllVisibleSnapshots starts from it.
   std::vector<SnapshotId> ReferencedSnapshots() const;

@@ -39,6 +39,12 @@ struct SnapshotOptions {
   // onto it. Refused without a head.
   bool amend = false;
   bool keep_note = false;  // with `amend`: keep the head's note (no new note given)
+  // A partial snapshot: only these paths (and what is below them) are taken
+  // from the files; everything else is the head's. Empty: every path.
+  std::vector<RepoPath> paths;
+  // Recorded as the operation's `compression` attribute ("" = none): the
+  // level asked for, for when storage compresses.
+  std::string compression;
 };
 
 struct SnapshotOutcome {

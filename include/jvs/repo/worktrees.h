@@ -40,6 +40,10 @@ fs::path DefaultWorktreePath(Repo& repo, const std::string& name);
 Result<RestoreOutcome> ForkWorktree(Repo& repo, const SnapshotId& from, const std::string& name,
                                     const fs::path& path, bool force = false);
 
+// Creates worktree `name` at `path` (as ForkWorktree) with no files and no
+// head: its first snapshot is a new root (`worktree create NAME`).
+Result<RestoreOutcome> CreateEmptyWorktree(Repo& repo, const std::string& name, const fs::path& path);
+
 // Renames the worktree and moves its directory when it is the default one.
 Status RenameWorktree(Repo& repo, const std::string& old_name, const std::string& new_name);
 
