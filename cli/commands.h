@@ -48,6 +48,8 @@ void RegisterVerify(CLI::App& app, Context& ctx);
 void RegisterDoctor(CLI::App& app, Context& ctx);
 void RegisterGc(CLI::App& app, Context& ctx);
 void RegisterConfig(CLI::App& app, Context& ctx);
+// git export and git import (cmd_git.cc).
+void RegisterGit(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli
 

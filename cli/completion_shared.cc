@@ -42,6 +42,8 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"completion", {"shells"}},
       {"verify", {"refs"}},
       {"gc run", {""}},
+      {"git export", {}},
+      {"git import", {"dirs"}},
   };
   return kinds;
 }
@@ -49,7 +51,7 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
 // What the value of an option is, by long name (any command).
 std::string ValueKind(const CLI::Option& o) {
   static const std::map<std::string, std::string> kinds = {
-      {"repo", "dirs"}, {"at-op", "ops"}, {"tag", "tags"}, {"path", "dirs"}};
+      {"repo", "dirs"}, {"at-op", "ops"}, {"tag", "tags"}, {"path", "dirs"}, {"to", "dirs"}};
   for (const auto& l : o.get_lnames())
     if (auto it = kinds.find(l); it != kinds.end()) return it->second;
   return "";

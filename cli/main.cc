@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
   RegisterDoctor(app, ctx);
   RegisterGc(app, ctx);
   RegisterConfig(app, ctx);
+  RegisterGit(app, ctx);
   RegisterCompletion(app, ctx);
   RegisterHelpCommands(app, ctx);
   for (auto* sub : app.get_subcommands({})) sub->fallthrough();
