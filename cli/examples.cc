@@ -174,7 +174,7 @@ const std::vector<std::pair<std::string, std::vector<Example>>>& CommandExamples
       {"git export",
        {{"jvs git export", "into .jvs/git/export.git; later runs write only what is new"},
         {"jvs git export --to ../mirror.git -r '::main@'", "main's line only"},
-        {"git -C ../mirror.git push origin --mirror", "then publish it with git"}}},
+        {"jvs --json git export -r v1.0 | jq .commits_written", "a tagged snapshot and its ancestors"}}},
       {"git import",
        {{"jvs git import ../project", "branches and tags become tags; one operation, 'jvs undo' takes it back"},
         {"jvs git import ../project.git --refs 'refs/tags/v*'", "only the release tags and their history"},

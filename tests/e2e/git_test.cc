@@ -141,6 +141,7 @@ TEST_F(GitTest, ExportIsFsckCleanAndEveryCommitHoldsItsSnapshotsFiles) {
     EXPECT_EQ(git_parents, parents) << note;
     if (files.count(note)) {
       Manifest expected = files[note];
+      EXPECT_GE(expected.size(), 9u) << note;  // files, executable, symlink, directories, the empty one
       EXPECT_EQ(ManifestDiff(expected, GitFiles(g, commit_of_change[change])), "") << note;
     }
   }
@@ -268,6 +269,7 @@ TEST_F(GitTest, ImportOfAHistoryMadeWithGitGivesIdenticalTrees) {
     note.pop_back();
     ASSERT_TRUE(by_note.count(note)) << note;
     const json& s = by_note[note];
+    EXPECT_GE(GitFiles(src, id).size(), 5u) << note;
     EXPECT_EQ(ManifestDiff(GitFiles(src, id), SnapshotFiles(Ws(), s["snapshot_id"].get<std::string>())), "") << note;
     std::vector<std::string> parents, git_parents;
     for (const auto& p : s["parents"])
@@ -364,6 +366,31 @@ TEST_F(GitTest, RoundTripKeepsTreesNotesParentsAndChangeIds) {
     merges += pa.size() > 1;
   }
   EXPECT_EQ(merges, 1u);
+}
+
+// A conflicted snapshot exports the files its worktree shows: conflict
+// markers in the text, as a plain commit Git accepts.
+TEST_F(GitTest, ConflictedSnapshotExportsItsMaterializedFiles) {
+  Write("text.txt", "base\n");
+  Snap("base");
+  const fs::path exp = Fork("exp");
+  WriteAt(exp / "text.txt", "theirs\n");
+  SnapIn(exp, "exp side");
+  Write("text.txt", "ours\n");
+  Snap("main side");
+  json m = In(Ws(), {"merge", "exp@", "-m", "merged"});
+  ASSERT_FALSE(m["conflicts"].empty()) << m.dump();
+  bool conflicted = false;
+  for (const auto& [id, s] : Visible()) conflicted = conflicted || s["conflicted"].get<bool>();
+  ASSERT_TRUE(conflicted);
+  const fs::path g = Tmp() / "c.git";
+  json j = RunJson({"git", "export", "--to", g.string()});
+  EXPECT_EQ(j["conflicted"].get<size_t>(), 1u);
+  EXPECT_OK(Git(g, {"fsck", "--full", "--strict"}));
+  const std::string text = GitOut(g, {"show", "refs/heads/main:text.txt"});
+  EXPECT_TRUE(Contains(text, "<<<<<<<")) << text;
+  EXPECT_TRUE(Contains(text, "theirs")) << text;
+  EXPECT_EQ(ReadAt(Ws() / "text.txt"), text);  // what the worktree holds
 }
 
 }  // namespace
