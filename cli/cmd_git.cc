@@ -35,6 +35,9 @@ void RegisterGitExport(CLI::App& git, Context& ctx) {
     auto repo = ctx.OpenRepo();
     GitExportOptions opts;
     opts.git_dir = o->to.empty() ? DefaultExportDir(*repo) : Absolute(ctx, o->to);
+    const std::string large = ctx.config.String("git.large_files").value_or("include");
+    opts.large_files = large == "lfs" ? LargeFiles::kLfs : large == "skip" ? LargeFiles::kSkip : LargeFiles::kInclude;
+    if (auto t = ctx.config.Int("git.lfs_threshold")) opts.lfs_threshold = static_cast<uint64_t>(*t);
     const std::string wt = ctx.CurrentWorktree(*repo);
     for (const auto& r : o->revsets)
       for (const auto& id : EvaluateRevsetOrFail(ctx, *repo, wt, r))
@@ -51,6 +54,7 @@ void RegisterGitExport(CLI::App& git, Context& ctx) {
                          {"commits_written", out.commits_written},
                          {"blobs_written", out.blobs_written},
                          {"conflicted", out.conflicted},
+                         {"lfs_objects", out.lfs_objects},
                          {"refs_updated", StringsJson(out.refs_updated)},
                          {"skipped", StringsJson(out.skipped)}});
       return;
@@ -60,6 +64,8 @@ void RegisterGitExport(CLI::App& git, Context& ctx) {
                        QuoteName(out.git_dir.string()) + ": " + std::to_string(out.commits_written) + " new commit" +
                        (out.commits_written == 1 ? "" : "s") + " (" + std::to_string(out.blobs_written) +
                        " new blobs), " + std::to_string(out.refs_updated.size()) + " refs updated\n";
+    if (out.lfs_objects)
+      text += std::to_string(out.lfs_objects) + " large file(s) placed under lfs/objects, as Git LFS pointers in the commits\n";
     if (out.conflicted)
       text += std::to_string(out.conflicted) + " conflicted snapshot(s) exported with conflict markers in the files\n";
     ctx.Out(text);
@@ -88,6 +94,7 @@ void RegisterGitImport(CLI::App& git, Context& ctx) {
       for (const auto& [name, id] : out.tags_set) tags.push_back(json{{"name", name}, {"snapshot_id", id.hex()}});
       json j{{"commits", out.commits},
              {"snapshots_written", out.snapshots_written},
+             {"lfs_objects", out.lfs_objects},
              {"tags_set", tags},
              {"skipped", StringsJson(out.skipped)}};
       j["op_id"] = out.op ? json(out.op->hex()) : json(nullptr);

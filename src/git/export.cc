@@ -5,6 +5,7 @@
 #include <set>
 
 #include "git/git_util.h"
+#include "jvs/base/hash.h"
 #include "jvs/base/change_id.h"
 #include "jvs/base/interrupt.h"
 #include "jvs/base/timeutil.h"
@@ -23,8 +24,15 @@ constexpr uint64_t kStreamAbove = 1u << 20;  // blobs larger than this are strea
 
 class Exporter {
  public:
-  Exporter(Repo& repo, git_repository* g, git_odb* odb, GitMap& map, GitExportOutcome& out)
-      : repo_(repo), g_(g), odb_(odb), map_(map), out_(out) {}
+  Exporter(Repo& repo, git_repository* g, git_odb* odb, GitMap& map, GitExportOutcome& out,
+           const GitExportOptions& options)
+      : repo_(repo), g_(g), odb_(odb), map_(map), out_(out), options_(options) {
+    // Trees and commits depend on the large-file settings: their map keys
+    // name the settings unless large files are plain blobs.
+    if (options.large_files != LargeFiles::kInclude)
+      key_suffix_ = std::string(options.large_files == LargeFiles::kLfs ? ":lfs:" : ":skip:") +
+                    std::to_string(options.lfs_threshold);
+  }
 
   // The commit of snapshot `id`, its ancestors exported first.
   Result<git_oid> Commit(const SnapshotId& id);
@@ -34,10 +42,18 @@ class Exporter {
     auto oid = OidFromHex(hex);
     return oid.ok() && git_odb_exists(odb_, &*oid);
   }
+  // The map key of snapshot or tree `hex` under these settings.
+  std::string Key(const std::string& hex) const {
+    if (key_suffix_.empty()) return hex;
+    Digest d = Sha256Of(hex + key_suffix_);
+    return ToHex(d.data(), d.size());
+  }
   Result<git_oid> Known(char kind, const std::string& key) {
     if (const std::string* hex = map_.Get(kind, key); hex && Exists(*hex)) return OidFromHex(*hex);
     return Error(ErrorCode::kNotFound, "");
   }
+  // A large file as an LFS pointer blob, its content under lfs/objects.
+  Result<git_oid> LfsBlob(const TreeEntry& e);
   Result<git_oid> Blob(const Digest& id, uint64_t size);
   Result<git_oid> Tree(const TreeId& id, size_t depth, const std::string& path);
   Result<git_oid> KeepTree();
@@ -48,9 +64,31 @@ class Exporter {
   git_odb* odb_;
   GitMap& map_;
   GitExportOutcome& out_;
+  const GitExportOptions& options_;
+  std::string key_suffix_;
   std::optional<git_oid> keep_tree_;
   std::map<SnapshotId, git_oid> done_;
 };
+
+Result<git_oid> Exporter::LfsBlob(const TreeEntry& e) {
+  const std::string oid_hex = ToHex(e.id.data(), e.id.size());  // a blob id is the SHA-256 of its content, as LFS wants
+  const fs::path dir = fs::path(git_repository_path(g_)) / "lfs" / "objects" / oid_hex.substr(0, 2) / oid_hex.substr(2, 2);
+  const fs::path dst = dir / oid_hex;
+  Env* env = repo_.env();
+  if (!env->Exists(dst)) {
+    JVS_TRY(env->MkdirAll(dir));
+    const fs::path tmp = dir / (oid_hex + ".jvs-tmp");
+    if (env->Exists(tmp)) JVS_TRY(env->Unlink(tmp));
+    JVS_TRY(repo_.store().MaterializeBlob(BlobId(e.id), e.size, tmp, 0644, repo_.engine(), false));
+    JVS_TRY(env->Rename(tmp, dst));
+    ++out_.lfs_objects;
+  }
+  const std::string pointer = LfsPointer(oid_hex, e.size);
+  git_oid oid;
+  if (git_odb_write(&oid, odb_, pointer.data(), pointer.size(), GIT_OBJECT_BLOB) != 0)
+    return GitError("cannot write a Git blob");
+  return oid;
+}
 
 Result<git_oid> Exporter::Blob(const Digest& id, uint64_t size) {
   const std::string key = ToHex(id.data(), id.size());
@@ -98,7 +136,7 @@ Result<git_oid> Exporter::KeepTree() {
 Result<git_oid> Exporter::Tree(const TreeId& id, size_t depth, const std::string& path) {
   if (depth > kMaxTreeDepth) return Error(ErrorCode::kCorrupt, "tree deeper than " + std::to_string(kMaxTreeDepth));
   if (depth > 0 && id == EmptyTreeId()) return KeepTree();
-  if (auto known = Known('t', id.hex()); known.ok()) return known;
+  if (auto known = Known('t', Key(id.hex())); known.ok()) return known;
   std::shared_ptr<const jvs::Tree> tree = std::make_shared<const jvs::Tree>();  // the empty root: no read
   if (id != EmptyTreeId()) {
     JVS_ASSIGN_OR_RETURN(tree, repo_.store().ReadTree(id));
@@ -113,6 +151,14 @@ Result<git_oid> Exporter::Tree(const TreeId& id, size_t depth, const std::string
     if (e.kind == EntryKind::kTree) {
       JVS_ASSIGN_OR_RETURN(oid, Tree(TreeId(e.id), depth + 1, child));
       mode = GIT_FILEMODE_TREE;
+    } else if (e.kind != EntryKind::kSymlink && options_.large_files != LargeFiles::kInclude &&
+               e.size > options_.lfs_threshold) {
+      if (options_.large_files == LargeFiles::kSkip) {
+        out_.skipped.push_back(child + ": " + std::to_string(e.size) + " bytes, above the large-file threshold");
+        continue;
+      }
+      JVS_ASSIGN_OR_RETURN(oid, LfsBlob(e));
+      mode = e.kind == EntryKind::kExecutable ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
     } else {
       JVS_ASSIGN_OR_RETURN(oid, Blob(e.id, e.size));
       mode = e.kind == EntryKind::kSymlink      ? GIT_FILEMODE_LINK
@@ -129,7 +175,7 @@ Result<git_oid> Exporter::Tree(const TreeId& id, size_t depth, const std::string
   if (git_treebuilder_write(&oid, b) != 0) return GitError("cannot write a Git tree");
   // A tree with a skipped entry depends on Git's rules, not only on its id:
   // still mapped (the same tree always skips the same names).
-  map_.Put('t', id.hex(), OidHex(oid));
+  map_.Put('t', Key(id.hex()), OidHex(oid));
   return oid;
 }
 
@@ -191,7 +237,7 @@ Result<git_oid> Exporter::Commit(const SnapshotId& start) {
       stack.pop_back();
       continue;
     }
-    if (auto known = Known('s', id.hex()); known.ok() && !expanded) {
+    if (auto known = Known('s', Key(id.hex())); known.ok() && !expanded) {
       done_[id] = *known;
       stack.pop_back();
       continue;
@@ -209,7 +255,7 @@ Result<git_oid> Exporter::Commit(const SnapshotId& start) {
     for (const auto& p : s->parents) parents.push_back(done_.at(p));
     JVS_ASSIGN_OR_RETURN(git_oid oid, WriteCommit(id, *s, parents));
     ++out_.commits_written;
-    map_.Put('s', id.hex(), OidHex(oid));
+    map_.Put('s', Key(id.hex()), OidHex(oid));
     map_.Put('c', OidHex(oid), id.hex());
     done_[id] = oid;
   }
@@ -268,7 +314,7 @@ Result<GitExportOutcome> ExportToGit(Repo& repo, const GitExportOptions& options
     JVS_ASSIGN_OR_RETURN(targets, repo.AllVisibleSnapshots());
   }
   out.snapshots = targets.size();
-  Exporter ex(repo, raw, odb.get(), map, out);
+  Exporter ex(repo, raw, odb.get(), map, out, options);
   std::map<SnapshotId, git_oid> commits;
   Status failed = OkStatus();
   {

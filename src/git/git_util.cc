@@ -148,6 +148,37 @@ std::string SyntheticChangeId(std::string_view commit_hex) {
   return out;
 }
 
+std::string LfsPointer(std::string_view oid_hex, uint64_t size) {
+  return "version https://git-lfs.github.com/spec/v1\noid sha256:" + std::string(oid_hex) + "\nsize " +
+         std::to_string(size) + "\n";
+}
+
+std::optional<std::pair<std::string, uint64_t>> ParseLfsPointer(std::string_view text) {
+  static constexpr std::string_view kVersion = "version https://git-lfs.github.com/spec/v1\n";
+  if (text.size() > 1024 || text.substr(0, kVersion.size()) != kVersion) return std::nullopt;
+  std::string oid;
+  std::optional<uint64_t> size;
+  size_t pos = kVersion.size();
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) return std::nullopt;
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.substr(0, 11) == "oid sha256:") {
+      oid = std::string(line.substr(11));
+    } else if (line.substr(0, 5) == "size ") {
+      uint64_t n = 0;
+      for (char c : line.substr(5)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + static_cast<uint64_t>(c - '0');
+      }
+      size = n;
+    }
+  }
+  if (oid.size() != 64 || !IsHexString(oid) || !size) return std::nullopt;
+  return std::make_pair(oid, *size);
+}
+
 fs::path GitMapPath(const Repo& repo, const fs::path& git_dir) {
   // The caller passes an absolute path; one spelling per directory.
   std::string key = git_dir.lexically_normal().string();

@@ -61,6 +61,20 @@ Result<std::pair<BlobId, uint64_t>> Importer::Blob(const git_oid& oid) {
   if (git_blob_lookup(&b, g_, &oid) != 0) return GitError("cannot read Git blob " + hex, ErrorCode::kCorrupt);
   BlobPtr blob(b);
   std::string_view data(static_cast<const char*>(git_blob_rawcontent(b)), git_blob_rawsize(b));
+  if (auto pointer = ParseLfsPointer(data)) {
+    // A Git LFS pointer whose object is here: the object's content (not
+    // mapped, so that the blob map stays one Git blob per content).
+    const std::string& lfs = pointer->first;
+    const fs::path dir = fs::path(git_repository_path(g_)) / "lfs" / "objects" / lfs.substr(0, 2) / lfs.substr(2, 2);
+    if (repo_.env()->Exists(dir / lfs)) {
+      JVS_ASSIGN_OR_RETURN(UniqueFd dirfd, repo_.env()->Open(dir, O_RDONLY | O_DIRECTORY));
+      JVS_ASSIGN_OR_RETURN(IngestResult in, repo_.store().IngestFile(dirfd.get(), lfs.c_str(), repo_.engine()));
+      if (in.id.hex() != lfs || in.size != pointer->second)
+        return Error(ErrorCode::kCorrupt, "Git LFS object " + lfs.substr(0, 12) + " does not match its pointer");
+      ++out_.lfs_objects;
+      return std::make_pair(in.id, in.size);
+    }
+  }
   JVS_ASSIGN_OR_RETURN(BlobId id, repo_.store().WriteBlob(data));
   map_.Put('b', id.hex(), hex);
   return std::make_pair(id, uint64_t{data.size()});

@@ -393,5 +393,50 @@ TEST_F(GitTest, ConflictedSnapshotExportsItsMaterializedFiles) {
   EXPECT_EQ(ReadAt(Ws() / "text.txt"), text);  // what the worktree holds
 }
 
+// git.large_files = lfs: files above git.lfs_threshold become Git LFS
+// pointers with their content under lfs/objects (import reads it back);
+// skip: they are left out, and said.
+TEST_F(GitTest, LargeFilesBecomeLfsPointersOrAreLeftOut) {
+  const std::string big = std::string(5000, 'x') + "end";
+  Write("small.txt", "small\n");
+  Write("big.bin", big);
+  Snap("with a big file");
+  ASSERT_OK(Run({"config", "set", "git.large_files", "lfs"}));
+  ASSERT_OK(Run({"config", "set", "git.lfs_threshold", "1000"}));
+  const fs::path g = Tmp() / "lfs.git";
+  json j = RunJson({"git", "export", "--to", g.string()});
+  EXPECT_EQ(j["lfs_objects"].get<size_t>(), 1u) << j.dump();
+  EXPECT_OK(Git(g, {"fsck", "--full", "--strict"}));
+  const std::string h = HashFile(Ws() / "big.bin");
+  EXPECT_EQ(GitOut(g, {"show", "refs/heads/main:big.bin"}),
+            "version https://git-lfs.github.com/spec/v1\noid sha256:" + h + "\nsize 5003\n");
+  EXPECT_EQ(HashFile(g / "lfs/objects" / h.substr(0, 2) / h.substr(2, 2) / h), h);
+  EXPECT_EQ(GitOut(g, {"show", "refs/heads/main:small.txt"}), "small\n");
+  json again = RunJson({"git", "export", "--to", g.string()});
+  EXPECT_EQ(again["commits_written"].get<size_t>(), 0u);
+  EXPECT_EQ(again["lfs_objects"].get<size_t>(), 0u);
+
+  // Import resolves the pointer from lfs/objects.
+  ASSERT_OK(Jvs(Tmp(), {"init", "other"}));
+  const fs::path other = Tmp() / "other/main";
+  json imp = In(other, {"git", "import", g.string()});
+  EXPECT_EQ(imp["lfs_objects"].get<size_t>(), 1u) << imp.dump();
+  EXPECT_EQ(Jvs(other, {"cat", "main", "big.bin"}).out, big);
+
+  // skip: left out of the commit, listed; the other files stay.
+  ASSERT_OK(Run({"config", "set", "git.large_files", "skip"}));
+  const fs::path g2 = Tmp() / "skip.git";
+  json sk = RunJson({"git", "export", "--to", g2.string()});
+  ASSERT_EQ(sk["skipped"].size(), 1u) << sk.dump();
+  EXPECT_TRUE(Contains(sk["skipped"][0].get<std::string>(), "big.bin"));
+  EXPECT_NE(Git(g2, {"cat-file", "-e", "refs/heads/main:big.bin"}).exit_code, 0);
+  EXPECT_EQ(GitOut(g2, {"show", "refs/heads/main:small.txt"}), "small\n");
+  // Other settings, other commits: back to plain blobs, the snapshot is written again.
+  ASSERT_OK(Run({"config", "set", "git.large_files", "include"}));
+  json inc = RunJson({"git", "export", "--to", g.string()});
+  EXPECT_EQ(inc["commits_written"].get<size_t>(), 1u);
+  EXPECT_EQ(GitOut(g, {"show", "refs/heads/main:big.bin"}), big);
+}
+
 }  // namespace
 }  // namespace jvs::e2e

@@ -33,9 +33,18 @@ namespace jvs {
 inline constexpr const char* kEmptyDirMarker = ".jvskeep";
 inline constexpr const char* kChangeIdHeader = "change-id";
 
+// What export does with a file larger than GitExportOptions::lfs_threshold.
+enum class LargeFiles {
+  kInclude,  // an ordinary blob (the threshold is not used)
+  kLfs,      // a Git LFS pointer file; the content under GIT_DIR/lfs/objects/OID[0:2]/OID[2:4]/OID
+  kSkip,     // left out of the commit, listed in `skipped`
+};
+
 struct GitExportOptions {
   fs::path git_dir;                     // created (bare) when missing
   std::vector<SnapshotId> snapshots;    // what to export; empty: every visible snapshot
+  LargeFiles large_files = LargeFiles::kInclude;
+  uint64_t lfs_threshold = 100ull << 20;  // bytes; files larger than this are "large"
 };
 
 struct GitExportOutcome {
@@ -45,6 +54,7 @@ struct GitExportOutcome {
   size_t commits_written = 0;    // new commits (the others were mapped already)
   size_t blobs_written = 0;      // blobs converted in this run
   size_t conflicted = 0;         // conflicted snapshots exported materialized
+  size_t lfs_objects = 0;        // large files placed under lfs/objects in this run
   std::vector<std::string> refs_updated;  // full ref names whose target changed
   std::vector<std::string> skipped;       // entries and refs Git refuses (".git"), with why
 };
@@ -65,6 +75,7 @@ struct GitImportOptions {
 struct GitImportOutcome {
   size_t commits = 0;             // commits reachable from the selected refs
   size_t snapshots_written = 0;   // new snapshots (the others were mapped already)
+  size_t lfs_objects = 0;         // LFS pointers resolved from lfs/objects
   std::vector<std::pair<std::string, SnapshotId>> tags_set;  // tag -> snapshot (new or moved)
   std::vector<std::string> skipped;  // refs or entries left out, with why
   std::optional<OperationId> op;     // none when nothing changed
@@ -73,10 +84,18 @@ struct GitImportOutcome {
 // Imports the commits reachable from the selected refs as snapshots (parents
 // first) and publishes them in one operation of worktree ws: each commit
 // becomes a visible snapshot; refs/tags/NAME -> tag NAME; refs/heads/NAME ->
-// tag NAME too, unless a Git tag of that name exists (the tag wins). Names
+// tag NAME too, unless a Git tag of that name exists (the tag wins). A Git
+// LFS pointer file whose object is under GIT_DIR/lfs/objects becomes the
+// object's content (checked against its SHA-256); without it, the pointer
+// stays as it is. Names
 // that are not valid tag names are listed in `skipped` (their commits are
 // still imported). No file of any worktree changes.
 Result<GitImportOutcome> ImportFromGit(Workspace& ws, const GitImportOptions& options);
+
+// The text of the Git LFS pointer file (spec v1) for content with SHA-256
+// `oid_hex` and `size` bytes; and the reverse (nullopt: not a pointer).
+std::string LfsPointer(std::string_view oid_hex, uint64_t size);
+std::optional<std::pair<std::string, uint64_t>> ParseLfsPointer(std::string_view text);
 
 // Jujutsu's change id for a Git commit without a change-id header: bytes
 // 4..19 of the commit id, in reverse order, each byte's bits reversed; as
