@@ -152,10 +152,14 @@ workload() { # KIND -> prints the directory, generating it once
 }
 
 # ---------------------------------------------------------------- file workloads
+# The help text once, then matched: `jvs --help | grep -q` under pipefail fails
+# whenever grep stops reading before jvs is done writing (SIGPIPE).
+JVS_HELP=$("$JVS" --help 2>/dev/null)
+has_command() { grep -qE "^ +$1( |\$)" <<<"$JVS_HELP"; }
 HAVE_VERIFY=0
-"$JVS" --help 2>/dev/null | grep -qE '^ +verify( |$)' && HAVE_VERIFY=1
+has_command verify && HAVE_VERIFY=1
 HAVE_GIT=0
-"$JVS" --help 2>/dev/null | grep -qE '^ +git( |$)' && command -v git >/dev/null && HAVE_GIT=1
+has_command git && command -v git >/dev/null && HAVE_GIT=1
 
 bench_files() { # KIND
   local kind=$1 src R M files bytes changed f i
@@ -227,7 +231,7 @@ bench_files() { # KIND
     lb "${kind}_lb_cp_1pct" "cd '$M' && xargs -a '$list' -d '\n' cp --parents --reflink=never -t '$WORK/cpdiff'"
     run "${kind}_restore_1pct" "$M" "$JVS" restore s3
     # Two lines that each changed another 1% of the files, merged (issue 17).
-    if "$JVS" --help 2>/dev/null | grep -qE '^ +merge( |$)'; then
+    if has_command merge; then
       (cd "$M" && "$JVS" worktree fork side >>"$LOG" 2>&1) || die "fork for the merge failed (see $LOG)"
       local S; S=$(cd "$M" && "$JVS" worktree path side)
       for ((i = 0; i < n1; i++)); do
