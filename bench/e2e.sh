@@ -22,7 +22,10 @@
 #   file, as peer-bench does; many: a new 1 MiB file), restore of a snapshot
 #   differing in 1% of the files, merge of two lines that each changed
 #   another 1% of the files (`jvs merge`; NA without it), verify --all (NA when
-#   the binary has no verify), store size after 3 snapshots, peak RSS of every jvs step.
+#   the binary has no verify), store size after 3 snapshots, peak RSS of every jvs step;
+#   `jvs git export` of the first snapshots against `git add -A && git commit` of the
+#   same files, and of the one snapshot after the change against the stat scan (NA
+#   without `jvs git` or git).
 # Output: "metric NAME VALUE" lines (seconds; *_kb are KiB of peak RSS,
 # *_bytes bytes, *_ratio ratios to the lower bound of the same run), medians
 # of BENCH_REPS (default 3; 1 with --quick), then a table with the targets.
@@ -149,8 +152,14 @@ workload() { # KIND -> prints the directory, generating it once
 }
 
 # ---------------------------------------------------------------- file workloads
+# The help text once, then matched: `jvs --help | grep -q` under pipefail fails
+# whenever grep stops reading before jvs is done writing (SIGPIPE).
+JVS_HELP=$("$JVS" --help 2>/dev/null)
+has_command() { grep -qE "^ +$1( |\$)" <<<"$JVS_HELP"; }
 HAVE_VERIFY=0
-"$JVS" --help 2>/dev/null | grep -qE '^ +verify( |$)' && HAVE_VERIFY=1
+has_command verify && HAVE_VERIFY=1
+HAVE_GIT=0
+has_command git && command -v git >/dev/null && HAVE_GIT=1
 
 bench_files() { # KIND
   local kind=$1 src R M files bytes changed f i
@@ -176,6 +185,17 @@ bench_files() { # KIND
     cp -a --reflink=never "$src/." "$M/"
     run "${kind}_snap_first" "$M" "$JVS" snapshot first --tag s1
     run "${kind}_snap_nochange" "$M" "$JVS" snapshot nochange --tag s2
+    # Git export (issue 23): the first export of s1 and s2 against `git add -A && git commit`
+    # of the same files; after s3 below, the incremental export of that one snapshot.
+    if [ $HAVE_GIT = 1 ]; then
+      run "${kind}_git_export_first" "$M" "$JVS" git export --to "$R/export.git"
+      rm -rf "$WORK/gitpeer"; mkdir -p "$WORK/gitpeer" && cp -a --reflink=never "$src/." "$WORK/gitpeer/"
+      git -C "$WORK/gitpeer" init -q
+      lb "${kind}_lb_git_commit" "cd '$WORK/gitpeer' && git add -A && git -c user.name=b -c user.email=b@b commit -qm first"
+      rm -rf "$WORK/gitpeer"
+    else
+      record "${kind}_git_export_first" NA; record "${kind}_lb_git_commit" NA
+    fi
     run "${kind}_status_clean" "$M" "$JVS" status
     # 10 files changed (every tenth of the sorted list) + 1 MiB.
     changed=0
@@ -191,6 +211,11 @@ bench_files() { # KIND
     fi
     record "${kind}_changed_bytes" "$changed"
     run "${kind}_snap_modified" "$M" "$JVS" snapshot modified --tag s3
+    if [ $HAVE_GIT = 1 ]; then
+      run "${kind}_git_export_incr" "$M" "$JVS" git export --to "$R/export.git"
+    else
+      record "${kind}_git_export_incr" NA
+    fi
     record "${kind}_store_bytes" "$(du -sb "$R/r/.jvs/store" | cut -f1)"
     record "${kind}_store_alloc_bytes" "$(du -s -B1 "$R/r/.jvs/store" | cut -f1)"
     record "${kind}_store_objects" "$(find "$R/r/.jvs/store" -type f | wc -l)"
@@ -206,7 +231,7 @@ bench_files() { # KIND
     lb "${kind}_lb_cp_1pct" "cd '$M' && xargs -a '$list' -d '\n' cp --parents --reflink=never -t '$WORK/cpdiff'"
     run "${kind}_restore_1pct" "$M" "$JVS" restore s3
     # Two lines that each changed another 1% of the files, merged (issue 17).
-    if "$JVS" --help 2>/dev/null | grep -qE '^ +merge( |$)'; then
+    if has_command merge; then
       (cd "$M" && "$JVS" worktree fork side >>"$LOG" 2>&1) || die "fork for the merge failed (see $LOG)"
       local S; S=$(cd "$M" && "$JVS" worktree path side)
       for ((i = 0; i < n1; i++)); do
@@ -338,6 +363,10 @@ for kind in peer many; do
   table_row "$kind restore 1% of files (s) vs stat + cp of those" "$(median ${kind}_restore_1pct)" "$lbr" "$(medium_only 2)"
   RATIO_NAME=${kind}_merge_1pct_ratio
   table_row "$kind merge of two lines each 1% changed (s) vs stat scan" "$(median ${kind}_merge_1pct)" "$st" "$(medium_only 3)"
+  RATIO_NAME=${kind}_git_export_first_ratio
+  table_row "$kind first git export (s) vs git add -A && git commit" "$(median ${kind}_git_export_first)" "$(median ${kind}_lb_git_commit)" "$(medium_only 1.5)"
+  RATIO_NAME=${kind}_git_export_incr_ratio
+  table_row "$kind git export of one new snapshot (s) vs stat scan" "$(median ${kind}_git_export_incr)" "$st" "$(medium_only 3)"
   RATIO_NAME=${kind}_verify_all_ratio
   table_row "$kind verify --all (s) vs hash all" "$(median ${kind}_verify_all)" "$h" "$(medium_only 1.3)"
   peak=$(for m in snap_first snap_nochange status_clean snap_modified restore_1pct; do median ${kind}_${m}_kb; done |

@@ -51,6 +51,8 @@ void RegisterGc(CLI::App& app, Context& ctx);
 void RegisterPin(CLI::App& app, Context& ctx);
 std::string PinsText(Context& ctx, Repo& repo, const std::string& indent);
 void RegisterConfig(CLI::App& app, Context& ctx);
+// git export and git import (cmd_git.cc).
+void RegisterGit(CLI::App& app, Context& ctx);
 
 }  // namespace jvs::cli
 

@@ -45,6 +45,8 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
       {"completion", {"shells"}},
       {"verify", {"refs"}},
       {"gc run", {""}},
+      {"git export", {}},
+      {"git import", {"dirs"}},
   };
   return kinds;
 }
@@ -52,7 +54,7 @@ const std::map<std::string, std::vector<std::string>>& ArgKinds() {
 // What the value of an option is, by long name (any command).
 std::string ValueKind(const CLI::Option& o) {
   static const std::map<std::string, std::string> kinds = {
-      {"repo", "dirs"}, {"at-op", "ops"}, {"tag", "tags"}, {"path", "dirs"}, {"from", "refs"}};
+      {"repo", "dirs"}, {"at-op", "ops"}, {"tag", "tags"}, {"path", "dirs"}, {"from", "refs"}, {"to", "dirs"}};
   for (const auto& l : o.get_lnames())
     if (auto it = kinds.find(l); it != kinds.end()) return it->second;
   return "";

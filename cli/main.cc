@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
   RegisterGc(app, ctx);
   RegisterPin(app, ctx);
   RegisterConfig(app, ctx);
+  RegisterGit(app, ctx);
   RegisterCompletion(app, ctx);
   RegisterHelpCommands(app, ctx);
   for (auto* sub : app.get_subcommands({})) sub->fallthrough();

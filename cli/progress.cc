@@ -19,6 +19,8 @@ std::string PhaseLabel(std::string_view phase) {
   if (phase == "merge") return "Merging";
   if (phase == "verify") return "Verifying";
   if (phase == "gc") return "Collecting";
+  if (phase == "export") return "Exporting";
+  if (phase == "import") return "Importing";
   return std::string(phase);
 }
 
@@ -37,7 +39,10 @@ double EtaSeconds(const ProgressView& v) {
 std::string FormatProgressLine(const ProgressView& v, size_t width) {
   if (width <= 1) return "";
   const size_t max = width - 1;
-  const char* unit = v.phase == "scan" ? "entries" : "files";
+  const char* unit = v.phase == "scan"     ? "entries"
+                     : v.phase == "export" ? "snapshots"
+                     : v.phase == "import" ? "commits"
+                                           : "files";
   // Fields in display order, each with a priority (0 = kept longest).
   struct Field {
     std::string text;
