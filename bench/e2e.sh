@@ -274,7 +274,7 @@ bench_history() {
     run hist_history "$M" "$JVS" history
     run hist_history_n20 "$M" "$JVS" history -n 20
     run hist_history_all "$M" "$JVS" history --all
-    lb hist_lb_cat_index "cat '$R/r/.jvs/store/snapshot_index' >/dev/null"
+    lb hist_lb_cat_index "cat '$R/r/.jvs/store/index/segments/'* >/dev/null"
   done
   REP=0
   [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$R"

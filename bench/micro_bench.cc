@@ -195,17 +195,13 @@ void BM_HistoryWalk(benchmark::State& state) {
     for (int i = 0; i < n; ++i) parent = *store->WriteSnapshot(BenchSnapshot(i, parent));
     head = *parent;
     if (indexed) {
-      store->UseSnapshotIndex(true);
-      for (std::optional<SnapshotId> cur = head; cur;) {
-        auto s = *store->ReadSnapshot(*cur);
-        cur = s->parents.empty() ? std::nullopt : std::optional<SnapshotId>(s->parents[0]);
-      }
+      (void)store->IndexSnapshots({head}, false);
       (void)store->FlushSnapshotIndex();
     }
   }
   for (auto _ : state) {
     auto store = OpenStore(dir.path / "store");
-    store->UseSnapshotIndex(indexed);
+    if (indexed) store->UseSnapshotIndex(true);
     size_t count = 0;
     for (std::optional<SnapshotId> cur = head; cur; ++count) {
       auto s = *store->ReadSnapshot(*cur);

@@ -74,6 +74,7 @@ Result<DoctorReport> DoctorRun::Run() {
   JVS_TRY(CheckOpHeads());
   JVS_TRY(CheckWorktreeRecords());
   JVS_TRY(CheckTreeStates());
+  JVS_TRY(CheckSnapshotIndex());
   CheckObjects();
   return std::move(report_);
 }

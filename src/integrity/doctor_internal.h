@@ -58,6 +58,7 @@ class DoctorRun {
   Status CheckWorktreeRecords();
   // A tree state that does not decode (a cache: repair removes it).
   Status CheckTreeStates();
+  Status CheckSnapshotIndex();
 
   // ---- findings with repairs (doctor_repair.cc) ----
   Status CheckTempFiles();

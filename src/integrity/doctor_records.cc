@@ -8,7 +8,11 @@
 //   finding says so and nothing is guessed.
 // - A damaged tree state: a cache, discarded by the next command with a
 //   warning; reported here, and removed by --repair.
+// - A damaged segment of the snapshot index (store/snapshot_index.h): a
+//   cache too; commands leave it out and index again from the objects.
+//   Repair: the index is removed and built again from the current view.
 #include "integrity/doctor_internal.h"
+#include "store/snapshot_index.h"
 #include "wc/tree_state.h"
 
 namespace jvs::doctor_internal {
@@ -92,6 +96,38 @@ Status DoctorRun::CheckTreeStates() {
       f.repaired = true;
       f.description += "; removed";
     }
+  }
+  return OkStatus();
+}
+
+Status DoctorRun::CheckSnapshotIndex() {
+  const fs::path dir = control_ / "store" / "index";
+  std::vector<std::string> damaged;
+  {
+    SnapshotIndex index(dir);
+    index.Load(env_);
+    damaged = index.damaged();
+  }
+  if (damaged.empty()) return OkStatus();
+  const size_t first = report_.findings.size();
+  for (const auto& what : damaged)
+    Add("snapshot_index", "warning",
+                         "the snapshot index is damaged (" + what +
+                             "); it is a cache: commands leave the damaged part out and read those snapshots "
+                             "from the objects",
+                         dir);
+  if (!options_.repair) return OkStatus();
+  if (!env_->RemoveAll(dir).ok()) return OkStatus();
+  std::string done = "; removed (built again by the next command that reads history)";
+  if (auto repo = Repo::Open(env_, root_, settings_); repo.ok()) {
+    Store& store = (*repo)->store();
+    if (store.IndexSnapshots((*repo)->view().ReferencedSnapshots(), /*missing_ok=*/true).ok() &&
+        store.FlushSnapshotIndex().ok())
+      done = "; rebuilt from the objects";
+  }
+  for (size_t k = first; k < report_.findings.size(); ++k) {
+    report_.findings[k].repaired = true;
+    report_.findings[k].description += done;
   }
   return OkStatus();
 }

@@ -4,14 +4,16 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "jvs/base/dag_walk.h"
 #include "repo/view_commit.h"
+#include "store/snapshot_index.h"
 
 namespace jvs {
 
 Result<ChangeIndex> ChangeIndex::Build(Repo& repo) {
+  // Walks index positions (store/snapshot_index.h): change id and time come
+  // from the index's strings, no descriptor is decoded.
   Store& store = repo.store();
-  SnapshotIndexScope index_scope(store);
+  SnapshotIndexScope index_scope(repo);
   const View& view = repo.view();
   std::vector<SnapshotId> named = view.heads;
   for (const auto& [name, wt] : view.worktrees) {
@@ -20,18 +22,34 @@ Result<ChangeIndex> ChangeIndex::Build(Repo& repo) {
   }
   for (const auto& [name, id] : view.tags) named.push_back(id);
   ChangeIndex index;
-  std::unordered_set<SnapshotId, IdHash> seen;
-  // Named snapshots first, then what only the pins reach.
-  for (const bool pinned : {false, true}) {
-    BreadthFirstWalk<SnapshotId, IdHash> walk(pinned ? view.pins : named);
-    while (auto n = walk.Next()) {
-      if (!seen.insert(*n).second) continue;
-      JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(*n));
-      for (const auto& p : s->parents) walk.Add(p);
-      Entry& e = index.changes_[s->change_id];
-      (pinned ? e.pinned : e.visible).emplace_back(s->created_at, *n);
+  JVS_TRY(store.WithSnapshotIndex([&](SnapshotIndex& idx) -> Status {
+    JVS_TRY(store.IndexSnapshots(named, /*missing_ok=*/false));
+    JVS_TRY(store.IndexSnapshots(view.pins, /*missing_ok=*/false));
+    std::vector<char> seen(idx.size(), 0);
+    std::vector<uint32_t> stack, parents;
+    // Named snapshots first, then what only the pins reach.
+    for (const bool pinned : {false, true}) {
+      for (const auto& id : pinned ? view.pins : named)
+        if (auto p = idx.Find(id)) stack.push_back(*p);
+      while (!stack.empty()) {
+        const uint32_t p = stack.back();
+        stack.pop_back();
+        if (seen[p]) continue;
+        seen[p] = 1;
+        IndexExtra x;
+        if (!DecodeExtra(idx.Extra(p), &x))
+          return Error(ErrorCode::kCorrupt, "index entry " + idx.Id(p).hex() + " is damaged");
+        for (const auto& m : x.missing_parents)  // not in the store: the error reading it gives
+          if (auto r = store.ReadSnapshot(m); !r.ok()) return r.error();
+        idx.Parents(p, &parents);
+        for (uint32_t q : parents)
+          if (q != IndexSegment::kMissingParent) stack.push_back(q);
+        Entry& e = index.changes_[std::string(x.change_id)];
+        (pinned ? e.pinned : e.visible).emplace_back(std::string(x.created_at), idx.Id(p));
+      }
     }
-  }
+    return OkStatus();
+  }));
   return index;
 }
 

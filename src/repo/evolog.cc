@@ -62,7 +62,7 @@ Result<std::unordered_set<SnapshotId, IdHash>> VisibleSet(Repo& repo) {
 }  // namespace
 
 Result<std::vector<EvologEntry>> Evolog(Repo& repo, const SnapshotId& start, const EvologOptions& options) {
-  SnapshotIndexScope index_scope(repo.store());
+  SnapshotIndexScope index_scope(repo);
   JVS_ASSIGN_OR_RETURN(Rewrites rw, ReadRewrites(repo));
   JVS_ASSIGN_OR_RETURN(auto visible, VisibleSet(repo));
   if (!rw.named.count(start) && !repo.store().HasSnapshot(start))

@@ -9,6 +9,7 @@
 
 #include "jvs/repo/evolog.h"
 #include "repo/view_commit.h"
+#include "store/snapshot_index.h"
 
 namespace jvs {
 
@@ -23,7 +24,7 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
   // Descriptors come from the snapshot index (one cache file, verified
   // against the ids); what it lacked is filed there at the end.
   Store& store = repo.store();
-  SnapshotIndexScope index_scope(store);
+  SnapshotIndexScope index_scope(repo);
   std::vector<HistoryEntry> out;
   auto keep = [&](const SnapshotId& id, std::shared_ptr<const Snapshot> s, bool hidden = false) -> Status {
     HistoryEntry e{id, std::move(s), TagsOf(repo.view(), id), hidden};
@@ -37,12 +38,39 @@ Result<std::vector<HistoryEntry>> History(Repo& repo, const std::string& worktre
     return OkStatus();
   };
   if (o.revisions) {
-    JVS_ASSIGN_OR_RETURN(std::vector<SnapshotId> all, repo.AllVisibleSnapshots());
-    std::unordered_set<SnapshotId, IdHash> visible(all.begin(), all.end());
+    // Visible: reached from the view's references, walked as index positions.
+    std::vector<char> visible;
+    JVS_TRY(store.WithSnapshotIndex([&](SnapshotIndex& index) -> Status {
+      JVS_TRY(store.IndexSnapshots(repo.view().ReferencedSnapshots(), /*missing_ok=*/false));
+      visible.assign(index.size(), 0);
+      std::vector<uint32_t> stack, ps;
+      for (const auto& id : repo.view().ReferencedSnapshots())
+        if (auto p = index.Find(id)) stack.push_back(*p);
+      while (!stack.empty()) {
+        const uint32_t p = stack.back();
+        stack.pop_back();
+        if (visible[p]) continue;
+        visible[p] = 1;
+        index.Parents(p, &ps);
+        for (uint32_t q : ps)
+          if (q != IndexSegment::kMissingParent) stack.push_back(q);
+      }
+      return OkStatus();
+    }));
+    auto is_visible = [&](const SnapshotId& id) -> Result<bool> {
+      bool vis = false;
+      JVS_TRY(store.WithSnapshotIndex([&](SnapshotIndex& index) -> Status {
+        auto p = index.Find(id);
+        vis = p && *p < visible.size() && visible[*p];
+        return OkStatus();
+      }));
+      return vis;
+    };
     for (const auto& id : *o.revisions) {
       if (o.limit && out.size() >= *o.limit) break;
       JVS_ASSIGN_OR_RETURN(auto s, store.ReadSnapshot(id));
-      JVS_TRY(keep(id, std::move(s), !visible.count(id)));
+      JVS_ASSIGN_OR_RETURN(bool vis, is_visible(id));
+      JVS_TRY(keep(id, std::move(s), !vis));
     }
     return out;
   }

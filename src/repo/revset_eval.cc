@@ -20,6 +20,7 @@
 #include "jvs/repo/refs.h"
 #include "jvs/revset/optimize.h"
 #include "repo/view_commit.h"
+#include "store/snapshot_index.h"
 
 namespace jvs {
 namespace {
@@ -30,24 +31,30 @@ using revset::RevsetError;
 using Set = std::vector<char>;  // one flag per node of the graph
 
 // The snapshots an expression is evaluated over: every visible one, plus the
-// hidden ones it names (and their ancestors that still exist).
+// hidden ones it names (and their ancestors that still exist), as positions
+// in the snapshot index (store/snapshot_index.h), which answers parents,
+// generation, time and the descriptor's strings without reading objects.
 struct Graph {
-  std::vector<SnapshotId> ids;
-  std::vector<std::shared_ptr<const Snapshot>> snaps;
+  const SnapshotIndex* index = nullptr;
+  std::vector<uint32_t> pos;            // node -> index position
+  std::vector<uint32_t> node_of;        // index position -> node (kNone: not in the graph)
+  std::vector<uint16_t> all_parents;    // how many parents the descriptor names
   std::vector<std::vector<uint32_t>> parents, children;
   std::vector<char> visible;
-  std::unordered_map<SnapshotId, uint32_t, IdHash> index;
   std::vector<uint32_t> order;  // history order
+  static constexpr uint32_t kNone = 0xffffffffu;
 
-  size_t size() const { return ids.size(); }
-  uint32_t Add(const SnapshotId& id, std::shared_ptr<const Snapshot> s, bool vis) {
-    auto [it, fresh] = index.emplace(id, static_cast<uint32_t>(ids.size()));
-    if (fresh) {
-      ids.push_back(id);
-      snaps.push_back(std::move(s));
-      visible.push_back(vis ? 1 : 0);
-    }
-    return it->second;
+  size_t size() const { return pos.size(); }
+  SnapshotId Id(uint32_t node) const { return index->Id(pos[node]); }
+  std::optional<uint32_t> NodeOf(const SnapshotId& id) const {
+    auto p = index->Find(id);
+    if (!p || *p >= node_of.size() || node_of[*p] == kNone) return std::nullopt;
+    return node_of[*p];
+  }
+  IndexExtra Extra(uint32_t node) const {
+    IndexExtra x;
+    (void)DecodeExtra(index->Extra(pos[node]), &x);  // verified with its segment
+    return x;
   }
 };
 
@@ -127,12 +134,16 @@ class Evaluator {
       : repo_(repo), options_(options), failure_(failure) {}
 
   Result<std::vector<SnapshotId>> Run(const Node& tree) {
-    SnapshotIndexScope index_scope(repo_.store());
-    JVS_TRY(Load(tree));
-    JVS_ASSIGN_OR_RETURN(Set s, Eval(tree));
+    SnapshotIndexScope index_scope(repo_);
     std::vector<SnapshotId> out;
-    for (uint32_t i : g_.order)
-      if (s[i]) out.push_back(g_.ids[i]);
+    JVS_TRY(repo_.store().WithSnapshotIndex([&](SnapshotIndex& index) -> Status {
+      g_.index = &index;
+      JVS_TRY(Load(tree));
+      JVS_ASSIGN_OR_RETURN(Set s, Eval(tree));
+      for (uint32_t i : g_.order)
+        if (s[i]) out.push_back(g_.Id(i));
+      return OkStatus();
+    }));
     return out;
   }
 
@@ -175,18 +186,12 @@ class Evaluator {
       if (n.kind == NodeKind::kFunction && n.text == "hidden") want_hidden = true;
       if (IsSymbolKind(n.kind)) symbols_.emplace(&n, ResolveSymbol(n));
     });
-    std::deque<SnapshotId> queue;
-    // Visible: everything the view reaches (a missing one is an error, as in
-    // AllVisibleSnapshots).
-    for (const auto& id : repo_.view().ReferencedSnapshots()) queue.push_back(id);
-    while (!queue.empty()) {
-      SnapshotId id = queue.front();
-      queue.pop_front();
-      if (g_.index.count(id)) continue;
-      JVS_ASSIGN_OR_RETURN(auto s, repo_.ReadSnapshot(id));
-      for (const auto& p : s->parents) queue.push_back(p);
-      g_.Add(id, std::move(s), true);
-    }
+    // Index what it lacks: the visible snapshots (a missing one is an
+    // error, as in AllVisibleSnapshots), then the hidden ones the expression
+    // names and their ancestors (one gc collected is left out).
+    Store& store = repo_.store();
+    const std::vector<SnapshotId> refs = repo_.view().ReferencedSnapshots();
+    JVS_TRY(store.IndexSnapshots(refs, /*missing_ok=*/false));
     std::vector<SnapshotId> extra;
     if (want_hidden) {
       JVS_ASSIGN_OR_RETURN(hidden_, HiddenSnapshots(repo_));
@@ -194,57 +199,63 @@ class Evaluator {
     }
     for (const auto& [node, r] : symbols_)
       if (r.ok()) extra.push_back(*r);
-    // Hidden ones and their ancestors; a snapshot gc collected is skipped.
-    for (const auto& id : extra) queue.push_back(id);
-    while (!queue.empty()) {
-      SnapshotId id = queue.front();
-      queue.pop_front();
-      if (g_.index.count(id)) continue;
-      auto s = repo_.ReadSnapshot(id);
-      if (!s.ok()) {
-        if (s.error().code() == ErrorCode::kNotFound) continue;
-        return s.error();
+    JVS_TRY(store.IndexSnapshots(extra, /*missing_ok=*/true));
+    const SnapshotIndex& index = *g_.index;
+    g_.node_of.assign(index.size(), Graph::kNone);
+    std::vector<uint32_t> ps;
+    for (const bool vis : {true, false}) {
+      std::vector<uint32_t> stack;
+      for (const auto& id : vis ? refs : extra)
+        if (auto p = index.Find(id)) stack.push_back(*p);
+      while (!stack.empty()) {
+        const uint32_t p = stack.back();
+        stack.pop_back();
+        if (g_.node_of[p] != Graph::kNone) continue;
+        g_.node_of[p] = static_cast<uint32_t>(g_.pos.size());
+        g_.pos.push_back(p);
+        g_.visible.push_back(vis ? 1 : 0);
+        index.Parents(p, &ps);
+        g_.all_parents.push_back(static_cast<uint16_t>(ps.size()));
+        for (uint32_t q : ps) {
+          if (q != IndexSegment::kMissingParent) {
+            stack.push_back(q);
+          } else if (vis) {
+            // A visible snapshot's parent that is not in the store.
+            for (const auto& m : g_.Extra(g_.node_of[p]).missing_parents)
+              if (auto r = repo_.ReadSnapshot(m); !r.ok()) return r.error();
+          }
+        }
       }
-      for (const auto& p : (*s)->parents) queue.push_back(p);
-      g_.Add(id, std::move(s).value(), false);
     }
     const size_t n = g_.size();
     g_.parents.assign(n, {});
     g_.children.assign(n, {});
     for (uint32_t i = 0; i < n; ++i) {
-      for (const auto& p : g_.snaps[i]->parents) {
-        auto it = g_.index.find(p);
-        if (it == g_.index.end()) continue;
-        auto& ps = g_.parents[i];
-        if (std::find(ps.begin(), ps.end(), it->second) != ps.end()) continue;
-        ps.push_back(it->second);
-        g_.children[it->second].push_back(i);
+      index.Parents(g_.pos[i], &ps);
+      for (uint32_t q : ps) {
+        if (q == IndexSegment::kMissingParent) continue;
+        const uint32_t j = g_.node_of[q];
+        auto& mine = g_.parents[i];
+        if (std::find(mine.begin(), mine.end(), j) != mine.end()) continue;
+        mine.push_back(j);
+        g_.children[j].push_back(i);
       }
     }
-    // Generations (distance from a root) in topological order (Kahn).
-    std::vector<size_t> gen(n, 0), pending(n);
-    std::vector<uint32_t> ready;
+    // Newest first; equal times: by generation (distance from a root), then
+    // visible first, then by id.
+    std::vector<int64_t> time(n);
+    std::vector<uint32_t> gen(n);
     for (uint32_t i = 0; i < n; ++i) {
-      pending[i] = g_.parents[i].size();
-      if (!pending[i]) ready.push_back(i);
-    }
-    while (!ready.empty()) {
-      uint32_t i = ready.back();
-      ready.pop_back();
-      for (uint32_t c : g_.children[i]) {
-        gen[c] = std::max(gen[c], gen[i] + 1);
-        if (--pending[c] == 0) ready.push_back(c);
-      }
+      time[i] = index.Time(g_.pos[i]);
+      gen[i] = index.Generation(g_.pos[i]);
     }
     g_.order.resize(n);
     for (uint32_t i = 0; i < n; ++i) g_.order[i] = i;
     std::sort(g_.order.begin(), g_.order.end(), [&](uint32_t a, uint32_t b) {
-      const auto& sa = *g_.snaps[a];
-      const auto& sb = *g_.snaps[b];
-      if (sa.created_at != sb.created_at) return sa.created_at > sb.created_at;
+      if (time[a] != time[b]) return time[a] > time[b];
       if (gen[a] != gen[b]) return gen[a] > gen[b];
       if (g_.visible[a] != g_.visible[b]) return g_.visible[a] > g_.visible[b];
-      return g_.ids[a] < g_.ids[b];
+      return g_.Id(a) < g_.Id(b);
     });
     return OkStatus();
   }
@@ -382,7 +393,7 @@ class Evaluator {
     auto x_arg = [&]() -> Result<Set> { return Eval(*ArgOf(n, 0, "x")); };
     if (f == "all") return Visible();
     if (f == "none") return Empty();
-    if (f == "root") return VisibleWhere([&](uint32_t i) { return g_.snaps[i]->parents.empty(); });
+    if (f == "root") return VisibleWhere([&](uint32_t i) { return g_.all_parents[i] == 0; });
     if (f == "visible_heads") return Heads(Visible());
     if (f == "heads") {
       JVS_ASSIGN_OR_RETURN(Set x, x_arg());
@@ -430,20 +441,20 @@ class Evaluator {
       }
       return r;
     }
-    if (f == "merges") return VisibleWhere([&](uint32_t i) { return g_.snaps[i]->parents.size() > 1; });
-    if (f == "conflicts") return VisibleWhere([&](uint32_t i) { return g_.snaps[i]->conflicted(); });
+    if (f == "merges") return VisibleWhere([&](uint32_t i) { return g_.all_parents[i] > 1; });
+    if (f == "conflicts") return VisibleWhere([&](uint32_t i) { return g_.Extra(i).root_terms.size() > 1; });
     if (f == "empty") {
       return VisibleWhere([&](uint32_t i) {
-        const Snapshot& s = *g_.snaps[i];
-        if (s.parents.empty()) return s.root_terms.size() == 1 && s.root_terms[0] == EmptyTreeId();
-        if (s.parents.size() != 1 || g_.parents[i].size() != 1) return false;
-        return s.root_terms == g_.snaps[g_.parents[i][0]]->root_terms;
+        const std::vector<TreeId> terms = g_.Extra(i).root_terms;
+        if (g_.all_parents[i] == 0) return terms.size() == 1 && terms[0] == EmptyTreeId();
+        if (g_.all_parents[i] != 1 || g_.parents[i].size() != 1) return false;
+        return terms == g_.Extra(g_.parents[i][0]).root_terms;
       });
     }
     if (f == "hidden") {
       Set out = Empty();
       for (const auto& id : hidden_)
-        if (auto it = g_.index.find(id); it != g_.index.end()) out[it->second] = 1;
+        if (auto node = g_.NodeOf(id)) out[*node] = 1;
       return out;
     }
     if (f == "tags") {
@@ -454,27 +465,34 @@ class Evaluator {
       Set out = Empty();
       for (const auto& [name, id] : repo_.view().tags) {
         if (m && !m->Matches(name)) continue;
-        if (auto it = g_.index.find(id); it != g_.index.end()) out[it->second] = 1;
+        if (auto node = g_.NodeOf(id)) out[*node] = 1;
       }
       return out;
     }
     if (f == "note" || f == "author") {
       JVS_ASSIGN_OR_RETURN(Matcher m, PatternArg(n, 0, "pattern"));
-      return VisibleWhere([&](uint32_t i) { return m.Matches(f == "note" ? g_.snaps[i]->note : g_.snaps[i]->author); });
+      std::string text;
+      return VisibleWhere([&](uint32_t i) {
+        std::string_view note, author;
+        if (!DecodeNoteAuthor(g_.index->Extra(g_.pos[i]), &note, &author)) return false;
+        text.assign(f == "note" ? note : author);
+        return m.Matches(text);
+      });
     }
     if (f == "files") {
       JVS_ASSIGN_OR_RETURN(PathMatch pm, FilesArg(n));
       Set out = Empty();
       for (uint32_t i = 0; i < g_.size(); ++i) {
         if (!g_.visible[i]) continue;
-        JVS_ASSIGN_OR_RETURN(bool changed, SnapshotChangesPath(repo_, *g_.snaps[i], pm));
+        JVS_ASSIGN_OR_RETURN(auto snap, repo_.ReadSnapshot(g_.Id(i)));
+        JVS_ASSIGN_OR_RETURN(bool changed, SnapshotChangesPath(repo_, *snap, pm));
         out[i] = changed ? 1 : 0;
       }
       return out;
     }
     if (f == "worktree") {
       const std::string name = ArgOf(n, 0, "name")->text;
-      return VisibleWhere([&](uint32_t i) { return g_.snaps[i]->worktree == name; });
+      return VisibleWhere([&](uint32_t i) { return g_.Extra(i).worktree == name; });
     }
     if (f == "date") {
       const Node* a = ArgOf(n, 0, "pattern");
@@ -487,7 +505,7 @@ class Evaluator {
       Set out = Empty();
       for (uint32_t i = 0; i < g_.size(); ++i) {
         if (!g_.visible[i]) continue;
-        auto t = ParseTimestamp(g_.snaps[i]->created_at);
+        auto t = ParseTimestamp(g_.Extra(i).created_at);
         if (!t.ok()) continue;
         out[i] = (after ? *t >= *at : *t < *at) ? 1 : 0;
       }
@@ -508,7 +526,9 @@ class Evaluator {
           return Located(n, r.error());
         }
         Set s = Empty();
-        s[g_.index.at(*r)] = 1;
+        auto node = g_.NodeOf(*r);
+        if (!node) return Located(n, Error(ErrorCode::kNotFound, "snapshot " + r->hex() + " is missing"));
+        s[*node] = 1;
         return s;
       }
       case NodeKind::kPattern:
@@ -574,7 +594,7 @@ class Evaluator {
         if (has_from) {
           JVS_ASSIGN_OR_RETURN(from, Eval(n.args[0]));
         } else {
-          from = VisibleWhere([&](uint32_t i) { return g_.snaps[i]->parents.empty(); });
+          from = VisibleWhere([&](uint32_t i) { return g_.all_parents[i] == 0; });
         }
         if (has_to) {
           JVS_ASSIGN_OR_RETURN(to, Eval(n.args[has_from ? 1 : 0]));

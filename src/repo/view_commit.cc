@@ -67,4 +67,14 @@ Status CarryDirty(Workspace& ws, const std::optional<SnapshotId>& new_head, View
   return OkStatus();
 }
 
+SnapshotIndexScope::SnapshotIndexScope(Repo& repo) : store_(repo.store()) {
+  store_.UseSnapshotIndex(true);
+  (void)store_.IndexSnapshots(repo.view().ReferencedSnapshots(), /*missing_ok=*/true);
+}
+
+SnapshotIndexScope::~SnapshotIndexScope() {
+  (void)store_.FlushSnapshotIndex();
+  store_.UseSnapshotIndex(false);
+}
+
 }  // namespace jvs

@@ -46,16 +46,15 @@ struct RewriteRun {
 Result<RewriteRun> PublishRewrite(Workspace& ws, const std::function<Result<ViewUpdate>(bool with_files)>& replan,
                                   const std::function<bool()>& moves_here);
 
-// Reads snapshot descriptors through the store's snapshot index while alive;
-// on leaving, files what the index lacked (a cache: a failure to write it on
-// a read-only repository only keeps it slower) and turns it off.
+// Reads snapshot descriptors through the store's snapshot index while alive,
+// after indexing the visible snapshots it lacks (best effort: a snapshot
+// that cannot be read is read, and fails, where it is used); on leaving,
+// writes what was indexed (a cache: a failure to write it on a read-only
+// repository only keeps it slower).
 class SnapshotIndexScope {
  public:
-  explicit SnapshotIndexScope(Store& store) : store_(store) { store_.UseSnapshotIndex(true); }
-  ~SnapshotIndexScope() {
-    (void)store_.FlushSnapshotIndex();
-    store_.UseSnapshotIndex(false);
-  }
+  explicit SnapshotIndexScope(Repo& repo);
+  ~SnapshotIndexScope();
   SnapshotIndexScope(const SnapshotIndexScope&) = delete;
   SnapshotIndexScope& operator=(const SnapshotIndexScope&) = delete;
 

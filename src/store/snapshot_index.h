@@ -1,76 +1,106 @@
-// SnapshotIndex: a per-repository cache of snapshot descriptors in one file
-// (`.jvs/store/snapshot_index`, docs/formats.md), so that walking a long
-// history reads one file instead of one file per snapshot. It is never a
-// source of truth: every record carries the descriptor's canonical bytes, and
-// a record is used only after its bytes hash to the id it is filed under, so
-// a damaged, truncated or stale index costs speed, never correctness. Records
-// missing from it are appended (O_APPEND, one write per batch, under
-// `snapshot_index.lock`); a damaged file is rewritten atomically, under the
-// same lock, from the records of the current file that still verify.
-// Thread-compatible (Store serialises access).
+// SnapshotIndex: the persistent index of snapshots (`.jvs/store/index/`,
+// docs/formats.md "Snapshot index"), Jujutsu's stacked table: immutable
+// segment files (index_segment.h), each on top of a parent segment, named by
+// their SHA-256; a head file per top segment in `heads/`, published the way
+// op heads are (write the segment, add the new head, remove the heads it
+// includes), so concurrent writers never lose each other's entries: a reader
+// that finds several heads merges them.
+//
+// Every indexed snapshot has a global position (parents before children),
+// its generation (1 + the largest of its parents', 0 for a root), time,
+// change id, parents as positions and its descriptor's strings, from which
+// the descriptor is rebuilt and checked against its id (SnapshotAt).
+//
+// It is never a source of truth: a segment that does not verify is left out
+// (its head is dropped at the next Flush) and what it held is indexed again
+// from the objects. Entries added since Load are written by Flush as one new
+// segment, squashed into its parent while larger than half of it (amortised
+// O(log n) per added snapshot). Thread-compatible (Store serialises access).
 #pragma once
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "jvs/base/env.h"
 #include "jvs/base/object_id.h"
+#include "store/index_segment.h"
 
 namespace jvs {
 
 class SnapshotIndex {
  public:
-  static constexpr std::string_view kMagic = "JVSI";
-  static constexpr uint8_t kFormatVersion = 1;
-  static constexpr size_t kMaxFileSize = size_t{1} << 30;
-  static constexpr size_t kMaxRecordSize = size_t{1} << 20;
+  explicit SnapshotIndex(fs::path dir) : dir_(std::move(dir)) {}
 
-  explicit SnapshotIndex(fs::path path) : path_(std::move(path)) {}
-
-  // Reads the file once (a missing, unreadable or damaged file is an empty or
-  // partial index that will be rewritten). Later calls do nothing.
+  // Reads the heads and their segments once (later calls do nothing).
   void Load(Env* env);
   bool loaded() const { return loaded_; }
 
-  // The descriptor bytes filed under `id`, verified against it; nullopt when
-  // absent. A record that does not verify is dropped and the file is marked
-  // for rewrite. The view lives as long as this index.
-  std::optional<std::string_view> Find(const SnapshotId& id);
-  // Records a descriptor read from the store (its bytes hash to `id`).
-  void Add(const SnapshotId& id, std::string_view data);
+  uint32_t size() const { return static_cast<uint32_t>(committed_ + pending_.size()); }
+  std::optional<uint32_t> Find(const SnapshotId& id) const;
+  // Positions of the snapshots whose hex id starts with `hex` (any length).
+  std::vector<uint32_t> FindPrefix(std::string_view hex) const;
+  std::vector<uint32_t> FindChange(const ChangeKey& change) const;
 
-  // Appends the records added since Load, or rewrites the whole file when it
-  // was damaged. Best effort for callers: the index is only a cache.
+  // By global position (< size()).
+  SnapshotId Id(uint32_t pos) const;
+  int64_t Time(uint32_t pos) const;
+  uint32_t Generation(uint32_t pos) const;
+  ChangeKey Change(uint32_t pos) const;
+  void Parents(uint32_t pos, std::vector<uint32_t>* out) const;  // replaces *out
+  std::string_view Extra(uint32_t pos) const;
+  // The descriptor, rebuilt from the entry; kCorrupt unless it encodes to
+  // bytes that hash to Id(pos).
+  Result<Snapshot> SnapshotAt(uint32_t pos) const;
+
+  // Adds snapshot `id` (decoded as `s`) unless indexed; every parent must be
+  // indexed already or absent from the store (recorded as missing, its id
+  // kept among the strings). Returns its position.
+  uint32_t Add(const SnapshotId& id, const Snapshot& s);
+
+  // Writes what was added since Load as one segment (squashing) and
+  // publishes it as the head, removing the heads it includes. Nothing added
+  // and one head: nothing to do.
   Status Flush(Env* env);
 
-  // For tests and --debug.
-  size_t size() const { return records_.size(); }
-  bool needs_rewrite() const { return rewrite_; }
-  static std::string EncodeRecord(const SnapshotId& id, std::string_view data);
-  static std::string Header();
+  // For doctor and tests.
+  struct SegmentInfo {
+    Digest name;
+    uint32_t base, count;
+  };
+  const std::vector<SegmentInfo>& chain() const { return chain_; }  // bottom first
+  const std::vector<std::string>& damaged() const { return damaged_; }  // what was wrong, one a segment
+  size_t heads_loaded() const { return heads_.size(); }
+  fs::path segments_dir() const { return dir_ / "segments"; }
+  fs::path heads_dir() const { return dir_ / "heads"; }
 
  private:
-  // Under the lock: loads the file again, keeping the records added here that
-  // it lacks as pending.
-  void Reload(Env* env);
-
-  fs::path path_;
-  bool loaded_ = false;
-  bool rewrite_ = false;  // damaged: rewrite instead of appending
-  struct Record {
-    std::string_view data;  // into file_ or added_
-    bool verified = false;
+  struct Loaded {
+    Digest name;
+    MappedFile file;
+    IndexSegment seg;
   };
-  MappedFile file_;                  // the file as loaded: records point into it
-  std::deque<std::string> added_;    // descriptors added since Load (stable addresses)
-  std::unordered_map<SnapshotId, Record, IdHash> records_;
-  std::vector<SnapshotId> pending_;  // added since Load, not in the file
-  std::vector<SnapshotId> dropped_;  // found damaged by Find
+  // The chain under head `name`, bottom first, mapped and verified (cached
+  // in segments_); nullopt when a segment is missing or damaged.
+  std::optional<std::vector<const Loaded*>> LoadChain(Env* env, const Digest& name);
+  const IndexSegment& SegmentOf(uint32_t pos) const;
+  const IndexEntry& PendingOf(uint32_t pos) const { return pending_[pos - committed_]; }
+  uint32_t AddEntry(IndexEntry e);
+
+  fs::path dir_;
+  bool loaded_ = false;
+  std::map<Digest, std::unique_ptr<Loaded>> segments_;
+  std::vector<const IndexSegment*> stack_;  // the base chain, bottom first
+  std::vector<SegmentInfo> chain_;          // what is on disk under the head we will write on
+  std::vector<Digest> heads_;               // heads seen at Load (removed by the next Flush)
+  uint32_t committed_ = 0;                  // positions in stack_
+  std::deque<IndexEntry> pending_;          // positions committed_.. (stable addresses)
+  uint32_t flushed_ = 0;                    // pending_ entries already written
+  std::unordered_map<SnapshotId, uint32_t, IdHash> pending_ids_;
+  std::vector<std::string> damaged_;
 };
 
 }  // namespace jvs

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <random>
+#include <unordered_set>
 #include <vector>
 
 #include "jvs/base/hash.h"
@@ -128,26 +129,28 @@ Result<std::shared_ptr<const Snapshot>> Store::ReadSnapshot(const SnapshotId& id
     auto it = snapshot_cache_.find(id);
     if (it != snapshot_cache_.end()) return it->second;
   }
-  std::string data;
-  bool use_index = false, indexed = false;
+  bool use_index = false;
   {
     std::lock_guard<std::mutex> l(cache_mu_);
-    use_index = use_snapshot_index_;
-    if (use_index) {
-      snapshot_index_->Load(env_);
-      if (auto d = snapshot_index_->Find(id)) {
-        data = *d;
-        indexed = true;
-      }
+    use_index = use_snapshot_index_ > 0;
+  }
+  std::optional<Snapshot> from_index;
+  if (use_index) {
+    std::lock_guard<std::recursive_mutex> il(index_mu_);
+    snapshot_index_->Load(env_);
+    if (auto pos = snapshot_index_->Find(id)) {
+      auto s = snapshot_index_->SnapshotAt(*pos);  // a damaged entry: read the object instead
+      if (s.ok()) from_index = std::move(s).value();
     }
   }
-  if (!indexed) {
-    JVS_ASSIGN_OR_RETURN(data, ReadObject(StoreKind::kSnapshot, id.bytes()));
-    if (use_index) {
-      std::lock_guard<std::mutex> l(cache_mu_);
-      snapshot_index_->Add(id, data);
-    }
+  if (from_index) {
+    auto ptr = std::make_shared<const Snapshot>(std::move(*from_index));
+    std::lock_guard<std::mutex> l(cache_mu_);
+    if (snapshot_cache_.size() > 200000) snapshot_cache_.clear();
+    snapshot_cache_.emplace(id, ptr);
+    return ptr;
   }
+  JVS_ASSIGN_OR_RETURN(std::string data, ReadObject(StoreKind::kSnapshot, id.bytes()));
   auto snap = Snapshot::Decode(data);
   if (!snap.ok()) return snap.error().WithContext("snapshot " + id.hex());
   auto ptr = std::make_shared<const Snapshot>(std::move(snap).value());
@@ -201,23 +204,73 @@ Result<std::vector<SnapshotId>> Store::FindSnapshotsByPrefix(std::string_view pr
 }
 
 void Store::UseSnapshotIndex(bool on) {
+  {
+    std::lock_guard<std::recursive_mutex> il(index_mu_);
+    if (on && !snapshot_index_) snapshot_index_ = std::make_unique<SnapshotIndex>(dir_ / "index");
+  }
   std::lock_guard<std::mutex> l(cache_mu_);
-  use_snapshot_index_ = on;
-  if (on && !snapshot_index_) snapshot_index_ = std::make_unique<SnapshotIndex>(dir_ / "snapshot_index");
+  use_snapshot_index_ = on ? use_snapshot_index_ + 1 : std::max(use_snapshot_index_ - 1, 0);
+}
+
+Status Store::WithSnapshotIndex(const std::function<Status(SnapshotIndex&)>& f) {
+  std::lock_guard<std::recursive_mutex> il(index_mu_);
+  if (!snapshot_index_) snapshot_index_ = std::make_unique<SnapshotIndex>(dir_ / "index");
+  snapshot_index_->Load(env_);
+  return f(*snapshot_index_);
+}
+
+Status Store::IndexSnapshots(const std::vector<SnapshotId>& from, bool missing_ok) {
+  return WithSnapshotIndex([&](SnapshotIndex& index) -> Status {
+    struct Frame {
+      SnapshotId id;
+      std::shared_ptr<const Snapshot> snap;
+      size_t next_parent = 0;
+    };
+    std::vector<Frame> stack;
+    std::unordered_set<SnapshotId, IdHash> missing;
+    auto push = [&](const SnapshotId& id) -> Status {
+      if (missing.count(id) || index.Find(id)) return OkStatus();
+      auto s = ReadSnapshot(id);
+      if (!s.ok()) {
+        if (!missing_ok || s.error().code() != ErrorCode::kNotFound) return s.error();
+        missing.insert(id);
+        return OkStatus();
+      }
+      stack.push_back({id, std::move(s).value()});
+      return OkStatus();
+    };
+    for (const auto& id : from) {
+      JVS_TRY(push(id));
+      while (!stack.empty()) {
+        Frame& f = stack.back();
+        if (f.next_parent < f.snap->parents.size()) {
+          JVS_TRY(push(f.snap->parents[f.next_parent++]));  // may move f
+          continue;
+        }
+        index.Add(f.id, *f.snap);
+        stack.pop_back();
+      }
+    }
+    return OkStatus();
+  });
 }
 
 Status Store::FlushSnapshotIndex() {
-  std::lock_guard<std::mutex> l(cache_mu_);
+  std::lock_guard<std::recursive_mutex> il(index_mu_);
   if (!snapshot_index_) return OkStatus();
-  return snapshot_index_->Flush(env_);
+  const uint32_t before = snapshot_index_->chain().empty() ? 0 : 1;
+  JVS_TRY(snapshot_index_->Flush(env_));
+  // The cache file of the first format (one file of descriptors) goes once
+  // an index is written.
+  if (!before && !snapshot_index_->chain().empty()) (void)env_->Unlink(dir_ / "snapshot_index");
+  return OkStatus();
 }
 
 Status Store::DropSnapshotIndex() {
-  {
-    std::lock_guard<std::mutex> l(cache_mu_);
-    if (snapshot_index_) snapshot_index_ = std::make_unique<SnapshotIndex>(dir_ / "snapshot_index");
-  }
-  Status st = env_->Unlink(dir_ / "snapshot_index");
+  std::lock_guard<std::recursive_mutex> il(index_mu_);
+  if (snapshot_index_) snapshot_index_ = std::make_unique<SnapshotIndex>(dir_ / "index");
+  (void)env_->Unlink(dir_ / "snapshot_index");
+  Status st = env_->RemoveAll(dir_ / "index");
   if (!st.ok() && st.error().code() == ErrorCode::kNotFound) return OkStatus();
   return st;
 }

@@ -1,29 +1,23 @@
-// Unit tests of the snapshot index (store/snapshot_index: a cache of snapshot
-// descriptors verified against their ids) and of the canonical fast path of
-// Snapshot::Decode that history relies on.
-// Over 400 lines on purpose: the index and the decode fast path it relies on are checked against
-// the same crafted descriptors.
+// Unit tests of the snapshot index (store/snapshot_index.h, index_segment.h):
+// segments written and verified, lookups by id, id prefix and change id,
+// the squash rule, concurrent writers, damage detected and rebuilt, and
+// history read through it.
 
 #include "store/snapshot_index.h"
 
-#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include <nlohmann/json.hpp>
-#include <random>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "jvs/base/hash.h"
-#include "jvs/store/store.h"
 #include "jvs/repo/history.h"
 #include "jvs/repo/workspace.h"
+#include "jvs/store/store.h"
 #include "test_util.h"
 
 namespace jvs {
@@ -35,7 +29,7 @@ Snapshot MakeSnapshot(int i, std::vector<SnapshotId> parents = {}) {
   Snapshot s;
   s.SetTree(TreeId(Sha256Of("tree" + std::to_string(i % 7))));
   s.parents = std::move(parents);
-  s.change_id = TreeId(Sha256Of("change" + std::to_string(i))).hex().substr(0, 32);
+  s.change_id = TreeId(Sha256Of("change" + std::to_string(i % 1000))).hex().substr(0, 32);
   s.note = "snapshot " + std::to_string(i);
   s.created_at = "2026-01-01T00:00:" + std::string(i % 60 < 10 ? "0" : "") + std::to_string(i % 60) + ".000Z";
   s.worktree = "main";
@@ -43,77 +37,6 @@ Snapshot MakeSnapshot(int i, std::vector<SnapshotId> parents = {}) {
   s.engine = "copy";
   return s;
 }
-
-void ExpectSame(const Snapshot& a, const Snapshot& b) {
-  EXPECT_EQ(a.root_terms, b.root_terms);
-  EXPECT_EQ(a.parents, b.parents);
-  EXPECT_EQ(a.change_id, b.change_id);
-  EXPECT_EQ(a.note, b.note);
-  EXPECT_EQ(a.created_at, b.created_at);
-  EXPECT_EQ(a.worktree, b.worktree);
-  EXPECT_EQ(a.author, b.author);
-  EXPECT_EQ(a.engine, b.engine);
-}
-
-// ---------------------------------------------------------------- Decode
-
-TEST(SnapshotDecodeTest, CanonicalRoundTripWithAnyNote) {
-  const std::vector<std::string> notes = {
-      "", "plain", "quote \" and backslash \\", "line\nbreak\ttab", "ctrl \x01\x1f", "utf-8 \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
-      "del \x7f", std::string(5000, 'x')};
-  int i = 0;
-  for (const auto& note : notes) {
-    Snapshot s = MakeSnapshot(i++, {SnapshotId(Sha256Of("p1")), SnapshotId(Sha256Of("p2"))});
-    s.note = note;
-    auto d = Snapshot::Decode(s.Encode());
-    ASSERT_TRUE(d.ok()) << d.error().message();
-    ExpectSame(*d, s);
-    EXPECT_EQ(d->Encode(), s.Encode());
-  }
-}
-
-TEST(SnapshotDecodeTest, NonCanonicalJsonDecodesTheSame) {
-  Snapshot s = MakeSnapshot(3, {SnapshotId(Sha256Of("p"))});
-  // Same content, other key order and whitespace: the general parser takes it.
-  nlohmann::json j = nlohmann::json::parse(s.Encode());
-  std::string pretty = j.dump(2);
-  auto d = Snapshot::Decode(pretty);
-  ASSERT_TRUE(d.ok()) << d.error().message();
-  ExpectSame(*d, s);
-}
-
-TEST(SnapshotDecodeTest, FastPathRejectsWhatTheParserRejects) {
-  std::string enc = MakeSnapshot(1).Encode();
-  auto with_note = [&](const std::string& raw_note) {
-    std::string e = enc;
-    size_t at = e.find("\"snapshot 1\"");
-    return e.replace(at, 12, "\"" + raw_note + "\"");
-  };
-  EXPECT_FALSE(Snapshot::Decode(with_note("bad \xff utf8")).ok());
-  EXPECT_FALSE(Snapshot::Decode(with_note("overlong \xc0\xaf")).ok());
-  EXPECT_FALSE(Snapshot::Decode(with_note("surrogate \xed\xa0\x80")).ok());
-  EXPECT_FALSE(Snapshot::Decode(with_note("truncated \xe2\x82")).ok());
-  EXPECT_FALSE(Snapshot::Decode(with_note("raw\ncontrol")).ok());
-  EXPECT_TRUE(Snapshot::Decode(with_note("fine \xe2\x82\xac")).ok());
-  // Field validation is the same on both paths.
-  std::string bad_change = enc;
-  bad_change.replace(bad_change.find("\"change_id\":\"") + 13, 1, "G");
-  EXPECT_EQ(Snapshot::Decode(bad_change).error().code(), ErrorCode::kCorrupt);
-  std::string upper = enc;
-  size_t c = upper.find("\"change_id\":\"") + 13;
-  upper.replace(c, 32, std::string(32, 'A'));
-  EXPECT_FALSE(Snapshot::Decode(upper).ok());
-  std::string bad_tree = enc;
-  bad_tree.replace(bad_tree.find("\"tree\":\"") + 8, 2, "zz");
-  EXPECT_FALSE(Snapshot::Decode(bad_tree).ok());
-  EXPECT_FALSE(Snapshot::Decode(enc + " x").ok());
-  EXPECT_FALSE(Snapshot::Decode(enc.substr(0, enc.size() - 1)).ok());
-  std::string fmt2 = enc;
-  fmt2.replace(fmt2.find("\"format\":1") + 9, 1, "2");
-  EXPECT_FALSE(Snapshot::Decode(fmt2).ok());
-}
-
-// ---------------------------------------------------------------- SnapshotIndex
 
 class SnapshotIndexTest : public ::testing::Test {
  protected:
@@ -126,35 +49,34 @@ class SnapshotIndexTest : public ::testing::Test {
     EXPECT_TRUE(s.ok());
     return std::move(s).value();
   }
-  // A line of `n` snapshots, oldest first.
-  std::vector<std::pair<SnapshotId, Snapshot>> WriteLine(Store& store, int n, int first = 0) {
-    std::vector<std::pair<SnapshotId, Snapshot>> out;
+  // A line of `n` snapshots on `base`, oldest first.
+  std::vector<SnapshotId> WriteLine(Store& store, int n, int first, std::optional<SnapshotId> base = {}) {
+    std::vector<SnapshotId> out;
     for (int i = first; i < first + n; ++i) {
       std::vector<SnapshotId> parents;
-      if (!out.empty()) parents.push_back(out.back().first);
-      Snapshot s = MakeSnapshot(i, parents);
-      auto id = store.WriteSnapshot(s);
+      if (!out.empty()) parents.push_back(out.back());
+      else if (base) parents.push_back(*base);
+      auto id = store.WriteSnapshot(MakeSnapshot(i, parents));
       EXPECT_TRUE(id.ok());
-      out.emplace_back(*id, s);
+      out.push_back(*id);
     }
     return out;
   }
-  // Reads every snapshot through the index and files them there.
-  void ReadAllIndexed(const std::vector<std::pair<SnapshotId, Snapshot>>& line) {
+  void IndexAndFlush(const std::vector<SnapshotId>& heads) {
     auto store = Open();
-    store->UseSnapshotIndex(true);
-    for (const auto& [id, s] : line) {
-      auto r = store->ReadSnapshot(id);
-      ASSERT_TRUE(r.ok()) << r.error().message();
-      ExpectSame(**r, s);
-    }
+    ASSERT_TRUE(store->IndexSnapshots(heads, false).ok());
     ASSERT_TRUE(store->FlushSnapshotIndex().ok());
   }
-  fs::path IndexPath() const { return dir_ / "snapshot_index"; }
   SnapshotIndex LoadIndex() {
-    SnapshotIndex idx(IndexPath());
+    SnapshotIndex idx(dir_ / "index");
     idx.Load(env_);
     return idx;
+  }
+  std::vector<uint32_t> ChainCounts() {
+    std::vector<uint32_t> out;
+    SnapshotIndex idx = LoadIndex();
+    for (const auto& s : idx.chain()) out.push_back(s.count);
+    return out;
   }
 
   Env* env_ = Env::Default();
@@ -164,182 +86,225 @@ class SnapshotIndexTest : public ::testing::Test {
 
 TEST_F(SnapshotIndexTest, OffByDefault) {
   auto store = Open();
-  auto line = WriteLine(*store, 3);
-  for (const auto& [id, s] : line) ASSERT_TRUE(store->ReadSnapshot(id).ok());
+  auto line = WriteLine(*store, 3, 0);
+  for (const auto& id : line) ASSERT_TRUE(store->ReadSnapshot(id).ok());
   ASSERT_TRUE(store->FlushSnapshotIndex().ok());
-  EXPECT_FALSE(fs::exists(IndexPath()));
+  EXPECT_FALSE(fs::exists(dir_ / "index"));
 }
 
-TEST_F(SnapshotIndexTest, BuiltLazilyThenServesEveryDescriptor) {
-  std::vector<std::pair<SnapshotId, Snapshot>> line;
+TEST_F(SnapshotIndexTest, BuildLookupPrefixChangeAndDescriptors) {
+  std::vector<SnapshotId> a, b;
+  SnapshotId merge;
   {
     auto store = Open();
-    line = WriteLine(*store, 50);
+    a = WriteLine(*store, 40, 0);
+    b = WriteLine(*store, 5, 100, a[10]);
+    auto m = store->WriteSnapshot(MakeSnapshot(200, {a.back(), b.back()}));
+    ASSERT_TRUE(m.ok());
+    merge = *m;
   }
-  ReadAllIndexed(line);
-  ASSERT_TRUE(fs::exists(IndexPath()));
+  IndexAndFlush({merge});
   SnapshotIndex idx = LoadIndex();
-  EXPECT_EQ(idx.size(), 50u);
-  EXPECT_FALSE(idx.needs_rewrite());
-  // The index alone answers now: hide the objects and read again.
-  // (the folder of every snapshot file in the local backend's layout)
-  const fs::path snapshots = testing::StoreObjectFile(dir_, "snapshot", line[0].first.hex()).parent_path().parent_path();
-  fs::rename(snapshots, tmp_.path() / "hidden");
-  {
-    auto store = Open();
-    store->UseSnapshotIndex(true);
-    for (const auto& [id, s] : line) {
-      auto r = store->ReadSnapshot(id);
-      ASSERT_TRUE(r.ok()) << r.error().message();
-      ExpectSame(**r, s);
-    }
-    // Without the index the objects are what counts.
-    auto plain = Open();
-    EXPECT_EQ(plain->ReadSnapshot(line[0].first).error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(idx.damaged().empty());
+  ASSERT_EQ(idx.size(), 46u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto pos = idx.Find(a[i]);
+    ASSERT_TRUE(pos.has_value());
+    EXPECT_EQ(idx.Id(*pos), a[i]);
+    EXPECT_EQ(idx.Generation(*pos), i);
+    auto s = idx.SnapshotAt(*pos);
+    ASSERT_TRUE(s.ok()) << s.error().message();
+    EXPECT_EQ(s->Encode(), MakeSnapshot(static_cast<int>(i), i ? std::vector<SnapshotId>{a[i - 1]}
+                                                                  : std::vector<SnapshotId>{}).Encode());
   }
-  fs::rename(tmp_.path() / "hidden", snapshots);
+  auto mpos = *idx.Find(merge);
+  EXPECT_EQ(idx.Generation(mpos), 40u);  // max(39, 10 + 5) + 1
+  std::vector<uint32_t> ps;
+  idx.Parents(mpos, &ps);
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(idx.Id(ps[0]), a.back());
+  EXPECT_EQ(idx.Id(ps[1]), b.back());
+  // Prefixes of every length find the id (and only ids with that prefix).
+  for (size_t len : {1, 2, 3, 7, 64}) {
+    auto found = idx.FindPrefix(b[2].hex().substr(0, len));
+    EXPECT_NE(std::find(found.begin(), found.end(), *idx.Find(b[2])), found.end()) << len;
+    for (uint32_t p : found) EXPECT_EQ(idx.Id(p).hex().substr(0, len), b[2].hex().substr(0, len));
+  }
+  EXPECT_TRUE(idx.FindPrefix("zz").empty());
+  // Change ids: snapshot i and i + 1000 would share one; here each is its own.
+  auto changes = idx.FindChange(ChangeKeyOf(MakeSnapshot(102).change_id));
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(idx.Id(changes[0]), b[2]);
+  EXPECT_TRUE(idx.FindChange(ChangeKeyOf(MakeSnapshot(999).change_id)).empty());
 }
 
-TEST_F(SnapshotIndexTest, MissingRecordsAreAppended) {
-  std::vector<std::pair<SnapshotId, Snapshot>> line;
-  {
-    auto store = Open();
-    line = WriteLine(*store, 10);
-  }
-  ReadAllIndexed(line);
-  auto size_before = fs::file_size(IndexPath());
-  std::vector<std::pair<SnapshotId, Snapshot>> more;
-  {
-    auto store = Open();
-    more = WriteLine(*store, 5, 100);
-  }
-  ReadAllIndexed(more);
-  EXPECT_GT(fs::file_size(IndexPath()), size_before);
-  EXPECT_EQ(LoadIndex().size(), 15u);
-}
-
-TEST_F(SnapshotIndexTest, DamagedRecordIsDetectedAndRebuilt) {
-  std::vector<std::pair<SnapshotId, Snapshot>> line;
-  {
-    auto store = Open();
-    line = WriteLine(*store, 20);
-  }
-  ReadAllIndexed(line);
-  // Flip one byte inside a record's descriptor (keeps the framing intact).
-  std::string data = testing::ReadFile(IndexPath());
-  size_t at = data.find("snapshot 7");
-  ASSERT_NE(at, std::string::npos);
-  data[at] = 'S';
-  testing::WriteFile(IndexPath(), data);
-  {
-    auto store = Open();
-    store->UseSnapshotIndex(true);
-    for (const auto& [id, s] : line) {
-      auto r = store->ReadSnapshot(id);
-      ASSERT_TRUE(r.ok()) << r.error().message();
-      ExpectSame(**r, s);  // the damaged record was not used
-    }
-    ASSERT_TRUE(store->FlushSnapshotIndex().ok());
-  }
+TEST_F(SnapshotIndexTest, NewSegmentOnTopWhenSmallSquashedWhenOverHalfItsParent) {
+  auto store = Open();
+  std::vector<SnapshotId> line = WriteLine(*store, 16, 0);
+  IndexAndFlush({line.back()});
+  EXPECT_EQ(ChainCounts(), (std::vector<uint32_t>{16}));
+  auto add = [&](int n) {
+    auto more = WriteLine(*store, n, static_cast<int>(line.size()), line.back());
+    line.insert(line.end(), more.begin(), more.end());
+    IndexAndFlush({line.back()});
+  };
+  add(4);
+  EXPECT_EQ(ChainCounts(), (std::vector<uint32_t>{16, 4}));
+  add(2);
+  EXPECT_EQ(ChainCounts(), (std::vector<uint32_t>{16, 4, 2}));
+  add(2);  // 2 > 2/2: into the 2, then 4 > 4/2: into the 4, then 8 is not > 16/2
+  EXPECT_EQ(ChainCounts(), (std::vector<uint32_t>{16, 8}));
+  add(9);  // 9 > 8/2, then 17 > 16/2: one segment
+  EXPECT_EQ(ChainCounts(), (std::vector<uint32_t>{33}));
   SnapshotIndex idx = LoadIndex();
-  EXPECT_FALSE(idx.needs_rewrite());
-  EXPECT_EQ(idx.size(), 20u);
-  for (const auto& [id, s] : line) EXPECT_TRUE(idx.Find(id).has_value());
-  EXPECT_FALSE(idx.needs_rewrite()) << "every record verifies after the rebuild";
-  EXPECT_EQ(testing::ReadFile(IndexPath()).find("Snapshot 7"), std::string::npos);
+  for (size_t i = 0; i < line.size(); ++i) {
+    auto pos = idx.Find(line[i]);
+    ASSERT_TRUE(pos.has_value());
+    EXPECT_EQ(*pos, i) << "positions stay where they were across squashes";
+    EXPECT_TRUE(idx.SnapshotAt(*pos).ok());
+  }
+  EXPECT_EQ(idx.heads_loaded(), 1u);
 }
 
-TEST_F(SnapshotIndexTest, TornTailAndBadHeaderAreRebuilt) {
-  std::vector<std::pair<SnapshotId, Snapshot>> line;
+TEST_F(SnapshotIndexTest, ConcurrentWritersFromTwoProcessesBothSurvive) {
+  std::vector<SnapshotId> base, lines[2];
   {
     auto store = Open();
-    line = WriteLine(*store, 8);
+    base = WriteLine(*store, 10, 0);
+    for (int w = 0; w < 2; ++w) lines[w] = WriteLine(*store, 6, 100 * (w + 1), base.back());
   }
-  ReadAllIndexed(line);
-  std::string data = testing::ReadFile(IndexPath());
-  for (const std::string& damaged : {data.substr(0, data.size() - 9), std::string("JVSI\x07") + data.substr(5),
-                                     std::string("garbage")}) {
-    testing::WriteFile(IndexPath(), damaged);
-    EXPECT_TRUE(LoadIndex().needs_rewrite());
-    ReadAllIndexed(line);
+  IndexAndFlush({base.back()});
+  // Both processes load the same head, add their own line and publish.
+  int up[2][2], down[2][2];  // child -> parent: loaded; parent -> child: go
+  pid_t pids[2];
+  for (int w = 0; w < 2; ++w) {
+    ASSERT_EQ(pipe(up[w]), 0);
+    ASSERT_EQ(pipe(down[w]), 0);
+    pids[w] = fork();
+    ASSERT_GE(pids[w], 0);
+    if (pids[w] == 0) {
+      auto store = Store::Open(env_, dir_);
+      bool ok = store.ok() && (*store)->IndexSnapshots({lines[w].back()}, false).ok();
+      char c;  // wait until both have loaded the index
+      ok = write(up[w][1], "l", 1) == 1 && read(down[w][0], &c, 1) == 1 && ok;
+      ok = ok && (*store)->FlushSnapshotIndex().ok();
+      _exit(ok ? 0 : 1);
+    }
+  }
+  char c;
+  for (int w = 0; w < 2; ++w) ASSERT_EQ(read(up[w][0], &c, 1), 1);
+  for (int w = 0; w < 2; ++w) ASSERT_EQ(write(down[w][1], "g", 1), 1);
+  for (int w = 0; w < 2; ++w) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pids[w], &status, 0), pids[w]);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    for (int* p : {up[w], down[w]}) {
+      close(p[0]);
+      close(p[1]);
+    }
+  }
+  {
     SnapshotIndex idx = LoadIndex();
-    EXPECT_FALSE(idx.needs_rewrite());
-    EXPECT_EQ(idx.size(), 8u);
+    EXPECT_EQ(idx.heads_loaded(), 2u) << "each writer published its own head";
+    EXPECT_EQ(idx.size(), 22u);
+    for (const auto& l : lines)
+      for (const auto& id : l) {
+        auto pos = idx.Find(id);
+        ASSERT_TRUE(pos.has_value());
+        EXPECT_TRUE(idx.SnapshotAt(*pos).ok());
+      }
+    // The next writer merges them into one head.
+    ASSERT_TRUE(idx.Flush(env_).ok());
   }
+  SnapshotIndex idx = LoadIndex();
+  EXPECT_EQ(idx.heads_loaded(), 1u);
+  EXPECT_EQ(idx.size(), 22u);
+  for (const auto& l : lines)
+    for (const auto& id : l) EXPECT_TRUE(idx.Find(id).has_value());
 }
 
-TEST_F(SnapshotIndexTest, RecordUnderTheWrongIdIsNeverUsed) {
-  std::vector<std::pair<SnapshotId, Snapshot>> line;
+TEST_F(SnapshotIndexTest, DamagedSegmentIsDetectedIgnoredAndRebuilt) {
+  std::vector<SnapshotId> line;
   {
     auto store = Open();
-    line = WriteLine(*store, 2);
+    line = WriteLine(*store, 30, 0);
   }
-  // A well-framed index that files snapshot 1's bytes under snapshot 0's id.
-  std::string forged = SnapshotIndex::Header() +
-                       SnapshotIndex::EncodeRecord(line[0].first, line[1].second.Encode());
-  testing::WriteFile(IndexPath(), forged);
+  IndexAndFlush({line.back()});
+  const fs::path seg = dir_ / "index" / "segments" / fs::directory_iterator(dir_ / "index" / "segments")->path().filename();
+  std::string data = testing::ReadFile(seg);
+  data[data.size() / 2] ^= 0x20;
+  testing::WriteFile(seg, data);
+  {
+    SnapshotIndex idx = LoadIndex();
+    ASSERT_EQ(idx.damaged().size(), 1u);
+    EXPECT_NE(idx.damaged()[0].find(seg.filename().string()), std::string::npos) << idx.damaged()[0];
+    EXPECT_EQ(idx.size(), 0u);
+  }
+  {
+    // Readers still get every descriptor (from the objects), and rebuild.
+    auto store = Open();
+    store->UseSnapshotIndex(true);
+    for (const auto& id : line) ASSERT_TRUE(store->ReadSnapshot(id).ok());
+    ASSERT_TRUE(store->IndexSnapshots({line.back()}, false).ok());
+    ASSERT_TRUE(store->FlushSnapshotIndex().ok());
+    store->UseSnapshotIndex(false);
+  }
+  SnapshotIndex idx = LoadIndex();
+  EXPECT_TRUE(idx.damaged().empty());
+  EXPECT_EQ(idx.size(), 30u);
+  EXPECT_EQ(idx.heads_loaded(), 1u);
+}
+
+TEST_F(SnapshotIndexTest, EntryThatDoesNotMatchItsSnapshotIsNeverUsed) {
+  // A well-formed segment (its hash is right) whose entry lies about the note.
+  std::vector<SnapshotId> line;
+  {
+    auto store = Open();
+    line = WriteLine(*store, 1, 0);
+  }
+  Snapshot lie = MakeSnapshot(0);
+  lie.note = "not what was written";
+  IndexEntry e;
+  e.id = line[0];
+  e.change = ChangeKeyOf(lie.change_id);
+  e.extra = EncodeExtra(lie, {});
+  std::string data = IndexSegment::Encode(std::nullopt, 0, {&e});
+  const std::string name = ToHex(IndexSegment::NameOf(data).data(), kIdBytes);
+  testing::WriteFile(dir_ / "index" / "segments" / name, data);
+  testing::WriteFile(dir_ / "index" / "heads" / name, "");
+  SnapshotIndex idx = LoadIndex();
+  ASSERT_EQ(idx.size(), 1u);
+  EXPECT_EQ(idx.SnapshotAt(0).error().code(), ErrorCode::kCorrupt);
   auto store = Open();
   store->UseSnapshotIndex(true);
-  auto r = store->ReadSnapshot(line[0].first);
-  ASSERT_TRUE(r.ok());
-  ExpectSame(**r, line[0].second);
+  auto s = store->ReadSnapshot(line[0]);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->note, "snapshot 0");
+  store->UseSnapshotIndex(false);
 }
 
-TEST_F(SnapshotIndexTest, ConcurrentAppendersLoseNothing) {
-  // Each thread stands for a process: its own Store, its own file descriptor.
-  constexpr int kWriters = 4, kPerWriter = 60;
-  std::vector<std::vector<std::pair<SnapshotId, Snapshot>>> lines(kWriters);
-  {
-    auto store = Open();
-    for (int w = 0; w < kWriters; ++w) lines[w] = WriteLine(*store, kPerWriter, 1000 * (w + 1));
+TEST(IndexSegmentTest, ParseRefusesEveryFlippedByteAndWrongName) {
+  std::vector<IndexEntry> entries(3);
+  for (int i = 0; i < 3; ++i) {
+    Snapshot s = MakeSnapshot(i);
+    entries[i].id = s.ComputeId();
+    entries[i].generation = static_cast<uint32_t>(i);
+    if (i) entries[i].parents = {static_cast<uint32_t>(i - 1)};
+    entries[i].extra = EncodeExtra(s, {});
   }
-  testing::WriteFile(IndexPath(), SnapshotIndex::Header());  // exists: writers append
-  std::vector<std::thread> threads;
-  for (int w = 0; w < kWriters; ++w)
-    threads.emplace_back([&, w] {
-      // Several small batches each, to interleave with the other writers.
-      for (int b = 0; b < kPerWriter; b += 10) {
-        auto store = Open();
-        store->UseSnapshotIndex(true);
-        for (int i = b; i < b + 10; ++i) EXPECT_TRUE(store->ReadSnapshot(lines[w][i].first).ok());
-        EXPECT_TRUE(store->FlushSnapshotIndex().ok());
-      }
-    });
-  for (auto& t : threads) t.join();
-  SnapshotIndex idx = LoadIndex();
-  EXPECT_FALSE(idx.needs_rewrite());
-  EXPECT_EQ(idx.size(), static_cast<size_t>(kWriters * kPerWriter));
-  for (const auto& line : lines)
-    for (const auto& [id, s] : line) {
-      auto d = idx.Find(id);
-      ASSERT_TRUE(d.has_value());
-      EXPECT_EQ(*d, s.Encode());
-    }
-}
-
-TEST_F(SnapshotIndexTest, ConcurrentRebuildersLeaveAValidIndex) {
-  std::vector<std::pair<SnapshotId, Snapshot>> line;
-  {
-    auto store = Open();
-    line = WriteLine(*store, 40);
+  std::string data = IndexSegment::Encode(std::nullopt, 0, {&entries[0], &entries[1], &entries[2]});
+  const Digest name = IndexSegment::NameOf(data);
+  ASSERT_TRUE(IndexSegment::Parse(data, name).ok());
+  for (size_t i = 0; i < data.size(); i += 7) {
+    std::string bad = data;
+    bad[i] ^= 0x01;
+    EXPECT_FALSE(IndexSegment::Parse(bad, name).ok()) << i;
   }
-  testing::WriteFile(IndexPath(), "damaged");
-  std::vector<std::thread> threads;
-  for (int w = 0; w < 4; ++w)
-    threads.emplace_back([&] {
-      auto store = Open();
-      store->UseSnapshotIndex(true);
-      for (const auto& [id, s] : line) {
-        auto r = store->ReadSnapshot(id);
-        EXPECT_TRUE(r.ok());
-        if (r.ok()) ExpectSame(**r, s);
-      }
-      EXPECT_TRUE(store->FlushSnapshotIndex().ok());
-    });
-  for (auto& t : threads) t.join();
-  SnapshotIndex idx = LoadIndex();
-  EXPECT_FALSE(idx.needs_rewrite());
-  for (const auto& [id, s] : line) EXPECT_TRUE(idx.Find(id).has_value());
+  EXPECT_FALSE(IndexSegment::Parse(data, Sha256Of("other")).ok());
+  // A parent after its child is refused even with a right hash.
+  entries[0].parents = {2};
+  std::string cyclic = IndexSegment::Encode(std::nullopt, 0, {&entries[0], &entries[1], &entries[2]});
+  EXPECT_EQ(IndexSegment::Parse(cyclic, IndexSegment::NameOf(cyclic)).error().code(), ErrorCode::kCorrupt);
 }
 
 // ---------------------------------------------------------------- History
@@ -390,16 +355,19 @@ TEST(HistoryIndexTest, SameEntriesWithAndWithoutTheIndex) {
   variants[2].limit = 3;
   variants[3].grep = "note 1";
   variants[4].tag = "t5";
-  fs::path index = root / ".jvs" / "store" / "snapshot_index";
+  fs::path index = root / ".jvs" / "store" / "index";
   for (const auto& o : variants) {
-    fs::remove(index);
+    fs::remove_all(index);
     std::string from_objects = render(o);
     EXPECT_FALSE(from_objects.empty());
+    ASSERT_TRUE(fs::exists(index / "heads"));
     std::string from_index = render(o);
     EXPECT_EQ(from_index, from_objects);
-    // Damage the middle of the index: the answer stays the same.
-    std::string data = testing::ReadFile(index);
-    testing::WriteFile(index, data.substr(0, data.size() / 2) + "damage" + data.substr(data.size() / 2 + 6));
+    // Damage the middle of every segment: the answer stays the same.
+    for (const auto& e : fs::directory_iterator(index / "segments")) {
+      std::string data = testing::ReadFile(e.path());
+      testing::WriteFile(e.path(), data.substr(0, data.size() / 2) + "damage" + data.substr(data.size() / 2 + 6));
+    }
     EXPECT_EQ(render(o), from_objects) << "damaged index";
   }
   auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };

@@ -26,6 +26,9 @@
 //                            (files it cloned, and maybe files added since); never removed by
 //                            doctor: running the fork again replaces it when it holds only
 //                            what the fork wrote
+//  - snapshot_index:         a segment of the snapshot index that is damaged or missing (a
+//                            cache: commands leave it out); repair removes the index and
+//                            builds it again from the current view
 //  - orphan_object:          objects no operation reaches (info; `jvs gc` removes them, doctor
 //                            never deletes objects)
 // With `strict`, every reachable blob is re-hashed as well (a full VerifyAll).

@@ -2,7 +2,7 @@
 // snapshots), on top of a Backend (backend.h) that keeps the bytes; the Store
 // owns it. The Store encodes, decodes and verifies: trees and snapshots are
 // checked against their id when read and cached in memory; it keeps the
-// snapshot index (a cache file of descriptors). Where and how objects are
+// snapshot index (segment files of snapshot metadata, a cache). Where and how objects are
 // kept is the backend's business (`.jvs/store/type` names it). Nothing is
 // made durable per object: `Sync()` is the one durability barrier per
 // operation. Thread-safe.
@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,15 +79,24 @@ class Store {
   // hex digits of their ids), sorted; listed once and shared, not copied.
   Result<std::shared_ptr<const std::vector<SnapshotId>>> SnapshotsInFanout(std::string_view two_hex);
 
-  // The snapshot index (store/snapshot_index, see snapshot_index.h): with it
-  // on, ReadSnapshot takes descriptors from that one cache file and files the
-  // ones it lacks there. Off by default, so that verify, doctor and gc always
-  // read the objects themselves; history turns it on. FlushSnapshotIndex
-  // writes what was added (best effort: the index is only a cache).
+  // The snapshot index (store/snapshot_index.h: for every indexed snapshot
+  // its generation, parents, time, change id and descriptor strings, in
+  // segment files under `index/`). While a UseSnapshotIndex(true) is in
+  // force (they nest), ReadSnapshot rebuilds indexed descriptors from it,
+  // each checked against its id, instead of reading the objects. Off by
+  // default, so that verify, doctor and gc always read the objects.
   void UseSnapshotIndex(bool on);
+  // Runs `f` on the loaded index under its lock (which `f` may take again:
+  // it may read snapshots and call IndexSnapshots).
+  Status WithSnapshotIndex(const std::function<Status(SnapshotIndex&)>& f);
+  // Indexes every snapshot reachable from `from` that the index lacks,
+  // parents first, reading their objects. One missing from the store is
+  // kNotFound, or with `missing_ok` left out (a child records it missing).
+  Status IndexSnapshots(const std::vector<SnapshotId>& from, bool missing_ok);
+  // Writes what was indexed (best effort for readers: the index is a cache).
   Status FlushSnapshotIndex();
-  // Removes the snapshot index file (before snapshots are deleted, so that it
-  // never answers for a deleted one); absent is fine.
+  // Removes the index (before snapshots are deleted, so that it never
+  // answers for a deleted one); absent is fine.
   Status DropSnapshotIndex();
 
   // The durability barrier: everything written so far (objects here and any
@@ -113,8 +123,10 @@ class Store {
   std::unordered_map<SnapshotId, std::shared_ptr<const Snapshot>, IdHash> snapshot_cache_;
   // "xx" -> sorted ids
   std::unordered_map<std::string, std::shared_ptr<const std::vector<SnapshotId>>> fanout_cache_;
-  bool use_snapshot_index_ = false;
-  std::unique_ptr<SnapshotIndex> snapshot_index_;  // guarded by cache_mu_
+  int use_snapshot_index_ = 0;  // guarded by cache_mu_
+  // Taken before cache_mu_, never while holding it.
+  std::recursive_mutex index_mu_;
+  std::unique_ptr<SnapshotIndex> snapshot_index_;  // guarded by index_mu_
 };
 
 }  // namespace jvs
