@@ -141,8 +141,10 @@ void RenderValue(const Value& v, const std::vector<std::string>& labels, Output&
     case Type::kId: {
       const size_t shown = std::min(v.id.shown, v.id.hex.size());
       const size_t unique = std::min(v.id.unique, shown);
-      Append(out, std::string_view(v.id.hex).substr(0, unique), With(labels, {"prefix"}));
-      Append(out, std::string_view(v.id.hex).substr(unique, shown - unique), With(labels, {"rest"}));
+      std::vector<std::string> outer = labels;
+      if (!v.id.label.empty()) outer.push_back(v.id.label);
+      Append(out, std::string_view(v.id.hex).substr(0, unique), With(outer, {"prefix"}));
+      Append(out, std::string_view(v.id.hex).substr(unique, shown - unique), With(outer, {"rest"}));
       return;
     }
     case Type::kStringList:

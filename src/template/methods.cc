@@ -47,10 +47,10 @@ Value Value::Timestamp(std::string rfc3339) {
   v.str = std::move(rfc3339);
   return v;
 }
-Value Value::Id(std::string hex, size_t shown, size_t unique) {
+Value Value::Id(std::string hex, size_t shown, size_t unique, std::string label) {
   Value v;
   v.type = Type::kId;
-  v.id = IdValue{std::move(hex), shown, unique};
+  v.id = IdValue{std::move(hex), shown, unique, std::move(label)};
   return v;
 }
 Value Value::StringList(const std::vector<std::string>& items) {
@@ -62,7 +62,7 @@ Value Value::StringList(const std::vector<std::string>& items) {
 Value Value::IdList(std::vector<IdValue> items) {
   Value v;
   v.type = Type::kIdList;
-  for (auto& id : items) v.items.push_back(Id(std::move(id.hex), id.shown, id.unique));
+  for (auto& id : items) v.items.push_back(Id(std::move(id.hex), id.shown, id.unique, std::move(id.label)));
   return v;
 }
 
@@ -143,7 +143,7 @@ std::vector<MethodSpec> BuiltinMethods() {
   add(T::kId, "short", {T::kInteger}, 0, T::kString,
       [](const Value& s, const auto& a) { return Value::String(s.id.hex.substr(0, Count(a, 0, 12))); });
   add(T::kId, "shortest", {T::kInteger}, 0, T::kId, [](const Value& s, const auto& a) {
-    return Value::Id(s.id.hex, std::max(s.id.unique, Count(a, 0, 0)), s.id.unique);
+    return Value::Id(s.id.hex, std::max(s.id.unique, Count(a, 0, 0)), s.id.unique, s.id.label);
   });
   add(T::kId, "hex", {}, 0, T::kString, [](const Value& s, const auto&) { return Value::String(s.id.hex); });
   // Timestamps.

@@ -39,11 +39,12 @@ std::string PlainText(const Output& out);
 
 // An id as listings show it: `hex` in full, `shown` digits by default, the
 // first `unique` of which identify it (rendered labelled "prefix", the rest
-// "rest").
+// "rest", both inside `label` when it is not empty: "change_id").
 struct IdValue {
   std::string hex;
   size_t shown = 0;
   size_t unique = 0;
+  std::string label;
 };
 
 struct Value {
@@ -60,7 +61,7 @@ struct Value {
   static Value Integer(int64_t i);
   static Value Bool(bool b);
   static Value Timestamp(std::string rfc3339);
-  static Value Id(std::string hex, size_t shown, size_t unique);
+  static Value Id(std::string hex, size_t shown, size_t unique, std::string label = {});
   static Value StringList(const std::vector<std::string>& items);
   static Value IdList(std::vector<IdValue> items);
 };
@@ -85,6 +86,8 @@ struct KeywordSpec {
 // What a template may name: the caller's keywords, the methods of the
 // language (short(), first_line(), ...; see docs/templates.md) and the
 // caller's own methods.
+// Add every keyword and method before compiling: a compiled template points
+// at the schema's methods.
 class Schema {
  public:
   Schema();  // the language's methods, no keywords
