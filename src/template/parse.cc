@@ -137,7 +137,10 @@ class Parser {
       char c = src_[j];
       if (c == quote) break;
       if (c == '\\' && quote == '"') {
-        if (j + 1 >= src_.size()) continue;  // reported as not closed
+        if (j + 1 >= src_.size()) {
+          j = src_.size();  // reported as not closed
+          continue;
+        }
         char e = src_[j + 1];
         switch (e) {
           case '"': value += '"'; break;

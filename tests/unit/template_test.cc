@@ -139,6 +139,9 @@ TEST_F(TemplateTest, SyntaxErrorsPointAtTheirColumn) {
   e = Err("\"\\q\"");
   EXPECT_EQ(e.offset, 1u);
   EXPECT_EQ(e.message, "unknown escape '\\q'");
+  e = Err("'a' ++ \"ends in a backslash\\");
+  EXPECT_EQ(e.offset, 7u);
+  EXPECT_EQ(e.message, "this string is not closed");
   e = Err("99999999999999999999");
   EXPECT_EQ(e.message, "this number is too large");
   e = Err("é");
