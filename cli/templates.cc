@@ -2,6 +2,7 @@
 // colour (templates.h; the language itself is jvs/template/template.h).
 #include "templates.h"
 
+#include <algorithm>
 #include <map>
 
 #include "jvs/base/change_id.h"
