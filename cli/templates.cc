@@ -135,11 +135,12 @@ tpl::Template CompileTemplateArg(Context& ctx, const tpl::Schema& schema, const 
   if (ctx.g.json)
     Fail(ErrorCode::kInvalidArgument, "-T and --json cannot be used together",
          "--json prints every field already; json(KEYWORD) puts one in a template");
+  const std::map<std::string, std::string> named = ctx.config.Table("templates");
   std::string name;
   std::string source = arg;
   if (const std::string* b = BuiltinTemplate(arg)) {
     name = arg, source = *b;
-  } else if (auto it = ctx.config.templates().find(arg); it != ctx.config.templates().end()) {
+  } else if (auto it = named.find(arg); it != named.end()) {
     name = arg, source = it->second;
   }
   auto compiled = tpl::Compile(source, schema);
@@ -152,7 +153,7 @@ tpl::Template CompileTemplateArg(Context& ctx, const tpl::Schema& schema, const 
     // Probably a misspelt template name rather than a keyword.
     std::vector<std::string> names = schema.KeywordNames();
     for (const auto& [n, text] : Builtins()) names.push_back(n);
-    for (const auto& [n, text] : ctx.config.templates()) names.push_back(n);
+    for (const auto& [n, text] : named) names.push_back(n);
     std::string dym = DidYouMean(ClosestNames(arg, names));
     Fail(ErrorCode::kInvalidArgument, "no keyword or named template '" + arg + "'",
          dym.empty() ? "see docs/templates.md; named templates go in the [templates] table of the configuration" : dym);

@@ -36,7 +36,6 @@ Result<Config> Config::Load(Env* env, const ConfigSources& sources) {
     JVS_ASSIGN_OR_RETURN(ConfigFile f, ConfigFile::Load(env, *path));
     for (const auto& [k, v] : f.values()) c.settings_[k] = ConfigSetting{v, origin, path->string()};
     for (const auto& w : f.warnings()) c.warnings_.push_back(w);
-    for (const auto& [name, text] : f.templates()) c.templates_[name] = text;
     return OkStatus();
   };
   JVS_TRY(load(sources.user_file, ConfigOrigin::kUser));

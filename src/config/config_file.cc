@@ -115,23 +115,9 @@ Result<ConfigFile> ConfigFile::Parse(std::string_view text, const fs::path& sour
 
 Status ConfigFile::Validate() {
   values_.clear();
-  templates_.clear();
   warnings_.clear();
   for (auto&& [section, node] : table_->t) {
     const toml::table* sub = node.as_table();
-    if (sub && section.str() == "templates") {
-      // Named templates: any name, a string each (checked when used).
-      for (auto&& [leaf, value] : *sub) {
-        const auto* text = value.as_string();
-        if (!text)
-          return Error(ErrorCode::kInvalidArgument,
-                       "configuration file " + Where(path_, value.source()) + ": templates." +
-                           std::string(leaf.str()) + " must be a string (a template)",
-                       "fix it in '" + path_.string() + "'");
-        templates_[std::string(leaf.str())] = text->get();
-      }
-      continue;
-    }
     if (!sub) {
       warnings_.push_back(Where(path_, section.source()) + ": unknown configuration key '" +
                           std::string(section.str()) + "' (ignored)");

@@ -308,8 +308,8 @@ TEST(ConfigTemplates, NamedTemplatesFromBothFilesTheRepositoryWins) {
   src.repo_file = tmp / "repo.toml";
   auto c = Config::Load(Env::Default(), src);
   ASSERT_TRUE(c.ok()) << c.error().message();
-  EXPECT_EQ(c->templates().at("mine"), "id ++ \" \" ++ note");
-  EXPECT_EQ(c->templates().at("both"), "repo");
+  EXPECT_EQ(c->Table("templates").at("mine"), "id ++ \" \" ++ note");
+  EXPECT_EQ(c->Table("templates").at("both"), "repo");
   EXPECT_TRUE(c->warnings().empty());
 }
 

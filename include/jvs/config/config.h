@@ -81,8 +81,6 @@ class ConfigFile {
   const std::map<std::string, ConfigValue>& values() const { return values_; }
   std::optional<ConfigValue> Get(std::string_view key) const;
   const std::vector<std::string>& warnings() const { return warnings_; }
-  // The [templates] table: named templates (name -> template text).
-  const std::map<std::string, std::string>& templates() const { return templates_; }
 
   // Sets or removes a known key; every other key (known or not) is kept, and
   // so are comments and layout where the edit is a simple line change (the
@@ -112,7 +110,6 @@ class ConfigFile {
   std::unique_ptr<Table> table_;
   std::string text_;
   std::map<std::string, ConfigValue> values_;
-  std::map<std::string, std::string> templates_;
   std::vector<std::string> warnings_;
 };
 
@@ -147,8 +144,6 @@ class Config {
   const std::map<std::string, ConfigSetting>& settings() const { return settings_; }
   // Unknown keys and similar problems found in the files.
   const std::vector<std::string>& warnings() const { return warnings_; }
-  // Named templates of both files' [templates] tables (the repository's win).
-  const std::map<std::string, std::string>& templates() const { return templates_; }
 
   // Typed getters (nullopt when unset and without default).
   std::optional<std::string> user_name() const { return String("user.name"); }
@@ -170,7 +165,6 @@ class Config {
 
  private:
   std::map<std::string, ConfigSetting> settings_;
-  std::map<std::string, std::string> templates_;
   std::vector<std::string> warnings_;
 };
 
