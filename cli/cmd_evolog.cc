@@ -4,6 +4,8 @@
 #include "commands.h"
 #include "jvs/base/change_id.h"
 #include "jvs/repo/evolog.h"
+#include "jvs/repo/history.h"
+#include "templates.h"
 
 namespace jvs::cli {
 
@@ -29,7 +31,7 @@ std::optional<SnapshotId> FullIdOf(const std::string& ref) {
 
 void RegisterEvolog(CLI::App& app, Context& ctx) {
   struct Opts {
-    std::string ref;
+    std::string ref, templ;
     int n = -1;
     bool patch = false;
   };
@@ -39,7 +41,16 @@ void RegisterEvolog(CLI::App& app, Context& ctx) {
   cmd->add_option("REF", o->ref, "A snapshot of the change (default: @, the worktree's head); hidden ones too");
   cmd->add_option("-n,--limit", o->n, "Show at most N versions")->check(CLI::NonNegativeNumber);
   cmd->add_flag("-p,--patch", o->patch, "Show what changed from the version each one replaced");
-  cmd->callback([&ctx, o] {
+  auto* templ_opt = cmd->add_option("-T,--template", o->templ,
+                                    "How each version is shown: a template, a [templates] name or a built-in "
+                                    "(builtin_evolog; docs/templates.md)");
+  cmd->callback([&ctx, o, templ_opt] {
+    std::unique_ptr<tpl::Schema> schema;
+    std::optional<tpl::Template> templ;
+    if (templ_opt->count()) {
+      schema = MakeTemplateSchema(ctx, TemplateKind::kEvolog);
+      templ = CompileTemplateArg(ctx, *schema, o->templ);
+    }
     auto repo = ctx.OpenRepo();
     const std::string wt = ctx.CurrentWorktree(*repo);
     const std::string ref = o->ref.empty() ? "@" : o->ref;
@@ -123,20 +134,28 @@ void RegisterEvolog(CLI::App& app, Context& ctx) {
     std::string out;
     for (const auto& e : entries) {
       std::string line = (head && *head == e.id) ? st.Head("@") + " " : e.hidden ? st.Dim("x") + " " : "o ";
-      line += ctx.Id(*repo, e.id);
-      if (!e.snapshot) {
-        line += "  " + st.Dim("(collected by gc)");
+      if (templ) {
+        const bool divergent = e.snapshot && !e.hidden && changes.Snapshots(e.snapshot->change_id).size() > 1;
+        SnapshotRow row{repo.get(), &changes, e.id, e.snapshot,
+                        e.snapshot ? TagsOf(repo->view(), e.id) : std::vector<std::string>{},
+                        e.hidden, divergent, head && *head == e.id, e.op, e.op_description};
+        out += line + EntryLines(Paint(st, templ->Evaluate(MakeSnapshotRow(ctx, row))), "  ");
       } else {
-        line += " " + ctx.ChangeId(changes, e.snapshot->change_id);
-        if (e.hidden) line += " " + st.Dim("hidden");
-        line += "  " + st.Time(ctx.Ago(e.snapshot->created_at));
-        if (e.snapshot->conflicted()) line += "  " + st.Tag("(conflict)");
-        line += "  " + (e.snapshot->note.empty() ? st.Dim("(no note)") : NoteSummary(e.snapshot->note));
+        line += ctx.Id(*repo, e.id);
+        if (!e.snapshot) {
+          line += "  " + st.Dim("(collected by gc)");
+        } else {
+          line += " " + ctx.ChangeId(changes, e.snapshot->change_id);
+          if (e.hidden) line += " " + st.Dim("hidden");
+          line += "  " + st.Time(ctx.Ago(e.snapshot->created_at));
+          if (e.snapshot->conflicted()) line += "  " + st.Tag("(conflict)");
+          line += "  " + (e.snapshot->note.empty() ? st.Dim("(no note)") : NoteSummary(e.snapshot->note));
+        }
+        out += line + "\n";
+        out += "  " + st.Dim(e.op ? "operation " + e.op->hex().substr(0, 12) + ": " + EscapeText(FirstLine(e.op_description))
+                                  : std::string("operation: unknown (before the operation log's horizon)")) +
+               "\n";
       }
-      out += line + "\n";
-      out += "  " + st.Dim(e.op ? "operation " + e.op->hex().substr(0, 12) + ": " + EscapeText(FirstLine(e.op_description))
-                                : std::string("operation: unknown (before the operation log's horizon)")) +
-             "\n";
       for (const auto& d : diffs_of(e)) {
         if (d.collected) {
           out += "  " + st.Dim("(no diff from " + d.from.hex().substr(0, 12) + ": collected by gc)") + "\n";

@@ -6,6 +6,7 @@
 #include "jvs/base/suggest.h"
 #include "jvs/repo/history.h"
 #include "jvs/repo/revset_eval.h"
+#include "templates.h"
 
 namespace jvs::cli {
 
@@ -32,7 +33,7 @@ std::vector<SnapshotId> EvaluateRevsetOrFail(Context& ctx, Repo& repo, const std
 void RegisterHistory(CLI::App& app, Context& ctx) {
   struct Opts {
     int n = -1;
-    std::string tag, grep, revset;
+    std::string tag, grep, revset, templ;
     bool all = false, hidden = false;
   };
   auto o = std::make_shared<Opts>();
@@ -48,13 +49,22 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
   auto* rev_opt = cmd->add_option("-r,--revisions", o->revset,
                                   "Exactly the snapshots of this revset, newest first (docs/revsets.md); "
                                   "combines with -n, --tag and --grep");
-  cmd->callback([&ctx, o, rev_opt] {
+  auto* templ_opt = cmd->add_option("-T,--template", o->templ,
+                                    "How each snapshot is shown: a template, a [templates] name or a built-in "
+                                    "(builtin_history, builtin_history_graph; docs/templates.md)");
+  cmd->callback([&ctx, o, rev_opt, templ_opt] {
     ctx.paths_used = true;
     // revsets.history: what history lists when neither -r nor --all says.
     std::optional<std::string> configured;
     if (rev_opt->count() == 0 && !o->all && !o->hidden) configured = ctx.config.String("revsets.history");
     if (configured) o->revset = *configured;
     const bool revset = rev_opt->count() > 0 || configured.has_value();
+    std::unique_ptr<templates::Schema> schema;
+    std::optional<templates::Template> templ;
+    if (templ_opt->count()) {
+      schema = MakeTemplateSchema(ctx, TemplateKind::kSnapshot);
+      templ = CompileTemplateArg(ctx, *schema, o->templ);
+    }
     if (revset && o->all)
       Fail(ErrorCode::kInvalidArgument, "-r and --all cannot be used together",
            "-r lists exactly its revset; every visible snapshot is -r 'all()'");
@@ -116,6 +126,11 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       return;
     }
     const Style& st = ctx.style();
+    // -T: the template's text; lines after the first start under the first.
+    auto render = [&](const HistoryEntry& e, const std::string& indent) {
+      SnapshotRow row{repo.get(), &changes, e.id, e.snapshot, e.tags, e.hidden, divergent(e), head && *head == e.id, {}, {}};
+      return EntryLines(Paint(st, templ->Evaluate(MakeSnapshotRow(ctx, row))), indent);
+    };
     auto describe = [&](const HistoryEntry& e) {
       std::string line = ctx.Id(*repo, e.id) + " " + ctx.ChangeId(changes, e.snapshot->change_id);
       if (divergent(e)) line += " " + st.Error("divergent");
@@ -135,7 +150,8 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     if (!graph) {
       // One line of history: no graph needed, '@' marks the head, 'x' a hidden snapshot.
       for (const auto& e : entries)
-        out += ((head && *head == e.id) ? st.Head("@") + " " : e.hidden ? st.Dim("x") + " " : "  ") + describe(e) + "\n";
+        out += ((head && *head == e.id) ? st.Head("@") + " " : e.hidden ? st.Dim("x") + " " : "  ") +
+               (templ ? render(e, "  ") : describe(e) + "\n");
       ctx.Out(out);
       return;
     }
@@ -159,7 +175,8 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
       if (at != std::string::npos)
         prefix = st.Graph(row.prefix.substr(0, at)) + (glyph == '@' ? st.Head("@") : std::string(1, glyph)) +
                  st.Graph(row.prefix.substr(at + 1));
-      out += prefix + describe(entries[static_cast<size_t>(row.node)]) + "\n";
+      const HistoryEntry& e = entries[static_cast<size_t>(row.node)];
+      out += prefix + (templ ? render(e, IndentLike(row.prefix)) : describe(e) + "\n");
     }
     ctx.Out(out);
   });

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "jvs/repo/operations.h"
 #include "jvs/repo/worktrees.h"
+#include "templates.h"
 
 namespace jvs::cli {
 
@@ -71,7 +72,20 @@ void RegisterOp(CLI::App& app, Context& ctx) {
   auto* log = op->add_subcommand("log", "Operations, newest first");
   log->add_option("-n,--limit", *n, "Show at most N operations")->check(CLI::NonNegativeNumber);
   log->add_flag("--jsonl", *jsonl, "Export as JSON lines, one operation per line (the audit trail)");
-  log->callback([&ctx, n, jsonl] {
+  auto templ_arg = std::make_shared<std::string>();
+  auto* templ_opt = log->add_option("-T,--template", *templ_arg,
+                                    "How each operation is shown: a template, a [templates] name or a built-in "
+                                    "(builtin_op_log; docs/templates.md)");
+  log->callback([&ctx, n, jsonl, templ_arg, templ_opt] {
+    std::unique_ptr<tpl::Schema> schema;
+    std::optional<tpl::Template> templ;
+    if (templ_opt->count()) {
+      if (*jsonl)
+        Fail(ErrorCode::kInvalidArgument, "-T and --jsonl cannot be used together",
+             "--jsonl prints every field already; json(KEYWORD) puts one in a template");
+      schema = MakeTemplateSchema(ctx, TemplateKind::kOperation);
+      templ = CompileTemplateArg(ctx, *schema, *templ_arg);
+    }
     auto repo = ctx.OpenRepo();
     std::optional<size_t> limit;
     if (*n >= 0) limit = static_cast<size_t>(*n);
@@ -91,6 +105,11 @@ void RegisterOp(CLI::App& app, Context& ctx) {
     std::string out;
     const Style& st = ctx.style();
     for (const auto& e : entries) {
+      if (templ) {
+        out += (e.id == repo->op_id() ? st.Head("@") + " " : "  ") +
+               EntryLines(Paint(st, templ->Evaluate(MakeOperationRow(e, repo->op_id()))), "  ");
+        continue;
+      }
       const auto& m = e.op.metadata;
       out += (e.id == repo->op_id() ? st.Head("@") + " " : "  ") + st.Id(e.id.hex(), 12, 12) + "  " +
              st.Time(ctx.Ago(m.end_time)) + "  " + EscapeText(m.user + "@" + m.host) +

@@ -11,6 +11,7 @@
 #include "jvs/base/change_id.h"
 #include "jvs/base/hash.h"
 #include "jvs/repo/history.h"
+#include "templates.h"
 
 namespace jvs::cli {
 
@@ -60,7 +61,7 @@ void StreamBlob(Repo& repo, const BlobId& id, const std::string& what) {
 
 void RegisterShow(CLI::App& app, Context& ctx) {
   struct Opts {
-    std::string ref;
+    std::string ref, templ;
     bool stat = false, no_renames = false;
   };
   auto o = std::make_shared<Opts>();
@@ -69,7 +70,16 @@ void RegisterShow(CLI::App& app, Context& ctx) {
   cmd->add_option("REF", o->ref, "The snapshot (default: @, the worktree's head)");
   cmd->add_flag("--stat", o->stat, "Per-file line counts instead of the changes themselves");
   cmd->add_flag("--no-renames", o->no_renames, "Show a moved file as removed and added");
-  cmd->callback([&ctx, o] {
+  auto* templ_opt = cmd->add_option("-T,--template", o->templ,
+                                    "How the snapshot is shown above its changes: a template, a [templates] name or "
+                                    "a built-in (builtin_show; docs/templates.md)");
+  cmd->callback([&ctx, o, templ_opt] {
+    std::unique_ptr<tpl::Schema> schema;
+    std::optional<tpl::Template> templ;
+    if (templ_opt->count()) {
+      schema = MakeTemplateSchema(ctx, TemplateKind::kSnapshot);
+      templ = CompileTemplateArg(ctx, *schema, o->templ);
+    }
     auto repo = ctx.OpenRepo(true);
     auto ws = ctx.OpenWorkspace(*repo);
     const SnapshotId id = ctx.Resolve(*repo, ws->name(), o->ref.empty() ? "@" : o->ref);
@@ -85,6 +95,21 @@ void RegisterShow(CLI::App& app, Context& ctx) {
       return;
     }
     const ChangeIndex changes_index = Check(ChangeIndex::Build(*repo));
+    if (templ) {
+      // The template replaces the description; what it changed follows.
+      const std::vector<std::string> tags = TagsOf(repo->view(), id);
+      auto wit = repo->view().worktrees.find(ws->name());
+      const bool head = wit != repo->view().worktrees.end() && wit->second.head == id;
+      const std::vector<SnapshotId> visible = changes_index.Snapshots(snap->change_id);
+      const bool hidden = std::find(visible.begin(), visible.end(), id) == visible.end();
+      const bool divergent = !hidden && visible.size() > 1;
+      SnapshotRow row{repo.get(), &changes_index, id, snap, tags, hidden, divergent, head, {}, {}};
+      std::string out = EndLine(Paint(ctx.style(), templ->Evaluate(MakeSnapshotRow(ctx, row)))) + "\n";
+      DiffSide side;
+      out += changes.empty() ? "No changes from its parents.\n" : DiffText(*repo, side, side, changes, o->stat);
+      ctx.Out(out);
+      return;
+    }
     std::string out = "Snapshot " + ctx.Id(*repo, id) + " " + ctx.ChangeId(changes_index, snap->change_id) + "\n";
     out += "  full id: " + id.hex() + "\n";
     out += "  change:  " + ChangeIdToReverseHex(snap->change_id).value_or(snap->change_id) + "\n";

@@ -68,6 +68,12 @@ for s in '@' 'a | b & ~c' '::@ ~ ::main@' 'x..y' '..x' 'x::' '::' '..' 'heads(::
          $'files(regex:"^src/")\n| caf\xc3\xa9'; do
   text revset_parse_fuzz "$s"
 done
+for s in 'id ++ " " ++ note.first_line()' \
+         'if(flag && !tags, "a", separate(", ", label("tag", tags).join(","), json(parents)))' \
+         "time.format('%Y') ++ id.shortest(2) ++ n ++ parents.short(3).join('|')" \
+         'concat(note.lines().join("\n"), "\"", (id))' 'id ++ "open' 'x + y' 'if(n, 1)' 'id.' "a\\"; do
+  text template_parse_fuzz "$s"
+done
 for s in 'a' 'a/b/c' 'dir/' '/abs' '../up' 'a//b' './a' 'a/./b' $'nul\x01' "caf\xc3\xa9/x"; do
   text repo_path_fuzz "$s"
 done

@@ -14,7 +14,8 @@ shift || true
 build="${JVS_FUZZ_BUILD:-$root/build-fuzz}"
 jobs="${JVS_FUZZ_JOBS:-2}"
 all=(tree_fuzz snapshot_fuzz operation_fuzz view_fuzz tree_state_fuzz ignore_fuzz ref_expr_fuzz
-     repo_path_fuzz timestamp_fuzz mountinfo_fuzz conflict_markers_fuzz revset_parse_fuzz)
+     repo_path_fuzz timestamp_fuzz mountinfo_fuzz conflict_markers_fuzz revset_parse_fuzz
+     template_parse_fuzz)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 if ! command -v clang++ > /dev/null; then

@@ -359,6 +359,27 @@ TEST_F(GoldenTest, History) {
   Check("history");
 }
 
+// -T (docs/templates.md): every built-in, which prints what its command
+// prints (tests/e2e/template_test.cc compares them), a template of one's own
+// and a template error.
+TEST_F(GoldenTest, Templates) {
+  Init();
+  Write("a.txt", "1\n");
+  Cmd({"snapshot", "one", "--tag", "first"});
+  Write("a.txt", "2\n");
+  Cmd({"snapshot", "two: training run\nwith a second line"});
+  Cmd({"describe", "-m", "two, described"});
+  Cmd({"history", "-T", "builtin_history"});
+  Cmd({"history", "--hidden", "-T", "builtin_history"});
+  Cmd({"history", "--all", "-T", "builtin_history_graph"});
+  Cmd({"op", "log", "-T", "builtin_op_log"});
+  Cmd({"evolog", "-T", "builtin_evolog"});
+  Cmd({"show", "first", "-T", "builtin_show"});
+  Cmd({"history", "-T", "change_id.short(8) ++ \" \" ++ id.shortest(8) ++ \" \" ++ separate(\", \", note.first_line(), json(tags))"});
+  Cmd({"history", "-T", "id ++ note.frist_line()"});
+  Check("templates");
+}
+
 TEST_F(GoldenTest, Diff) {
   Init();
   Write("a.txt", "one\ntwo\nthree\n");

@@ -225,7 +225,8 @@ TEST_F(CompletionTest, BashCompletesCommandsOptionsAndNames) {
   EXPECT_EQ(Bash({"wt", "f"}), Words({"fork"}));  // through the alias
   EXPECT_EQ(Bash({"op", ""}), Words({"log", "restore"}));
   EXPECT_EQ(Bash({"config", "g"}), Words({"get"}));
-  EXPECT_EQ(Bash({"history", "--t"}), Words({"--tag"}));
+  EXPECT_EQ(Bash({"history", "--ta"}), Words({"--tag"}));
+  EXPECT_EQ(Bash({"history", "--te"}), Words({"--template"}));
   EXPECT_EQ(Bash({"--js"}), Words({"--json"}));
   EXPECT_EQ(Bash({"tag", "delete", ""}), Words({"baseline", "v2"}));
   EXPECT_EQ(Bash({"history", "--tag", "b"}), Words({"baseline"}));
@@ -273,7 +274,7 @@ TEST_F(CompletionTest, ZshScriptParsesAndCompletes) {
   EXPECT_EQ(Zsh({"tag", ""}), Words({"delete", "list", "set"}));
   EXPECT_EQ(Zsh({"wt", "f"}), Words({"fork"}));
   EXPECT_EQ(Zsh({"tag", "delete", ""}), Words({"baseline", "v2"}));
-  EXPECT_EQ(Zsh({"history", "--t"}), Words({"--tag"}));
+  EXPECT_EQ(Zsh({"history", "--ta"}), Words({"--tag"}));
   EXPECT_EQ(Zsh({"config", "set", "ui.progress", ""}), Words({"false", "true"}));
 }
 
@@ -286,7 +287,7 @@ TEST_F(CompletionTest, FishScriptParsesAndCompletes) {
   EXPECT_EQ(Fish("jvs tag "), Words({"delete", "list", "set"}));
   EXPECT_EQ(Fish("jvs wt f"), Words({"fork"}));
   EXPECT_EQ(Fish("jvs tag delete "), Words({"baseline", "v2"}));
-  EXPECT_EQ(Fish("jvs history --t"), Words({"--tag"}));
+  EXPECT_EQ(Fish("jvs history --ta"), Words({"--tag"}));
   EXPECT_EQ(Fish("jvs config set core.engine "), Words({"copy", "juicefs", "reflink"}));
   EXPECT_EQ(Fish("jvs worktree path "), Words({"exp", "main"}));
 }

@@ -294,3 +294,31 @@ TEST(Config, RepositoryOverridesUserAndEnvironmentOverridesBoth) {
 
 }  // namespace
 }  // namespace jvs
+
+namespace jvs {
+namespace {
+
+TEST(ConfigTemplates, NamedTemplatesFromBothFilesTheRepositoryWins) {
+  jvs::testing::TempDir tmp;
+  jvs::testing::WriteFile(tmp / "user.toml",
+                          "[templates]\nmine = 'id ++ \" \" ++ note'\nboth = 'user'\n");
+  jvs::testing::WriteFile(tmp / "repo.toml", "[templates]\nboth = \"repo\"\n");
+  ConfigSources src;
+  src.user_file = tmp / "user.toml";
+  src.repo_file = tmp / "repo.toml";
+  auto c = Config::Load(Env::Default(), src);
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_EQ(c->Table("templates").at("mine"), "id ++ \" \" ++ note");
+  EXPECT_EQ(c->Table("templates").at("both"), "repo");
+  EXPECT_TRUE(c->warnings().empty());
+}
+
+TEST(ConfigTemplates, ATemplateThatIsNotAStringIsAnError) {
+  auto f = ConfigFile::Parse("[templates]\nx = 3\n", "/r/.jvs/config.toml");
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.error().message().find("/r/.jvs/config.toml:2:"), std::string::npos) << f.error().message();
+  EXPECT_NE(f.error().message().find("templates.x must be a string"), std::string::npos) << f.error().message();
+}
+
+}  // namespace
+}  // namespace jvs
