@@ -15,7 +15,8 @@ JVS_HOST, as on a second machine. Tests:
                  one op head after the next command, status clean, verify --all and doctor pass.
   kill_writer    writers on mount 1 killed in the middle of publishing (fault points and kill -9
                  at random moments) while mount 2's writers carry on: nothing of theirs is lost,
-                 both mounts keep working, verify --all and doctor pass.
+                 both mounts keep working, verify --all passes, doctor finds no corruption and
+                 is healthy after doctor --repair (the crash tests' contract).
   worktree_lock  a worktree lock (flock) held through mount 1 stops a writer on mount 2 (exit 4
                  after JVS_LOCK_TIMEOUT_MS); released, or its holder killed, the writer proceeds.
 """
@@ -32,7 +33,7 @@ import threading
 import time
 import traceback
 
-JVS, M1, M2 = sys.argv[1], sys.argv[2], sys.argv[3]
+JVS, M1, M2 = (os.path.abspath(a) for a in sys.argv[1:4])
 ONLY = sys.argv[4:]
 HOME = tempfile.mkdtemp(prefix="jvs-ceph-home.")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -129,9 +130,11 @@ def line_of(cwd, host):
     return h
 
 
-def final_checks(r1, r2, expect_ids):
+def final_checks(r1, r2, expect_ids, after_kills=False):
     """Reads through mount 2 (so that its client merges what mount 1 published), then: one op
-    head (listed through mount 1), every expected snapshot visible, verify --all, doctor."""
+    head (listed through mount 1), every expected snapshot visible, verify --all, doctor healthy.
+    After kills, the crash tests' contract (tests/crash): doctor finds no corruption, only
+    leftovers of the killed commands, and `doctor --repair` leaves a healthy repository."""
     t0 = time.monotonic()
     vis = {e["snapshot_id"]: e for e in okj(os.path.join(r2, "main"), ["history", "--all"], "client-b")}
     heads = op_heads(r1)
@@ -140,6 +143,14 @@ def final_checks(r1, r2, expect_ids):
     check(not missing, "%d reported snapshots missing from history --all: %s" % (len(missing), missing[:10]))
     v = jvs(os.path.join(r1, "main"), ["--json", "verify", "--all"], "client-a", timeout=300)
     check(v.rc == 0, "verify --all failed: " + v.describe())
+    if after_kills:
+        d = jvs(os.path.join(r2, "main"), ["--json", "doctor"], "client-b", timeout=300)
+        check(d.rc == 0, "doctor after the kills: " + d.describe())
+        bad = [f for f in d.json().get("findings", []) if f.get("corruption") is not False]
+        check(not bad, "doctor found corruption after the kills: " + d.describe())
+        print("  doctor after the kills: %s" % sorted(set(f.get("category") for f in d.json()["findings"])))
+        rep = jvs(os.path.join(r1, "main"), ["--json", "doctor", "--repair"], "client-a", timeout=300)
+        check(rep.rc == 0, "doctor --repair: " + rep.describe())
     d = jvs(os.path.join(r2, "main"), ["--json", "doctor"], "client-b", timeout=300)
     check(d.rc == 0 and d.json().get("healthy") is True, "doctor is not healthy: " + d.describe())
     vj = v.json()
@@ -324,7 +335,7 @@ def test_kill_writer():
     snaps["after-a"] = okj(os.path.join(r1, "main"), ["snapshot", "after-a"])["snapshot_id"]
     write(os.path.join(r2, wt1, "after.txt"), "after\n")
     snaps["after-b"] = okj(os.path.join(r2, wt1), ["snapshot", "after-b"], "client-b")["snapshot_id"]
-    final_checks(r1, r2, snaps)
+    final_checks(r1, r2, snaps, after_kills=True)
     line = [e.get("note") for e in line_of(os.path.join(r1, wt1), "client-a")]
     want = [n for n in snaps if n.startswith("b")] + ["after-b", "base"]
     check(sorted(line) == sorted(want), "wt1's line (mount 2's writers) is not exactly theirs: extra %s, missing %s"
