@@ -195,7 +195,19 @@ Status Env::Rename(const fs::path& from, const fs::path& to) {
 Status Env::RenameNoReplace(const fs::path& from, const fs::path& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
     if (errno == EINVAL || errno == ENOSYS) {
-      // Filesystems without RENAME_NOREPLACE: link + unlink gives the same guarantee.
+      // Filesystems without RENAME_NOREPLACE (FUSE, e.g. ceph-fuse): link + unlink gives the
+      // same guarantee for a file. A directory cannot be linked (EPERM): rename(2) itself
+      // refuses a target that is a non-empty directory (ENOTEMPTY) or not a directory, and a
+      // directory published by rename is complete, so never empty; an empty directory in the
+      // way is refused by the check before (it could only appear in between).
+      struct stat st;
+      if (::lstat(from.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (::lstat(to.c_str(), &st) == 0)
+          return ErrnoError(EEXIST, "cannot rename " + Q(from) + " to " + Q(to));
+        if (::rename(from.c_str(), to.c_str()) != 0)
+          return ErrnoError(errno == ENOTEMPTY ? EEXIST : errno, "cannot rename " + Q(from) + " to " + Q(to));
+        return OkStatus();
+      }
       if (::link(from.c_str(), to.c_str()) != 0)
         return ErrnoError(errno, "cannot rename " + Q(from) + " to " + Q(to));
       ::unlink(from.c_str());
