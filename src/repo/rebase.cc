@@ -1,5 +1,8 @@
 // Rebase (jvs/repo/rebase.h): which snapshots move, their new parents, their
 // new roots, and the view that replaces the old ones with them.
+// Just over 400 lines on purpose: planning (what moves where) and applying
+// (new roots, the view, pins following rewrites) share the plan's maps and
+// are checked against each other; apart they would only pass those around.
 #include "jvs/repo/rebase.h"
 
 #include <algorithm>
